@@ -1,0 +1,69 @@
+package dev.kona.runtime.cri;
+
+import dev.kona.cri.api.v1.RuntimeConfigRequest;
+import dev.kona.cri.api.v1.RuntimeConfigResponse;
+import dev.kona.cri.api.v1.RuntimeServiceGrpc;
+import dev.kona.cri.api.v1.StatusRequest;
+import dev.kona.cri.api.v1.StatusResponse;
+import dev.kona.cri.api.v1.UpdateRuntimeConfigRequest;
+import dev.kona.cri.api.v1.UpdateRuntimeConfigResponse;
+import dev.kona.cri.api.v1.VersionRequest;
+import dev.kona.cri.api.v1.VersionResponse;
+import dev.kona.runtime.CgroupDriver;
+import dev.kona.runtime.NetworkReadiness;
+import dev.kona.runtime.RuntimeInfo;
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The CRI RuntimeService. Each RPC is one class; this endpoint only routes. Exceptions propagate to
+ * the daemon's interceptor, which maps them to status codes. RPCs not overridden answer
+ * UNIMPLEMENTED with the method's name.
+ */
+public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServiceImplBase {
+
+  private final Version version;
+  private final Status status;
+  private final RuntimeConfig runtimeConfig;
+  private final UpdateRuntimeConfig updateRuntimeConfig;
+
+  public RuntimeServiceEndpoint(
+      RuntimeInfo info,
+      CgroupDriver cgroupDriver,
+      NetworkReadiness network,
+      Supplier<Map<String, String>> verboseInfo) {
+    PodCidr podCidr = new PodCidr();
+    this.version = new Version(info);
+    this.status = new Status(network, verboseInfo, podCidr);
+    this.runtimeConfig = new RuntimeConfig(cgroupDriver);
+    this.updateRuntimeConfig = new UpdateRuntimeConfig(podCidr);
+  }
+
+  @Override
+  public void version(VersionRequest request, StreamObserver<VersionResponse> response) {
+    unary(request, response, version::handle);
+  }
+
+  @Override
+  public void status(StatusRequest request, StreamObserver<StatusResponse> response) {
+    unary(request, response, status::handle);
+  }
+
+  @Override
+  public void runtimeConfig(RuntimeConfigRequest request, StreamObserver<RuntimeConfigResponse> response) {
+    unary(request, response, runtimeConfig::handle);
+  }
+
+  @Override
+  public void updateRuntimeConfig(
+      UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> response) {
+    unary(request, response, updateRuntimeConfig::handle);
+  }
+
+  private static <Q, R> void unary(Q request, StreamObserver<R> response, Function<Q, R> handler) {
+    response.onNext(handler.apply(request));
+    response.onCompleted();
+  }
+}

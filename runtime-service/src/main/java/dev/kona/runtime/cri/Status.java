@@ -1,0 +1,51 @@
+package dev.kona.runtime.cri;
+
+import dev.kona.cri.api.v1.RuntimeCondition;
+import dev.kona.cri.api.v1.RuntimeStatus;
+import dev.kona.cri.api.v1.StatusRequest;
+import dev.kona.cri.api.v1.StatusResponse;
+import dev.kona.runtime.NetworkReadiness;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Status: the RuntimeReady and NetworkReady conditions the kubelet needs for NodeReady (it treats
+ * fewer than two conditions as an error); with verbose=true the info map crictl info prints.
+ */
+final class Status {
+
+  static final String RUNTIME_READY = "RuntimeReady";
+  static final String NETWORK_READY = "NetworkReady";
+
+  private final NetworkReadiness network;
+  private final Supplier<Map<String, String>> verboseInfo;
+  private final PodCidr podCidr;
+
+  Status(NetworkReadiness network, Supplier<Map<String, String>> verboseInfo, PodCidr podCidr) {
+    this.network = network;
+    this.verboseInfo = verboseInfo;
+    this.podCidr = podCidr;
+  }
+
+  StatusResponse handle(StatusRequest request) {
+    NetworkReadiness.Readiness net = network.check();
+    RuntimeStatus status =
+        RuntimeStatus.newBuilder()
+            .addConditions(RuntimeCondition.newBuilder().setType(RUNTIME_READY).setStatus(true))
+            .addConditions(
+                RuntimeCondition.newBuilder()
+                    .setType(NETWORK_READY)
+                    .setStatus(net.ready())
+                    .setReason(net.reason())
+                    .setMessage(net.message()))
+            .build();
+    StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status);
+    if (request.getVerbose()) {
+      Map<String, String> info = new LinkedHashMap<>(verboseInfo.get());
+      info.put("podCIDR", podCidr.get());
+      response.putAllInfo(info);
+    }
+    return response.build();
+  }
+}
