@@ -44,6 +44,20 @@ public final class Libc {
     return LINKER.downcallHandle(address, descriptor, Linker.Option.captureCallState("errno"));
   }
 
+  /**
+   * As {@link #errnoCapturing(String, FunctionDescriptor)}, with more linker options, e.g.
+   * {@code Linker.Option.firstVariadicArg(n)} for {@code open}, {@code prctl} and {@code syscall}.
+   */
+  public static MethodHandle errnoCapturing(
+      String symbol, FunctionDescriptor descriptor, Linker.Option... options) {
+    MemorySegment address =
+        LOOKUP.find(symbol).orElseThrow(() -> new UnsatisfiedLinkError("libc has no symbol " + symbol));
+    Linker.Option[] all = new Linker.Option[options.length + 1];
+    all[0] = Linker.Option.captureCallState("errno");
+    System.arraycopy(options, 0, all, 1, options.length);
+    return LINKER.downcallHandle(address, descriptor, all);
+  }
+
   /** A plain downcall, for functions that do not report through errno. */
   public static MethodHandle plain(String symbol, FunctionDescriptor descriptor) {
     MemorySegment address =
