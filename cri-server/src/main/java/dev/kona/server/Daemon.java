@@ -1,0 +1,148 @@
+package dev.kona.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kona.image.ImageModule;
+import dev.kona.metrics.GrpcMetrics;
+import dev.kona.metrics.HostPort;
+import dev.kona.metrics.KonaMeters;
+import dev.kona.metrics.MetricsServer;
+import dev.kona.runtime.NetworkReadiness;
+import dev.kona.runtime.RuntimeInfo;
+import dev.kona.runtime.RuntimeModule;
+import dev.kona.server.config.KonaConfig;
+import dev.kona.server.grpc.CallInterceptor;
+import dev.kona.server.grpc.CriServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * Assembles the modules into a running daemon and takes it down again. Start-up order: instance
+ * lock, directories, meters, modules, metrics endpoint, CRI socket last (so a kubelet that connects
+ * finds everything ready). Shutdown closes in reverse and never stops containers.
+ */
+public final class Daemon {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** Exit codes of {@code kona daemon}. */
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILURE = 1;
+  public static final int EXIT_CONFIG = 2;
+  public static final int EXIT_ALREADY_RUNNING = 3;
+
+  private final KonaConfig config;
+  private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private CriServer criServer;
+
+  public Daemon(KonaConfig config) {
+    this.config = config;
+  }
+
+  /** Runs until SIGTERM or SIGINT; returns the process exit code. */
+  public int run() {
+    try {
+      int started = start();
+      if (started != EXIT_OK) {
+        return started;
+      }
+      Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
+      Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+      stopRequested.await();
+      LOG.info("stopping: no new calls accepted; in-flight calls have {} s", config.shutdownTimeoutSeconds());
+      criServer.shutdown(Duration.ofSeconds(config.shutdownTimeoutSeconds()));
+      criServer = null;
+      closeAll();
+      LOG.info("stopped");
+      return EXIT_OK;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeAll();
+      return EXIT_FAILURE;
+    } catch (Exception e) {
+      LOG.error("Kona failed: {}", e.getMessage(), e);
+      closeAll();
+      return EXIT_FAILURE;
+    }
+  }
+
+  private int start() throws Exception {
+    Path runRoot = config.runRootPath();
+    Files.createDirectories(runRoot);
+    Files.createDirectories(config.stateRootPath());
+    InstanceLock lock = InstanceLock.tryAcquire(runRoot);
+    if (lock == null) {
+      LOG.error(
+          "another Kona (pid {}) is running with run root {}; stop it first or choose another --run_root",
+          InstanceLock.holder(runRoot), runRoot);
+      return EXIT_ALREADY_RUNNING;
+    }
+    opened.push(lock);
+
+    KonaMeters meters = new KonaMeters();
+    opened.push(meters);
+    ImageModule images = ImageModule.open(config.images(), config.stateRootPath(), meters.registry());
+    opened.push(images);
+    RuntimeModule runtime =
+        RuntimeModule.open(
+            new RuntimeInfo(BuildInfo.version()),
+            config.cgroupDriver(),
+            NetworkReadiness.Readiness::ok,
+            () -> Map.of("config", effectiveConfigJson()));
+    opened.push(runtime);
+
+    if (config.metrics().enabled()) {
+      opened.push(MetricsServer.start(HostPort.parse(config.metrics().address(), "metrics.address"), meters));
+    }
+
+    CallInterceptor interceptor = new CallInterceptor(new GrpcMetrics(meters.registry()));
+    try {
+      criServer =
+          CriServer.start(config.socketPath(), List.of(runtime.criService(), images.criService()), interceptor);
+    } catch (CriServer.SocketUnavailableException e) {
+      LOG.error("{}", e.getMessage());
+      closeAll();
+      return e.anotherServer() ? EXIT_ALREADY_RUNNING : EXIT_CONFIG;
+    }
+    LOG.info("Kona {} ready on unix://{}", BuildInfo.version(), config.socketPath());
+    return EXIT_OK;
+  }
+
+  private String effectiveConfigJson() {
+    try {
+      return new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .writeValueAsString(config);
+    } catch (IOException e) {
+      return "{}";
+    }
+  }
+
+  private void closeAll() {
+    if (criServer != null) {
+      criServer.close();
+      criServer = null;
+    }
+    while (!opened.isEmpty()) {
+      AutoCloseable c = opened.pop();
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warn("closing {}: {}", c.getClass().getSimpleName(), e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.kona.server.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kona.runtime.CgroupDriver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+  private final ConfigLoader loader = new ConfigLoader();
+
+  private Path file(String toml) throws IOException {
+    Path f = dir.resolve("kona.toml");
+    Files.writeString(f, toml);
+    return f;
+  }
+
+  private String error(Path file, Map<String, String> flags) {
+    return assertThrows(ConfigException.class, () -> loader.load(file, flags)).getMessage();
+  }
+
+  @Test
+  void defaults_needNoFile() throws Exception {
+    KonaConfig d = new ConfigLoader().load(null, Map.of());
+    // /etc/kona/kona.toml is absent on test machines; the embedded defaults apply.
+    assertEquals("/run/kona/kona.sock", d.socket());
+    assertEquals("/var/lib/kona", d.stateRoot());
+    assertEquals(CgroupDriver.CGROUPFS, d.cgroupDriver());
+    assertEquals("info", d.log().level());
+    assertTrue(d.metrics().enabled());
+    assertEquals("127.0.0.1:9469", d.metrics().address());
+  }
+
+  @Test
+  void file_overridesDefaults_andFlagsOverrideFile() throws Exception {
+    Path f = file("socket = \"/tmp/x.sock\"\n[log]\nlevel = \"debug\"\n[metrics]\nenabled = false\n");
+    KonaConfig c = loader.load(f, Map.of("log.level", "warn", "shutdown-timeout-seconds", "3"));
+    assertEquals("/tmp/x.sock", c.socket());
+    assertEquals("warn", c.log().level());
+    assertFalse(c.metrics().enabled());
+    assertEquals(3, c.shutdownTimeoutSeconds());
+    assertEquals("/var/lib/kona", c.stateRoot(), "untouched keys keep their defaults");
+  }
+
+  @Test
+  void syntaxError_namesFileAndLine() throws Exception {
+    Path f = file("socket = \"/tmp/x.sock\"\n[log\nlevel = 1\n");
+    String m = error(f, Map.of());
+    assertTrue(m.startsWith("config " + f + ": line 2"), m);
+    assertTrue(m.contains("syntax error"), m);
+  }
+
+  @Test
+  void unknownKey_namesKeyAndExpectedOnes() throws Exception {
+    Path f = file("[metrics]\nadress = \"127.0.0.1:1\"\n");
+    assertEquals("config " + f + ": unknown key \"metrics.adress\"; expected one of: address, enabled", error(f, Map.of()));
+  }
+
+  @Test
+  void wrongType_namesKeyAndExpectedType() throws Exception {
+    Path f = file("[metrics]\nenabled = \"yes\"\n");
+    String m = error(f, Map.of());
+    assertTrue(m.startsWith("config " + f + ": key \"metrics.enabled\": expected true or false"), m);
+
+    Path g = file("shutdown_timeout_seconds = \"ten\"\n");
+    String n = error(g, Map.of());
+    assertTrue(n.startsWith("config " + g + ": key \"shutdown_timeout_seconds\": expected an integer"), n);
+  }
+
+  @Test
+  void badValue_namesKeyAndWhatIsAllowed() throws Exception {
+    Path f = file("cgroup_driver = \"cgroupv3\"\n");
+    String m = error(f, Map.of());
+    assertTrue(m.contains("cgroup_driver"), m);
+    assertTrue(m.contains("expected one of cgroupfs, systemd, got \"cgroupv3\""), m);
+
+    String l = error(null, Map.of("log.level", "loud"));
+    assertEquals("flag --log.level: key \"log.level\": expected one of error, warn, info, debug, trace, got \"loud\"", l);
+
+    String a = error(null, Map.of("metrics.address", "localhost"));
+    assertEquals("flag --metrics.address: key \"metrics.address\": expected host:port, got \"localhost\"", a);
+  }
+
+  @Test
+  void relativePath_isRefused() {
+    String m = error(null, Map.of("state_root", "var/lib/kona"));
+    assertEquals("flag --state_root: key \"state_root\": must be an absolute path, got \"var/lib/kona\"", m);
+  }
+
+  @Test
+  void namedFileMissing_isAnError() {
+    Path missing = dir.resolve("nope.toml");
+    assertEquals("config " + missing + ": file does not exist", error(missing, Map.of()));
+  }
+
+  @Test
+  void unknownFlag_andBadFlagValue_areErrors() {
+    assertEquals("flag --metrics.port: unknown key; see `kona config default`", error(null, Map.of("metrics.port", "1")));
+    assertEquals("flag --metrics.enabled: expected true or false, got \"no\"", error(null, Map.of("metrics.enabled", "no")));
+  }
+
+  @Test
+  void defaultsText_isWhatTheLoaderReads() throws Exception {
+    Path f = file(ConfigLoader.defaultsText());
+    assertEquals(loader.load(null, Map.of()), loader.load(f, Map.of()));
+  }
+}
