@@ -1,0 +1,39 @@
+# Shared by scripts/run.sh and scripts/test.sh: root check, Debian packages, JDK 25.
+
+die() { echo "kona: $*" >&2; exit 1; }
+
+need_root() {
+  [ "$(id -u)" = 0 ] || die "run as root: Kona manages namespaces, mounts and cgroups."
+}
+
+# ensure_packages PKG...: apt-get installs the ones that are missing, updating the index only then.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} = 0 ] && return 0
+  echo "kona: installing Debian packages: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# find_jdk25: prints a JAVA_HOME with Java 25 or newer, or fails saying where it looked.
+find_jdk25() {
+  local home
+  for home in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64 /usr/lib/jvm/*; do
+    [ -n "$home" ] && [ -x "$home/bin/javac" ] || continue
+    if "$home/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
+      echo "$home"
+      return 0
+    fi
+  done
+  die "Kona needs JDK 25 or newer (java.lang.foreign is final there); looked at \$JAVA_HOME (${JAVA_HOME:-unset}) and /usr/lib/jvm/*. Install Temurin 25 and set JAVA_HOME."
+}
+
+# What the daemon itself uses on a node.
+RUNTIME_PACKAGES=(containernetworking-plugins iptables iproute2 libseccomp2 gcc libc6-dev)
+# What the tests use on top: a real registry, busybox for test images and rootfs, the OCI
+# runtimes the engine is compared with, htpasswd for the registry auth tests.
+TEST_PACKAGES=(docker-registry busybox-static runc crun apache2-utils)
