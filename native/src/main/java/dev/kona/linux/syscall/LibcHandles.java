@@ -61,5 +61,12 @@ final class LibcHandles {
   static final MethodHandle LLISTXATTR = errnoCapturing("llistxattr",
       FunctionDescriptor.of(C_LONG, C_POINTER, C_POINTER, C_LONG));
 
+  static final MethodHandle SETHOSTNAME = errnoCapturing("sethostname",
+      FunctionDescriptor.of(C_INT, C_POINTER, C_LONG));
+  static final MethodHandle SOCKET = errnoCapturing("socket",
+      FunctionDescriptor.of(C_INT, C_INT, C_INT, C_INT));
+  static final MethodHandle IOCTL = errnoCapturing("ioctl",
+      FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER), Linker.Option.firstVariadicArg(2));
+
   private LibcHandles() {}
 }

@@ -5,7 +5,7 @@ import static dev.kona.linux.syscall.LibcHandles.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** {@link Syscalls} on the running kernel, through FFM downcalls into glibc. */
@@ -302,70 +302,53 @@ public final class LinuxSyscalls implements Syscalls {
 
   @Override
   public void lsetxattr(String path, String name, byte[] value, int flags) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = Libc.newCallState(a);
-      MemorySegment v = a.allocateFrom(ValueLayout.JAVA_BYTE, value);
-      int rc = (int) LSETXATTR.invokeExact(st, a.allocateFrom(path), a.allocateFrom(name), v,
-          (long) value.length, flags);
-      check(rc, st, "lsetxattr", path + " " + name);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    XattrCalls.lsetxattr(path, name, value, flags);
   }
 
   @Override
   public byte[] lgetxattr(String path, String name) {
+    return XattrCalls.lgetxattr(path, name);
+  }
+
+  @Override
+  public List<String> llistxattr(String path) {
+    return XattrCalls.llistxattr(path);
+  }
+
+  @Override
+  public void sethostname(String hostname) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = Libc.newCallState(a);
-      MemorySegment p = a.allocateFrom(path);
-      MemorySegment n = a.allocateFrom(name);
-      long size = (long) LGETXATTR.invokeExact(st, p, n, MemorySegment.NULL, 0L);
-      if (size < 0 && Libc.errno(st) == Errno.ENODATA.number()) {
-        return null;
-      }
-      check(size, st, "lgetxattr", path + " " + name);
-      MemorySegment buf = a.allocate(Math.max(size, 1));
-      long rc = (long) LGETXATTR.invokeExact(st, p, n, buf, size);
-      check(rc, st, "lgetxattr", path + " " + name);
-      return buf.asSlice(0, rc).toArray(ValueLayout.JAVA_BYTE);
+      byte[] bytes = hostname.getBytes(StandardCharsets.UTF_8);
+      int rc = (int) SETHOSTNAME.invokeExact(st, a.allocateFrom(ValueLayout.JAVA_BYTE, bytes),
+          (long) bytes.length);
+      check(rc, st, "sethostname", hostname);
     } catch (Throwable t) {
       throw rethrow(t);
     }
   }
 
   @Override
-  public List<String> llistxattr(String path) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = Libc.newCallState(a);
-      MemorySegment p = a.allocateFrom(path);
-      long size = (long) LLISTXATTR.invokeExact(st, p, MemorySegment.NULL, 0L);
-      check(size, st, "llistxattr", path);
-      MemorySegment buf = a.allocate(Math.max(size, 1));
-      long rc = (long) LLISTXATTR.invokeExact(st, p, buf, size);
-      check(rc, st, "llistxattr", path);
-      List<String> names = new ArrayList<>();
-      for (long off = 0; off < rc; ) {
-        String name = buf.getString(off);
-        names.add(name);
-        off += name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
-      }
-      return names;
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+  public int getInterfaceFlags(String ifname) {
+    return InterfaceCalls.getFlags(ifname);
+  }
+
+  @Override
+  public void setInterfaceFlags(String ifname, int flags) {
+    InterfaceCalls.setFlags(ifname, flags);
   }
 
   private static MemorySegment str(Arena a, String s) {
     return s == null ? MemorySegment.NULL : a.allocateFrom(s);
   }
 
-  private static void check(long rc, MemorySegment state, String call, Object subject) {
+  static void check(long rc, MemorySegment state, String call, Object subject) {
     if (rc < 0) {
       throw NativeCallException.of(call, subject, Libc.errno(state));
     }
   }
 
-  private static RuntimeException rethrow(Throwable t) {
+  static RuntimeException rethrow(Throwable t) {
     if (t instanceof RuntimeException r) {
       throw r;
     }

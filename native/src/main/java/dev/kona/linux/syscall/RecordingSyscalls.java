@@ -235,4 +235,27 @@ public final class RecordingSyscalls implements Syscalls {
     record("llistxattr", path);
     return List.copyOf(xattrs.getOrDefault(path, Map.of()).keySet());
   }
+
+  private final Map<String, Integer> interfaceFlags = new HashMap<>(Map.of("lo", IFF_LOOPBACK));
+
+  @Override
+  public void sethostname(String hostname) {
+    record("sethostname", hostname);
+  }
+
+  @Override
+  public synchronized int getInterfaceFlags(String ifname) {
+    record("getInterfaceFlags", ifname);
+    Integer flags = interfaceFlags.get(ifname);
+    if (flags == null) {
+      throw NativeCallException.of("ioctl", ifname, Errno.ENODEV.number());
+    }
+    return flags;
+  }
+
+  @Override
+  public synchronized void setInterfaceFlags(String ifname, int flags) {
+    record("setInterfaceFlags", ifname, flags);
+    interfaceFlags.put(ifname, flags);
+  }
 }

@@ -74,6 +74,18 @@ public interface Syscalls {
 
   List<String> llistxattr(String path);
 
+  // the calling thread's UTS and network namespaces
+  void sethostname(String hostname);
+
+  /** {@code SIOCGIFFLAGS}: the {@code IFF_*} flags of {@code ifname} in this thread's netns. */
+  int getInterfaceFlags(String ifname);
+
+  void setInterfaceFlags(String ifname, int flags);
+
+  int IFF_UP = 0x1;
+  int IFF_LOOPBACK = 0x8;
+  int IFF_RUNNING = 0x40;
+
   /** makedev(3) for glibc's dev_t encoding. */
   static long makedev(long major, long minor) {
     return ((major & 0xfffL) << 8)
