@@ -1,0 +1,131 @@
+#define _GNU_SOURCE
+#include "child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "init.h"
+#include "mounts.h"
+#include "process.h"
+#include "security.h"
+#include "utils.h"
+
+static void report(int fd, char kind, const shim_error_t *err) {
+  sync_msg_t msg;
+  memset(&msg, 0, sizeof msg);
+  msg.kind = kind;
+  if (err != NULL) {
+    msg.err = *err;
+  }
+  (void)write_all(fd, &msg, sizeof msg);
+}
+
+static int setup_stdio(const child_io_t *io, shim_error_t *e) {
+  if (setsid() < 0) {
+    return shim_fail(e, errno, "stdio", "setsid");
+  }
+  if (io->tty >= 0) {
+    if (ioctl(io->tty, TIOCSCTTY, 0) < 0) {
+      return shim_fail(e, errno, "stdio", "make the terminal controlling");
+    }
+    for (int fd = 0; fd < 3; fd++) {
+      if (dup2(io->tty, fd) < 0) {
+        return shim_fail(e, errno, "stdio", "dup terminal to %d", fd);
+      }
+    }
+    return 0;
+  }
+  int fds[3] = {io->in, io->out, io->err};
+  for (int fd = 0; fd < 3; fd++) {
+    if (dup2(fds[fd], fd) < 0) {
+      return shim_fail(e, errno, "stdio", "dup to %d", fd);
+    }
+  }
+  return 0;
+}
+
+static int join_cgroups(const plan_t *plan, shim_error_t *e) {
+  PLAN_FOREACH(plan, "cgroup", r) {
+    if (write_file(r->f[0].data, "0", 1, e, "cgroup") < 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int setup_filesystem(const plan_t *plan, shim_error_t *e) {
+  const char *rootfs = plan_str(plan, "rootfs", NULL);
+  if (rootfs == NULL) {
+    return process_limits(plan, e); /* exec: the joined mount namespace is already the container's */
+  }
+  cleanup_close int rootfd = -1;
+  if (rootfs_prepare(plan, &rootfd, e) < 0 || mounts_apply(plan, rootfd, e) < 0 ||
+      devices_create(plan, rootfd, e) < 0 || process_limits(plan, e) < 0 ||
+      rootfs_pivot(rootfs, e) < 0) {
+    return -1;
+  }
+  return 0;
+}
+
+static int setup(const plan_t *plan, ns_set_t *ns, const child_io_t *io, shim_error_t *e) {
+  sigset_t all;
+  sigemptyset(&all);
+  sigprocmask(SIG_SETMASK, &all, NULL);
+  signal(SIGPIPE, SIG_DFL);
+  if (setup_stdio(io, e) < 0 || join_cgroups(plan, e) < 0 || ns_join(ns, e) < 0 ||
+      ns_unshare(ns, e) < 0) {
+    return -1;
+  }
+  ns_close(ns);
+  if (setup_filesystem(plan, e) < 0) {
+    return -1;
+  }
+  if (plan_find(plan, "rootfs") != NULL && paths_protect(plan, e) < 0) {
+    return -1;
+  }
+  return process_kernel_settings(plan, ns->create[NS_UTS], e);
+}
+
+void child_run(const plan_t *plan, ns_set_t *ns, const child_io_t *io) {
+  shim_error_t err = {0};
+  char **argv = NULL, **envp = NULL;
+  char program[PATH_MAX];
+  int builtin_init = plan_num(plan, "init", 0) != 0;
+
+  if (setup(plan, ns, io, &err) < 0 || plan_strv(plan, "arg", &argv, &err) < 0 ||
+      plan_strv(plan, "env", &envp, &err) < 0) {
+    goto fail;
+  }
+  close_fds_from(3, io->sync, io->start);
+  if (security_apply(plan, &err) < 0 || process_cwd(plan, &err) < 0) {
+    goto fail;
+  }
+  if (!builtin_init && process_resolve(argv, envp, program, &err) < 0) {
+    goto fail;
+  }
+  report(io->sync, SYNC_READY, NULL);
+
+  char go;
+  if (read_retry(io->start, &go, 1) != 1) {
+    _exit(1); /* the monitor went away before start: never run the program */
+  }
+  close(io->start);
+  if (builtin_init) {
+    close(io->sync);
+    init_run();
+  }
+  execve(program, argv, envp);
+  shim_fail(&err, errno, "exec", "%s", program);
+  report(io->sync, SYNC_ERROR, &err);
+  _exit(127);
+
+fail:
+  report(io->sync, SYNC_ERROR, &err);
+  _exit(1);
+}

@@ -1,0 +1,297 @@
+#define _GNU_SOURCE
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "utils.h"
+
+enum { CREATE_NONE, CREATE_DIR, CREATE_FILE };
+
+static int open_resolved(int rootfd, const char *path) {
+  struct open_how how = {
+      .flags = O_PATH | O_CLOEXEC,
+      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+  };
+  int fd;
+  do {
+    fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+  } while (fd < 0 && (errno == EINTR || errno == EAGAIN));
+  return fd;
+}
+
+/* Opens `path` inside the root as O_PATH, creating missing directories (and the last component as
+ * a directory or an empty file) one component at a time under an already resolved parent. */
+static int open_in_root(int rootfd, const char *path, int create, shim_error_t *e) {
+  int fd = open_resolved(rootfd, path);
+  if (fd >= 0 || errno != ENOENT || create == CREATE_NONE) {
+    if (fd < 0) {
+      return shim_fail(e, errno, "mount", "resolve %s in rootfs", path);
+    }
+    return fd;
+  }
+  char prefix[PATH_MAX];
+  size_t plen = 0;
+  cleanup_close int parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+  const char *p = path;
+  while (*p != '\0') {
+    while (*p == '/') {
+      p++;
+    }
+    const char *end = strchrnul(p, '/');
+    size_t n = (size_t)(end - p);
+    if (n == 0) {
+      break;
+    }
+    if (plen + n + 2 >= sizeof prefix) {
+      return shim_fail(e, ENAMETOOLONG, "mount", "path %s", path);
+    }
+    prefix[plen++] = '/';
+    memcpy(prefix + plen, p, n);
+    plen += n;
+    prefix[plen] = '\0';
+    char name[NAME_MAX + 1];
+    snprintf(name, sizeof name, "%.*s", (int)n, p);
+    int last = *end == '\0' || end[strspn(end, "/")] == '\0';
+    int next = open_resolved(rootfd, prefix);
+    if (next < 0 && errno == ENOENT) {
+      if (last && create == CREATE_FILE) {
+        int f = openat(parent, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (f < 0 && errno != EEXIST) {
+          return shim_fail(e, errno, "mount", "create file %s in rootfs", prefix);
+        }
+        if (f >= 0) {
+          close(f);
+        }
+      } else if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST) {
+        return shim_fail(e, errno, "mount", "create directory %s in rootfs", prefix);
+      }
+      next = open_resolved(rootfd, prefix);
+    }
+    if (next < 0) {
+      return shim_fail(e, errno, "mount", "resolve %s in rootfs", prefix);
+    }
+    close(parent);
+    parent = next;
+    p = end;
+  }
+  int result = parent;
+  parent = -1;
+  return result;
+}
+
+static void fd_path(int fd, char *buf, size_t len) {
+  snprintf(buf, len, "/proc/self/fd/%d", fd);
+}
+
+int rootfs_prepare(const plan_t *plan, int *rootfd, shim_error_t *e) {
+  const char *rootfs = plan_str(plan, "rootfs", NULL);
+  long long prop = plan_num(plan, "rootfs-propagation", MS_SLAVE | MS_REC);
+  if (mount(NULL, "/", NULL, (unsigned long)prop, NULL) < 0) {
+    return shim_fail(e, errno, "mount", "set propagation of / to 0x%llx", prop);
+  }
+  if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
+    return shim_fail(e, errno, "mount", "bind rootfs %s onto itself", rootfs);
+  }
+  *rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*rootfd < 0) {
+    return shim_fail(e, errno, "mount", "open rootfs %s", rootfs);
+  }
+  return 0;
+}
+
+static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
+  if (r->nfields != 6) {
+    return shim_fail(e, EINVAL, "mount", "mount record needs 6 fields, has %d", r->nfields);
+  }
+  const char *src = r->f[0].data, *dst = r->f[1].data, *type = r->f[2].data, *data = r->f[5].data;
+  long long flags, pflags;
+  if (parse_long(r->f[3].data, &flags) < 0 || parse_long(r->f[4].data, &pflags) < 0) {
+    return shim_fail(e, EINVAL, "mount", "flags of %s", dst);
+  }
+  int create = CREATE_DIR;
+  struct stat st;
+  if ((flags & MS_BIND) && stat(src, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    create = CREATE_FILE;
+  }
+  char target[64];
+  cleanup_close int fd = open_in_root(rootfd, dst, (flags & MS_REMOUNT) ? CREATE_NONE : create, e);
+  if (fd < 0) {
+    return -1;
+  }
+  fd_path(fd, target, sizeof target);
+  unsigned long f = (unsigned long)flags;
+  if (f & MS_REMOUNT) {
+    if (mount(NULL, target, NULL, f, *data ? data : NULL) < 0) {
+      return shim_fail(e, errno, "mount", "remount %s", dst);
+    }
+  } else if (f & MS_BIND) {
+    if (mount(src, target, NULL, f & (MS_BIND | MS_REC), NULL) < 0) {
+      return shim_fail(e, errno, "mount", "bind %s on %s", src, dst);
+    }
+    if (f & ~(unsigned long)(MS_BIND | MS_REC)) {
+      /* Options of a bind apply only through a remount of the new mount, so reopen the path. */
+      cleanup_close int top = open_in_root(rootfd, dst, CREATE_NONE, e);
+      if (top < 0) {
+        return -1;
+      }
+      fd_path(top, target, sizeof target);
+      if (mount(NULL, target, NULL, f | MS_REMOUNT, NULL) < 0) {
+        return shim_fail(e, errno, "mount", "remount bind %s with flags 0x%lx", dst, f);
+      }
+    }
+  } else if (mount(src, target, type, f, *data ? data : NULL) < 0) {
+    return shim_fail(e, errno, "mount", "mount %s (%s) on %s", src, type, dst);
+  }
+  if (pflags != 0) {
+    cleanup_close int top = open_in_root(rootfd, dst, CREATE_NONE, e);
+    if (top < 0) {
+      return -1;
+    }
+    fd_path(top, target, sizeof target);
+    if (mount(NULL, target, NULL, (unsigned long)pflags, NULL) < 0) {
+      return shim_fail(e, errno, "mount", "set propagation 0x%llx on %s", pflags, dst);
+    }
+  }
+  return 0;
+}
+
+int mounts_apply(const plan_t *plan, int rootfd, shim_error_t *e) {
+  PLAN_FOREACH(plan, "mount", r) {
+    if (mount_one(rootfd, r, e) < 0) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* Splits "dir/name" into an opened parent (created if missing) and the last component. */
+static int open_parent(int rootfd, const char *path, const char **name, shim_error_t *e) {
+  char dir[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  if (slash == NULL || slash[1] == '\0') {
+    return shim_fail(e, EINVAL, "devices", "path %s has no file name", path);
+  }
+  snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+  *name = slash + 1;
+  return open_in_root(rootfd, dir[0] ? dir : "/", CREATE_DIR, e);
+}
+
+int devices_create(const plan_t *plan, int rootfd, shim_error_t *e) {
+  PLAN_FOREACH(plan, "device", r) {
+    long long mode, major, minor, uid, gid;
+    if (r->nfields != 6 || parse_long(r->f[1].data, &mode) < 0 || parse_long(r->f[2].data, &major) < 0 ||
+        parse_long(r->f[3].data, &minor) < 0 || parse_long(r->f[4].data, &uid) < 0 ||
+        parse_long(r->f[5].data, &gid) < 0) {
+      return shim_fail(e, EINVAL, "devices", "bad device record");
+    }
+    const char *name;
+    cleanup_close int dir = open_parent(rootfd, r->f[0].data, &name, e);
+    if (dir < 0) {
+      return -1;
+    }
+    /* The O_PATH parent needs a real directory fd for mknodat and fchownat. */
+    char dpath[64];
+    fd_path(dir, dpath, sizeof dpath);
+    cleanup_close int real = open(dpath, O_DIRECTORY | O_CLOEXEC);
+    if (real < 0) {
+      return shim_fail(e, errno, "devices", "open parent of %s", r->f[0].data);
+    }
+    unlinkat(real, name, 0);
+    if (mknodat(real, name, (mode_t)mode, makedev(major, minor)) < 0) {
+      return shim_fail(e, errno, "devices", "mknod %s", r->f[0].data);
+    }
+    if (fchmodat(real, name, (mode_t)mode & 07777, 0) < 0 ||
+        fchownat(real, name, (uid_t)uid, (gid_t)gid, AT_SYMLINK_NOFOLLOW) < 0) {
+      return shim_fail(e, errno, "devices", "chmod/chown %s", r->f[0].data);
+    }
+  }
+  PLAN_FOREACH(plan, "symlink", r) {
+    const char *name;
+    if (r->nfields != 2) {
+      return shim_fail(e, EINVAL, "devices", "bad symlink record");
+    }
+    cleanup_close int dir = open_parent(rootfd, r->f[1].data, &name, e);
+    if (dir < 0) {
+      return -1;
+    }
+    char dpath[64];
+    fd_path(dir, dpath, sizeof dpath);
+    cleanup_close int real = open(dpath, O_DIRECTORY | O_CLOEXEC);
+    if (real < 0 || (symlinkat(r->f[0].data, real, name) < 0 && errno != EEXIST)) {
+      return shim_fail(e, errno, "devices", "symlink %s -> %s", r->f[1].data, r->f[0].data);
+    }
+  }
+  return 0;
+}
+
+int rootfs_pivot(const char *rootfs, shim_error_t *e) {
+  if (chdir(rootfs) < 0) {
+    return shim_fail(e, errno, "pivot_root", "chdir %s", rootfs);
+  }
+  if (syscall(SYS_pivot_root, ".", ".") < 0) {
+    return shim_fail(e, errno, "pivot_root", "pivot_root into %s", rootfs);
+  }
+  /* The old root is stacked under the new one: keep its unmount from reaching the host. */
+  if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+    return shim_fail(e, errno, "pivot_root", "make old root slave");
+  }
+  if (umount2(".", MNT_DETACH) < 0) {
+    return shim_fail(e, errno, "pivot_root", "detach old root");
+  }
+  if (chdir("/") < 0) {
+    return shim_fail(e, errno, "pivot_root", "chdir /");
+  }
+  return 0;
+}
+
+static int mask_path(const char *path, shim_error_t *e) {
+  struct stat st;
+  if (lstat(path, &st) < 0) {
+    return errno == ENOENT ? 0 : shim_fail(e, errno, "masked paths", "stat %s", path);
+  }
+  int rc = S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)
+                               : mount("/dev/null", path, NULL, MS_BIND, NULL);
+  if (rc < 0 && errno != ENOENT) {
+    return shim_fail(e, errno, "masked paths", "mask %s", path);
+  }
+  return 0;
+}
+
+static int readonly_path(const char *path, shim_error_t *e) {
+  if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
+    return errno == ENOENT ? 0 : shim_fail(e, errno, "readonly paths", "bind %s", path);
+  }
+  if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0) {
+    return shim_fail(e, errno, "readonly paths", "remount %s read-only", path);
+  }
+  return 0;
+}
+
+int paths_protect(const plan_t *plan, shim_error_t *e) {
+  PLAN_FOREACH(plan, "masked", r) {
+    if (mask_path(r->f[0].data, e) < 0) {
+      return -1;
+    }
+  }
+  PLAN_FOREACH(plan, "readonly", r) {
+    if (readonly_path(r->f[0].data, e) < 0) {
+      return -1;
+    }
+  }
+  if (plan_num(plan, "readonly-root", 0) &&
+      mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
+    return shim_fail(e, errno, "readonly root", "remount / read-only");
+  }
+  return 0;
+}
