@@ -1,0 +1,151 @@
+package dev.kona.cni.cache;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kona.cni.exec.RuntimeArgs;
+import dev.kona.common.error.InternalException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ADD results on disk, laid out as libcni lays them out: {@code <dir>/results/<network>-<containerId>-<ifName>}.
+ * Entries survive a daemon restart, so DEL after a restart still hands plugins the ADD result and
+ * config. Writes are atomic (temp file, fsync, rename); an unreadable entry is treated as absent, as
+ * libcni does, and logged.
+ */
+public final class ResultCache {
+
+  private static final Logger log = LoggerFactory.getLogger(ResultCache.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path resultsDir;
+
+  public ResultCache(Path cacheDir) {
+    this.resultsDir = cacheDir.resolve("results");
+  }
+
+  public Path resultsDir() {
+    return resultsDir;
+  }
+
+  public Path path(String network, String containerId, String ifName) {
+    return resultsDir.resolve(network + "-" + containerId + "-" + ifName);
+  }
+
+  public void put(CachedAttachment entry) {
+    RuntimeArgs args = entry.args();
+    Path target = path(entry.networkName(), args.containerId(), args.ifName());
+    CachedAttachmentJson json =
+        new CachedAttachmentJson(
+            CachedAttachmentJson.KIND,
+            args.containerId(),
+            entry.configJson().getBytes(StandardCharsets.UTF_8),
+            args.ifName(),
+            entry.networkName(),
+            args.netns(),
+            args.cniArgs().stream().map(e -> List.of(e.getKey(), e.getValue())).toList(),
+            args.capabilityArgs(),
+            entry.result());
+    try {
+      Files.createDirectories(resultsDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Path temp = Files.createTempFile(resultsDir, ".tmp-", "");
+      try {
+        Files.write(temp, JSON.writeValueAsBytes(json));
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+          channel.force(true);
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Files.deleteIfExists(temp);
+      }
+    } catch (IOException e) {
+      throw new InternalException("cache CNI result " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  public Optional<CachedAttachment> get(String network, String containerId, String ifName) {
+    return read(path(network, containerId, ifName));
+  }
+
+  /** Every readable entry, in file-name order. */
+  public List<CachedAttachment> list() {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(resultsDir)) {
+      stream.forEach(files::add);
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new InternalException("list CNI result cache " + resultsDir + ": " + e.getMessage(), e);
+    }
+    files.sort(null);
+    List<CachedAttachment> entries = new ArrayList<>();
+    for (Path file : files) {
+      if (!file.getFileName().toString().startsWith(".tmp-")) {
+        read(file).ifPresent(entries::add);
+      }
+    }
+    return entries;
+  }
+
+  public void remove(String network, String containerId, String ifName) {
+    Path file = path(network, containerId, ifName);
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      throw new InternalException("remove CNI result " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<CachedAttachment> read(Path file) {
+    CachedAttachmentJson json;
+    try {
+      json = JSON.readValue(file.toFile(), CachedAttachmentJson.class);
+    } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      log.warn("ignore unreadable CNI cache entry {}: {}", file, e.getMessage());
+      return Optional.empty();
+    }
+    if (!CachedAttachmentJson.KIND.equals(json.kind())
+        || json.networkName() == null
+        || json.containerId() == null
+        || json.ifName() == null) {
+      log.warn("ignore CNI cache entry {}: kind {} or ids missing", file, json.kind());
+      return Optional.empty();
+    }
+    try {
+      List<Map.Entry<String, String>> cniArgs = new ArrayList<>();
+      for (List<String> pair : json.cniArgs() == null ? List.<List<String>>of() : json.cniArgs()) {
+        if (pair.size() == 2) {
+          cniArgs.add(Map.entry(pair.get(0), pair.get(1)));
+        }
+      }
+      RuntimeArgs args =
+          new RuntimeArgs(
+              json.containerId(),
+              json.netns(),
+              json.ifName(),
+              cniArgs,
+              json.capabilityArgs() instanceof ObjectNode caps ? caps : null);
+      String config = json.config() == null ? null : new String(json.config(), StandardCharsets.UTF_8);
+      return Optional.of(new CachedAttachment(json.networkName(), args, config, json.result()));
+    } catch (RuntimeException e) {
+      log.warn("ignore CNI cache entry {}: {}", file, e.getMessage());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package dev.kona.cni.exec;
+
+/** The value of CNI_COMMAND. */
+public enum CniCommand {
+  ADD,
+  DEL,
+  CHECK,
+  STATUS,
+  GC,
+  VERSION
+}
