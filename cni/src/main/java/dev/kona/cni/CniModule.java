@@ -89,11 +89,6 @@ public final class CniModule implements PodNetworks {
     return new CniModule(config, config.resolveCacheDir(stateRoot), new ForkedPluginProcess(), meters);
   }
 
-  /** For tests that inject faults at the process edge. */
-  static CniModule open(CniConfig config, Path stateRoot, PluginProcess process) {
-    return new CniModule(config, config.resolveCacheDir(stateRoot), process, null);
-  }
-
   public CniMetrics metrics() {
     return metrics;
   }
