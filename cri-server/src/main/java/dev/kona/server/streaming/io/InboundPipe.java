@@ -1,0 +1,130 @@
+package dev.kona.server.streaming.io;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries client bytes (process stdin, a forwarded connection's upload) from the event loop to a
+ * blocking {@link OutputStream} on its own virtual thread. While more than {@link #HIGH_WATER}
+ * bytes wait, the connection stops reading, so a process that does not read its stdin holds the
+ * client back instead of filling the heap. Data offered before {@link #start} waits (bounded the
+ * same way); after {@link #discard()} it is dropped.
+ */
+public final class InboundPipe {
+
+  private static final Logger log = LoggerFactory.getLogger(InboundPipe.class);
+  public static final long HIGH_WATER = 256 * 1024;
+
+  private static final Object END = new Object();
+
+  private final String name;
+  private final ConnectionFlow flow;
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final AtomicLong queued = new AtomicLong();
+  private boolean paused; // guarded by this
+  private volatile boolean discarding;
+  private volatile boolean ended;
+  private volatile Thread worker;
+
+  public InboundPipe(String name, ConnectionFlow flow) {
+    this.name = name;
+    this.flow = flow;
+  }
+
+  /** Takes ownership of {@code data}. Called on the event loop. */
+  public void offer(ByteBuf data) {
+    if (discarding || ended) {
+      data.release();
+      return;
+    }
+    queued.addAndGet(data.readableBytes());
+    queue.add(data);
+    updatePause();
+  }
+
+  /** The client finished sending; the sink is closed once everything before it is written. */
+  public void end() {
+    if (!ended) {
+      ended = true;
+      queue.add(END);
+    }
+  }
+
+  public boolean ended() {
+    return ended;
+  }
+
+  /** Starts writing to {@code sink}; {@code onEnd} runs after the last byte (not on failure). */
+  public void start(OutputStream sink, Runnable onEnd) {
+    worker =
+        Thread.ofVirtual()
+            .name("stream-in-" + name)
+            .start(
+            () -> {
+              try {
+                drainTo(sink);
+                onEnd.run();
+              } catch (IOException e) {
+                // The process closed its stdin or the peer went away: nothing left to deliver.
+                log.debug("stop writing {}: {}", name, e.toString());
+                discard();
+              } catch (InterruptedException e) {
+                discard();
+              }
+            });
+  }
+
+  /** Drops queued and future data (no reader, or the session is over). */
+  public void discard() {
+    discarding = true;
+    Thread w = worker;
+    if (w != null && w != Thread.currentThread()) {
+      w.interrupt();
+    }
+    Object item;
+    while ((item = queue.poll()) != null) {
+      if (item instanceof ByteBuf buf) {
+        queued.addAndGet(-buf.readableBytes());
+        buf.release();
+      }
+    }
+    updatePause();
+  }
+
+  private void drainTo(OutputStream sink) throws IOException, InterruptedException {
+    while (true) {
+      Object item = queue.take();
+      if (item == END) {
+        return;
+      }
+      ByteBuf buf = (ByteBuf) item;
+      int n = buf.readableBytes();
+      try {
+        buf.readBytes(sink, n);
+        if (queue.isEmpty()) {
+          sink.flush();
+        }
+      } finally {
+        buf.release();
+        queued.addAndGet(-n);
+        updatePause();
+      }
+    }
+  }
+
+  private synchronized void updatePause() {
+    boolean over = queued.get() > HIGH_WATER;
+    if (over && !paused) {
+      paused = true;
+      flow.pauseReads();
+    } else if (!over && paused) {
+      paused = false;
+      flow.resumeReads();
+    }
+  }
+}
