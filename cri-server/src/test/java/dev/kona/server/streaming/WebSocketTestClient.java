@@ -136,6 +136,16 @@ final class WebSocketTestClient implements AutoCloseable {
     }
   }
 
+  byte[] bytes(int ch) {
+    ByteArrayOutputStream out = channels.get(ch);
+    if (out == null) {
+      return new byte[0];
+    }
+    synchronized (out) {
+      return out.toByteArray();
+    }
+  }
+
   void send(int ch, byte[] payload) {
     if (base64) {
       String text = (char) ('0' + ch) + Base64.getEncoder().encodeToString(payload);

@@ -1,0 +1,108 @@
+package dev.kona.server.streaming;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Port-forward over SPDY (portforward.k8s.io) to a real loopback TCP server. */
+class SpdyPortForwardTest {
+
+  private static final List<String> OFFER = List.of("portforward.k8s.io");
+
+  private final StreamingFixture fixture = new StreamingFixture();
+
+  @AfterEach
+  void close() {
+    fixture.close();
+  }
+
+  private SpdyTestClient.Stream[] pair(SpdyTestClient client, int port, String requestId) {
+    SpdyTestClient.Stream error = client.open(
+        Map.of("streamType", "error", "port", Integer.toString(port), "requestID", requestId));
+    SpdyTestClient.Stream data = client.open(
+        Map.of("streamType", "data", "port", Integer.toString(port), "requestID", requestId));
+    return new SpdyTestClient.Stream[] {error, data};
+  }
+
+  @Test
+  void forward_roundTripManyConcurrentConnections() throws Exception {
+    try (EchoServer echo = new EchoServer()) {
+      URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));
+      try (SpdyTestClient client = SpdyTestClient.connect(url, OFFER)) {
+        assertEquals("portforward.k8s.io", client.protocol());
+        List<SpdyTestClient.Stream[]> pairs = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          pairs.add(pair(client, echo.port(), Integer.toString(i)));
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+          client.send(pairs.get(i)[1], "request " + i);
+          client.finish(pairs.get(i)[1]);
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+          assertEquals("request " + i, pairs.get(i)[1].awaitText());
+          assertEquals("", pairs.get(i)[0].awaitText());
+        }
+        assertEquals(20, echo.accepted.get());
+      }
+    }
+  }
+
+  @Test
+  void forward_withoutRequestId_pairsByStreamId() throws Exception {
+    try (EchoServer echo = new EchoServer()) {
+      URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));
+      try (SpdyTestClient client = SpdyTestClient.connect(url, OFFER)) {
+        String port = Integer.toString(echo.port());
+        SpdyTestClient.Stream error = client.open(Map.of("streamType", "error", "port", port));
+        SpdyTestClient.Stream data = client.open(Map.of("streamType", "data", "port", port));
+        client.send(data, "old client");
+        client.finish(data);
+        assertEquals("old client", data.awaitText());
+        assertEquals("", error.awaitText());
+      }
+    }
+  }
+
+  @Test
+  void forward_unreachablePort_errorStreamSaysWhy() throws Exception {
+    int port = EchoServer.closedPort();
+    URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));
+    try (SpdyTestClient client = SpdyTestClient.connect(url, OFFER)) {
+      SpdyTestClient.Stream[] streams = pair(client, port, "0");
+      String error = streams[0].awaitText();
+      assertTrue(error.startsWith("error forwarding port " + port + " to pod sandbox sandbox:"),
+          error);
+      assertTrue(error.contains("Connection refused"), error);
+      streams[1].finished.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(streams[1].reset, "data stream reset");
+    }
+    assertEquals(List.of(port), fixture.runtime.dialled);
+  }
+
+  @Test
+  void forward_badPortHeader_streamRefused() throws Exception {
+    URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));
+    try (SpdyTestClient client = SpdyTestClient.connect(url, OFFER)) {
+      SpdyTestClient.Stream bad = client.open(Map.of("streamType", "data", "port", "0"));
+      bad.finished.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertTrue(bad.reset);
+    }
+    assertTrue(fixture.runtime.dialled.isEmpty());
+  }
+
+  @Test
+  void connect_commandProtocol_403() throws Exception {
+    URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));
+    try (SpdyTestClient client = SpdyTestClient.connect(url, SpdyRemoteCommandTest.KUBECTL_OFFER)) {
+      assertEquals(403, client.response.status().code());
+      assertEquals("portforward.k8s.io",
+          client.response.headers().get("X-Accepted-Stream-Protocol-Versions"));
+    }
+  }
+}
