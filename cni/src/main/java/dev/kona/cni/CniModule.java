@@ -95,32 +95,39 @@ public final class CniModule implements PodNetworks {
 
   @Override
   public PodNetworkResult setUp(PodNetworkRequest request) {
-    NetworkConfigList network = requireNetwork("set up network of sandbox " + request.sandboxId());
-    RuntimeArgs args = runtimeArgs(request, netnsOf(request));
-    return timed(
-        "setup",
-        () ->
-            locked(
-                request.sandboxId(),
-                () -> {
-                  JsonNode raw;
-                  try {
-                    invoker.requireBinaries(network);
-                  } catch (KonaException e) {
-                    throw e.withContext("set up network of sandbox " + request.sandboxId());
-                  }
-                  try {
-                    raw = add.run(network, args);
-                  } catch (KonaException e) {
-                    undo(network, args, e);
-                    throw e.withContext("set up network of sandbox " + request.sandboxId());
-                  }
-                  return PodNetworkResult.from(ResultTranslator.toDomain(raw, network.cniVersion()));
-                }));
+    String action = "set up network of sandbox " + request.sandboxId();
+    NetworkConfigList network = requireNetwork(action);
+    Path netns = request.netnsPath();
+    if (netns == null || !Files.exists(netns)) {
+      // The spec wants the netns made before any plugin runs; without it ADD cannot work.
+      throw new FailedPreconditionException(action + ": netns " + netns + " does not exist");
+    }
+    RuntimeArgs args = runtimeArgs(request, netns.toString());
+    return timed("setup", () -> locked(request.sandboxId(), () -> add(action, network, args)));
   }
 
-  /** A failed ADD must still be followed by DEL (spec, section 3); its failure is secondary. */
+  private PodNetworkResult add(String action, NetworkConfigList network, RuntimeArgs args) {
+    JsonNode raw;
+    try {
+      invoker.requireBinaries(network);
+      raw = add.run(network, args);
+    } catch (KonaException e) {
+      undo(network, args, e);
+      throw e.withContext(action);
+    }
+    PodNetworkResult result = PodNetworkResult.from(ResultTranslator.toDomain(raw, network.cniVersion()));
+    log.debug("{}: network {} gave {}", action, network.name(), result.ips());
+    return result;
+  }
+
+  /**
+   * A failed ADD must still be followed by DEL (spec, section 3); a DEL failure is secondary. If
+   * nothing was cached, no plugin ran (a binary was missing) and there is nothing to undo.
+   */
   private void undo(NetworkConfigList network, RuntimeArgs args, KonaException cause) {
+    if (cache.get(network.name(), args.containerId(), args.ifName()).isEmpty()) {
+      return;
+    }
     try {
       del.run(network, network.name(), args);
     } catch (KonaException e) {
@@ -131,8 +138,8 @@ public final class CniModule implements PodNetworks {
 
   @Override
   public void tearDown(PodNetworkRequest request) {
+    String action = "tear down network of sandbox " + request.sandboxId();
     NetworkConfigList network = currentNetwork();
-    String networkName = network != null ? network.name() : null;
     RuntimeArgs args = runtimeArgs(request, netnsOf(request));
     timed(
         "teardown",
@@ -141,28 +148,29 @@ public final class CniModule implements PodNetworks {
                 request.sandboxId(),
                 () -> {
                   try {
-                    boolean called = networkName != null && del.run(network, networkName, args);
-                    if (!called && !delCachedAnyNetwork(args)) {
-                      log.info(
-                          "tear down network of sandbox {}: no network config and no cached result, nothing to DEL",
-                          request.sandboxId());
-                    }
+                    del(network, args);
                   } catch (KonaException e) {
-                    throw e.withContext("tear down network of sandbox " + request.sandboxId());
+                    throw e.withContext(action);
                   }
                   return null;
                 }));
   }
 
-  /** Without a current config, DEL whatever the cache knows for this sandbox, with its cached config. */
-  private boolean delCachedAnyNetwork(RuntimeArgs args) {
-    boolean any = false;
-    for (CachedAttachment entry : cache.list()) {
-      if (entry.args().containerId().equals(args.containerId()) && entry.args().ifName().equals(args.ifName())) {
-        any |= del.run(null, entry.networkName(), args);
-      }
+  /**
+   * DEL of every network the cache says this sandbox is attached to, each with the config ADD used;
+   * with no cache entry, DEL on the current network anyway so that IPAM releases the address.
+   */
+  private void del(NetworkConfigList network, RuntimeArgs args) {
+    List<CachedAttachment> cached = cache.find(args.containerId(), args.ifName());
+    for (CachedAttachment entry : cached) {
+      boolean same = network != null && network.name().equals(entry.networkName());
+      del.run(same ? network : null, entry.networkName(), args);
     }
-    return any;
+    if (cached.isEmpty() && network != null) {
+      del.run(network, network.name(), args);
+    } else if (cached.isEmpty()) {
+      log.info("DEL of {} skipped: no network config and no cached result", args.containerId());
+    }
   }
 
   @Override

@@ -76,11 +76,39 @@ class CniModuleStatusTest {
     return JSON.readTree(calls.resolve(name).toFile());
   }
 
-  private static PodNetworkRequest pod(String id) {
+  /** The fake needs no real netns, only a path that exists. */
+  private PodNetworkRequest pod(String id) {
     return new PodNetworkRequest(
-        id, "web", "shop", "uid-" + id, Path.of("/run/netns/absent"),
+        id, "web", "shop", "uid-" + id, world.binDir().resolve("calls"),
         List.of(new PortMapping(8080, 80, "tcp", "")),
         Map.of("kubernetes.io/ingress-bandwidth", "10M"), null, null);
+  }
+
+  @Test
+  void setUp_netnsMissing_failsBeforeAnyPlugin() throws IOException {
+    conflist("1.1.0", "");
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.kona.common.error.FailedPreconditionException.class,
+            () -> module().setUp(PodNetworkRequest.of("nons", Path.of("/run/netns/kona-absent"))));
+    assertTrue(e.getMessage().contains("netns /run/netns/kona-absent does not exist"), e.getMessage());
+    assertEquals(List.of(), callNames());
+  }
+
+  @Test
+  void tearDown_configReplacedSinceAdd_delsTheOldNetworkWithItsCachedConfig() throws IOException {
+    conflist("1.1.0", "");
+    module().setUp(pod("moved"));
+    Files.delete(world.confDir().resolve("10-rec.conflist"));
+    world.writeConf(
+        "20-other.conflist",
+        "{\"cniVersion\": \"1.1.0\", \"name\": \"other\", \"plugins\": [{\"type\": \"kona-rec\", \"mark\": 2}]}");
+    module().tearDown(PodNetworkRequest.of("moved", null));
+    assertEquals(List.of("000-ADD.json", "001-DEL.json"), callNames());
+    JsonNode del = call("001-DEL.json");
+    assertEquals("rec", del.get("name").asText());
+    assertFalse(del.has("mark"));
+    assertEquals(List.of(), world.cacheEntries());
   }
 
   @Test
@@ -121,7 +149,8 @@ class CniModuleStatusTest {
     assertTrue(
         env.contains("CNI_ARGS=IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web;K8S_POD_INFRA_CONTAINER_ID=sb1;K8S_POD_UID=uid-sb1"),
         env.toString());
-    assertTrue(env.contains("CNI_NETNS="), "a netns path that does not exist is not passed: " + env);
+    assertTrue(env.contains("CNI_NETNS=" + calls), env.toString());
+    assertTrue(env.contains("CNI_IFNAME=eth0"), env.toString());
     JsonNode add = call("000-ADD.json");
     assertEquals(8080, add.at("/runtimeConfig/portMappings/0/hostPort").asInt());
     assertEquals(10_000_000L, add.at("/runtimeConfig/bandwidth/ingressRate").asLong());

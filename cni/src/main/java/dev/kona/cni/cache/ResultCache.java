@@ -81,8 +81,20 @@ public final class ResultCache {
     return read(path(network, containerId, ifName));
   }
 
+  /** The entries of one attachment in any network (usually one), found by file name. */
+  public List<CachedAttachment> find(String containerId, String ifName) {
+    String suffix = "-" + containerId + "-" + ifName;
+    return entries(name -> name.endsWith(suffix)).stream()
+        .filter(e -> e.args().containerId().equals(containerId) && e.args().ifName().equals(ifName))
+        .toList();
+  }
+
   /** Every readable entry, in file-name order. */
   public List<CachedAttachment> list() {
+    return entries(name -> true);
+  }
+
+  private List<CachedAttachment> entries(java.util.function.Predicate<String> nameFilter) {
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(resultsDir)) {
       stream.forEach(files::add);
@@ -94,7 +106,8 @@ public final class ResultCache {
     files.sort(null);
     List<CachedAttachment> entries = new ArrayList<>();
     for (Path file : files) {
-      if (!file.getFileName().toString().startsWith(".tmp-")) {
+      String name = file.getFileName().toString();
+      if (!name.startsWith(".tmp-") && nameFilter.test(name)) {
         read(file).ifPresent(entries::add);
       }
     }
