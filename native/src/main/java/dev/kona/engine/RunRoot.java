@@ -1,0 +1,53 @@
+package dev.kona.engine;
+
+import dev.kona.common.error.InternalException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The native engine's directory tree, which outlives the daemon: {@code containers/<id>/} per
+ * container (plan, bundle, status written by its monitor, ctl.sock), {@code exec/<exec-id>/} per
+ * exec, {@code bin/} for the installed helper. Keep it short: a control socket path must fit in
+ * 108 bytes ({@code <root>/containers/<64 hex>/ctl.sock} with a root of up to 20 characters).
+ */
+public record RunRoot(Path root) {
+
+  public RunRoot {
+    if (root == null || !root.isAbsolute()) {
+      throw new IllegalArgumentException("run root: expected an absolute path, got " + root);
+    }
+  }
+
+  public Path containers() {
+    return root.resolve("containers");
+  }
+
+  public Path container(ContainerId id) {
+    return containers().resolve(id.value());
+  }
+
+  public Path execs() {
+    return root.resolve("exec");
+  }
+
+  public Path bin() {
+    return root.resolve("bin");
+  }
+
+  /** Removes a state directory and everything in it; a missing one is fine. */
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new InternalException("remove state directory " + dir, e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.kona.engine.plan;
+
+import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.oci.spec.Linux;
+import dev.kona.oci.spec.Process;
+import dev.kona.oci.spec.Spec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An exec's {@link LaunchPlan}: every namespace of the running container (through
+ * /proc/&lt;pid&gt;/ns), its cgroups, user, environment, working directory, rlimits and security settings,
+ * with the exec's own arguments, extra environment and terminal.
+ */
+public final class ExecPlanner {
+  private final ContainerPlanner container;
+
+  public ExecPlanner(ContainerPlanner container) {
+    this.container = container;
+  }
+
+  public LaunchPlan plan(Spec spec, int containerPid, List<Path> cgroupProcs, List<String> args, List<String> env,
+      boolean tty, boolean stdin) {
+    try {
+      Process process = spec.process();
+      Linux linux = spec.linux();
+      List<NamespaceEntry> namespaces = new ArrayList<>();
+      for (String type : List.of("cgroup", "ipc", "uts", "net", "pid", "mnt")) {
+        namespaces.add(NamespaceEntry.join(type, Path.of("/proc", Integer.toString(containerPid), "ns", type)));
+      }
+      List<String> allEnv = new ArrayList<>(process.env());
+      allEnv.addAll(env);
+      return new LaunchPlan(namespaces, cgroupProcs, null, null, java.util.Map.of(),
+          ContainerPlanner.rlimits(process.rlimits()), process.oomScoreAdj(),
+          container.security(process, linux == null ? new Linux(null, null, null, null, null, null, null, null, null, null, null, null) : linux),
+          ContainerPlanner.identity(process.user()),
+          new LaunchPlan.ProcessSpec(args, allEnv, process.cwd()),
+          new LaunchPlan.Stdio(tty, stdin, stdin, null, 0), null, false);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidArgumentException("plan exec in container pid " + containerPid + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package dev.kona.engine.plan;
+
+/**
+ * One mount(2) in the container's rootfs, flags already computed. A bind (MS_BIND in flags) with
+ * further flags is remounted by the helper; {@code propagation} is applied after, when non-zero.
+ * {@code target} is a path inside the container.
+ */
+public record MountOp(String source, String target, String fstype, long flags, long propagation, String data) {
+  public MountOp {
+    if (target == null || !target.startsWith("/")) {
+      throw new IllegalArgumentException("mount target: expected an absolute path in the container, got " + target);
+    }
+    source = source == null ? "" : source;
+    fstype = fstype == null ? "" : fstype;
+    data = data == null ? "" : data;
+  }
+}

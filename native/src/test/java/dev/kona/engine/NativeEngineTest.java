@@ -1,0 +1,159 @@
+package dev.kona.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kona.common.error.FailedPreconditionException;
+import dev.kona.common.error.KonaException;
+import dev.kona.engine.plan.ContainerPlanner;
+import dev.kona.engine.plan.HostFacts;
+import dev.kona.oci.spec.Spec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The native engine on the real kernel (needs root): busybox containers from create to delete. */
+class NativeEngineTest {
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir static Path shared;
+  static Path rootfs;
+  static Path shim;
+
+  @TempDir Path dir;
+  Path runRoot;
+  NativeEngine engine;
+  LeakSnapshot before;
+
+  @BeforeAll
+  static void rootfsAndShim() throws IOException {
+    assertEquals("root", System.getProperty("user.name"), "kernel tests need root");
+    rootfs = BusyboxBundle.rootfs(shared);
+    shim = ShimBinary.install(shared.resolve("bin"));
+  }
+
+  @BeforeEach
+  void engine() throws IOException {
+    runRoot = dir.resolve("run");
+    engine = newEngine();
+    before = LeakSnapshot.take(runRoot, rootfs);
+  }
+
+  NativeEngine newEngine() {
+    return new NativeEngine(new RunRoot(runRoot), shim, new ContainerPlanner(HostFacts.read(), null),
+        CgroupPlacement.none(), 16384);
+  }
+
+  @AfterEach
+  void nothingLeft() throws IOException {
+    for (ContainerState s : engine.list()) {
+      engine.kill(s.id(), 9);
+      engine.waitForExit(s.id(), WAIT);
+      engine.delete(s.id());
+    }
+    LeakSnapshot after = LeakSnapshot.take(runRoot, rootfs);
+    assertEquals(before, after, "mounts or processes left behind");
+    assertEquals(List.of(), engine.list());
+  }
+
+  ContainerId create(String name, Spec spec, boolean stdin) throws IOException {
+    Path bundle = BusyboxBundle.write(dir, name, spec);
+    ContainerId id = ContainerId.parse(name);
+    engine.create(new CreateRequest(id, bundle, dir.resolve(name + ".log"), stdin, false));
+    return id;
+  }
+
+  ContainerId run(String name, String... args) throws IOException {
+    ContainerId id = create(name, BusyboxBundle.spec(rootfs, false, args), false);
+    engine.start(id);
+    return id;
+  }
+
+  String log(String name) throws IOException {
+    return Files.readString(dir.resolve(name + ".log"));
+  }
+
+  @Test
+  void start_echoLandsInCriLog() throws IOException {
+    ContainerId id = run("echo", "echo", "hello");
+    ExitStatus exit = engine.waitForExit(id, WAIT);
+    assertEquals(0, exit.code());
+    assertEquals("Completed", exit.reason());
+    assertTrue(log("echo").matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z stdout F hello\n"), log("echo"));
+    assertEquals(ContainerStatus.STOPPED, engine.state(id).status());
+    engine.delete(id);
+    assertFalse(Files.exists(runRoot.resolve("containers/echo")));
+  }
+
+  @Test
+  void waitForExit_reportsExitCodeAndStderr() throws IOException {
+    ContainerId id = run("code", "sh", "-c", "echo oops >&2; exit 3");
+    assertEquals(3, engine.waitForExit(id, WAIT).code());
+    assertTrue(log("code").contains(" stderr F oops\n"), log("code"));
+  }
+
+  @Test
+  void create_waitsUntilStart() throws Exception {
+    ContainerId id = create("later", BusyboxBundle.spec(rootfs, false, "echo", "ran"), false);
+    ContainerState created = engine.state(id);
+    assertEquals(ContainerStatus.CREATED, created.status());
+    assertTrue(created.pid() > 0);
+    Thread.sleep(200);
+    assertEquals("", log("later"));
+    engine.start(id);
+    assertEquals(0, engine.waitForExit(id, WAIT).code());
+    assertTrue(log("later").endsWith(" stdout F ran\n"));
+    assertThrows(FailedPreconditionException.class, () -> engine.start(id));
+  }
+
+  @Test
+  void kill_beforeStartStopsWithSignal() throws IOException {
+    ContainerId id = create("never", BusyboxBundle.spec(rootfs, false, "echo", "never"), false);
+    engine.kill(id, 9);
+    ExitStatus exit = engine.waitForExit(id, WAIT);
+    assertEquals(9, exit.signal());
+    assertEquals(137, exit.code());
+    assertEquals("", log("never"));
+  }
+
+  @Test
+  void create_missingProgramFailsClearlyAndLeavesNothing() throws IOException {
+    Path bundle = BusyboxBundle.write(dir, "missing", BusyboxBundle.spec(rootfs, false, "no-such-program"));
+    KonaException e = assertThrows(FailedPreconditionException.class, () -> engine.create(
+        new CreateRequest(ContainerId.parse("missing"), bundle, dir.resolve("missing.log"), false, false)));
+    assertTrue(e.getMessage().contains("create container missing: exec: no-such-program not found in PATH /bin"),
+        e.getMessage());
+    assertFalse(Files.exists(runRoot.resolve("containers/missing")));
+  }
+
+  @Test
+  void create_badWorkingDirectoryNamesTheStep() throws IOException {
+    Spec spec = BusyboxBundle.spec(rootfs, false, "true");
+    spec = spec.withProcess(dev.kona.oci.spec.Process.of(spec.process().user(), spec.process().args(),
+        spec.process().env(), "/does/not/exist"));
+    Path bundle = BusyboxBundle.write(dir, "badcwd", spec);
+    KonaException e = assertThrows(KonaException.class, () -> engine.create(
+        new CreateRequest(ContainerId.parse("badcwd"), bundle, null, false, false)));
+    assertTrue(e.getMessage().contains("cwd: chdir /does/not/exist: No such file or directory"), e.getMessage());
+  }
+
+  @Test
+  void log_longLineSplitsIntoPartials() throws IOException {
+    ContainerId id = run("long", "sh", "-c", "head -c 20000 /dev/zero | tr '\\0' x; echo; echo short");
+    assertEquals(0, engine.waitForExit(id, WAIT).code());
+    List<String> lines = log("long").lines().toList();
+    assertEquals(3, lines.size(), log("long").substring(0, 200));
+    assertTrue(lines.get(0).endsWith(" stdout P " + "x".repeat(16384)));
+    assertTrue(lines.get(1).endsWith(" stdout F " + "x".repeat(20000 - 16384)));
+    assertTrue(lines.get(2).endsWith(" stdout F short"));
+  }
+}
