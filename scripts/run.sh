@@ -10,4 +10,5 @@ ensure_packages "${RUNTIME_PACKAGES[@]}"
 JAVA_HOME="$(find_jdk25)"
 export JAVA_HOME
 ./mvnw -B -q -DskipTests install
+bin/kona cni install-default "$@"
 exec bin/kona daemon "$@"

@@ -3,12 +3,13 @@ package dev.kona.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.kona.cni.CniModule;
 import dev.kona.image.ImageModule;
+import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.metrics.GrpcMetrics;
 import dev.kona.metrics.HostPort;
 import dev.kona.metrics.KonaMeters;
 import dev.kona.metrics.MetricsServer;
-import dev.kona.runtime.NetworkReadiness;
 import dev.kona.runtime.RuntimeInfo;
 import dev.kona.runtime.RuntimeModule;
 import dev.kona.server.config.KonaConfig;
@@ -95,12 +96,17 @@ public final class Daemon {
     opened.push(meters);
     ImageModule images = ImageModule.open(config.images(), config.stateRootPath(), meters.registry());
     opened.push(images);
+    CniModule cni = CniModule.open(config.cni(), config.stateRootPath(), meters.registry());
     RuntimeModule runtime =
         RuntimeModule.open(
-            new RuntimeInfo(BuildInfo.version()),
-            config.cgroupDriver(),
-            NetworkReadiness.Readiness::ok,
-            () -> Map.of("config", effectiveConfigJson()));
+            new RuntimeModule.Setup(
+                new RuntimeInfo(BuildInfo.version()),
+                config.cgroupDriver(),
+                config.stateRootPath(),
+                config.runRootPath(),
+                LinuxSyscalls.get(),
+                cni,
+                () -> Map.of("config", effectiveConfigJson())));
     opened.push(runtime);
 
     if (config.metrics().enabled()) {

@@ -1,5 +1,6 @@
 package dev.kona.server;
 
+import dev.kona.cni.DefaultNetwork;
 import dev.kona.server.config.ConfigException;
 import dev.kona.server.config.ConfigLoader;
 import dev.kona.server.config.KonaConfig;
@@ -19,6 +20,8 @@ public final class Main {
       Commands:
         daemon           run the CRI runtime in the foreground
         config default   print the whole default configuration (TOML)
+        cni install-default [--config PATH] [--KEY=VALUE]
+                         write the default bridge network into cni.conf_dir if it has none
         version          print Kona's version
         --help           this text
 
@@ -53,7 +56,26 @@ public final class Main {
         return Daemon.EXIT_CONFIG;
       }
       case "daemon" -> {
-        return daemon(args.subList(1, args.size()));
+        KonaConfig config = loadConfig("kona daemon", args.subList(1, args.size()));
+        if (config == null) {
+          return Daemon.EXIT_CONFIG;
+        }
+        Logging.configure(config.log());
+        return new Daemon(config).run();
+      }
+      case "cni" -> {
+        if (args.size() < 2 || !args.get(1).equals("install-default")) {
+          System.err.println("kona cni: expected `kona cni install-default`");
+          return Daemon.EXIT_CONFIG;
+        }
+        KonaConfig config = loadConfig("kona cni install-default", args.subList(2, args.size()));
+        if (config == null) {
+          return Daemon.EXIT_CONFIG;
+        }
+        DefaultNetwork.installIfEmpty(config.cni()).ifPresentOrElse(
+            path -> System.out.println("wrote " + path),
+            () -> System.out.println(config.cni().confDir() + " already has a network configuration; left as it is"));
+        return Daemon.EXIT_OK;
       }
       default -> {
         System.err.println("kona: unknown command \"" + args.getFirst() + "\"\n\n" + USAGE);
@@ -62,14 +84,15 @@ public final class Main {
     }
   }
 
-  private static int daemon(List<String> args) {
+  /** The config from {@code --config} and {@code --key=value} flags, or null after printing why not. */
+  private static KonaConfig loadConfig(String command, List<String> args) {
     Path configFile = null;
     Map<String, String> flags = new LinkedHashMap<>();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       if (!arg.startsWith("--") || arg.length() == 2) {
-        System.err.println("kona daemon: unexpected argument \"" + arg + "\" (flags are --key=value)");
-        return Daemon.EXIT_CONFIG;
+        System.err.println(command + ": unexpected argument \"" + arg + "\" (flags are --key=value)");
+        return null;
       }
       String body = arg.substring(2);
       String key;
@@ -82,8 +105,8 @@ public final class Main {
         key = body;
         value = args.get(++i);
       } else {
-        System.err.println("kona daemon: flag --" + body + " needs a value");
-        return Daemon.EXIT_CONFIG;
+        System.err.println(command + ": flag --" + body + " needs a value");
+        return null;
       }
       if (key.equals("config")) {
         configFile = Path.of(value);
@@ -91,14 +114,11 @@ public final class Main {
         flags.put(key, value);
       }
     }
-    KonaConfig config;
     try {
-      config = new ConfigLoader().load(configFile, flags);
+      return new ConfigLoader().load(configFile, flags);
     } catch (ConfigException e) {
       System.err.println("kona: " + e.getMessage());
-      return Daemon.EXIT_CONFIG;
+      return null;
     }
-    Logging.configure(config.log());
-    return new Daemon(config).run();
   }
 }

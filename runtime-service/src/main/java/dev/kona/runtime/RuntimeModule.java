@@ -1,36 +1,60 @@
 package dev.kona.runtime;
 
+import dev.kona.cni.PodNetworks;
+import dev.kona.linux.syscall.Syscalls;
 import dev.kona.runtime.cri.RuntimeServiceEndpoint;
+import dev.kona.runtime.sandbox.SandboxLifecycle;
+import dev.kona.runtime.sandbox.SandboxPaths;
+import dev.kona.runtime.sandbox.Sandboxes;
 import io.grpc.BindableService;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The runtime service as the daemon assembles it. Open once at start-up, close at shutdown;
- * closing never stops containers (they outlive the daemon).
+ * The runtime service as the daemon assembles it. Open once at start-up (it restores the pod and
+ * container records of an earlier daemon), close at shutdown; closing never stops containers.
  */
 public final class RuntimeModule implements AutoCloseable {
 
   private final RuntimeServiceEndpoint endpoint;
+  private final Sandboxes sandboxes;
 
-  private RuntimeModule(RuntimeServiceEndpoint endpoint) {
+  private RuntimeModule(RuntimeServiceEndpoint endpoint, Sandboxes sandboxes) {
     this.endpoint = endpoint;
+    this.sandboxes = sandboxes;
   }
 
-  /**
-   * @param verboseInfo what {@code Status(verbose=true)} reports in its info map (e.g. the effective
-   *     config as JSON under "config")
-   */
-  public static RuntimeModule open(
+  /** What the runtime service is built from; the daemon fills it from its config and other modules. */
+  public record Setup(
       RuntimeInfo info,
       CgroupDriver cgroupDriver,
-      NetworkReadiness network,
-      Supplier<Map<String, String>> verboseInfo) {
-    return new RuntimeModule(new RuntimeServiceEndpoint(info, cgroupDriver, network, verboseInfo));
+      Path stateRoot,
+      Path runRoot,
+      Syscalls syscalls,
+      PodNetworks networks,
+      Supplier<Map<String, String>> verboseInfo) {}
+
+  public static RuntimeModule open(Setup setup) {
+    SandboxPaths paths = new SandboxPaths(setup.runRoot(), setup.stateRoot());
+    Sandboxes sandboxes = new Sandboxes(new SandboxLifecycle(paths, setup.syscalls(), setup.networks()), paths);
+    NetworkReadiness network = setup.networks() == null
+        ? NetworkReadiness.Readiness::ok
+        : () -> {
+          var s = setup.networks().status();
+          return new NetworkReadiness.Readiness(s.ready(), s.reason(), s.message());
+        };
+    RuntimeServiceEndpoint endpoint =
+        new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes);
+    return new RuntimeModule(endpoint, sandboxes);
   }
 
   public BindableService criService() {
     return endpoint;
+  }
+
+  public Sandboxes sandboxes() {
+    return sandboxes;
   }
 
   @Override

@@ -49,7 +49,7 @@ public final class ConfigLoader {
             .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+            // Optional keys (no default) may be absent; every other key comes from the defaults.
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
   }
@@ -134,10 +134,14 @@ public final class ConfigLoader {
     }
     String leaf = path[path.length - 1];
     JsonNode kind = shape == null ? null : shape.get(leaf);
-    if (kind == null || kind.isObject()) {
+    if (kind != null && kind.isObject()) {
+      throw new ConfigException("flag --" + key + ": is a table; set its keys, e.g. --" + key + ".<key>=...");
+    }
+    if (kind == null && path.length == 1) {
       throw new ConfigException("flag --" + key + ": unknown key; see `kona config default`");
     }
-    target.set(leaf, typed(kind, value, key));
+    // Optional keys (no default) inside a known table are taken as text; binding rejects unknown ones.
+    target.set(leaf, kind == null ? JsonNodeFactory.instance.textNode(value) : typed(kind, value, key));
   }
 
   /** A flag's text read as the type the defaults have at that key. */

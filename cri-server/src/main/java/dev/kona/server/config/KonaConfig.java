@@ -1,5 +1,6 @@
 package dev.kona.server.config;
 
+import dev.kona.cni.config.CniConfig;
 import dev.kona.image.ImageConfig;
 import dev.kona.metrics.MetricsConfig;
 import dev.kona.runtime.CgroupDriver;
@@ -23,7 +24,8 @@ public record KonaConfig(
     int shutdownTimeoutSeconds,
     LogConfig log,
     MetricsConfig metrics,
-    ImageConfig images) {
+    ImageConfig images,
+    CniConfig cni) {
 
   public KonaConfig {
     requireAbsolute(socket, "socket");

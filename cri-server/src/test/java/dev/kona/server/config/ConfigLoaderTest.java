@@ -104,7 +104,9 @@ class ConfigLoaderTest {
 
   @Test
   void unknownFlag_andBadFlagValue_areErrors() {
-    assertEquals("flag --metrics.port: unknown key; see `kona config default`", error(null, Map.of("metrics.port", "1")));
+    assertEquals("flag --metrics.port: unknown key \"metrics.port\"; expected one of: address, enabled",
+        error(null, Map.of("metrics.port", "1")));
+    assertEquals("flag --sockets: unknown key; see `kona config default`", error(null, Map.of("sockets", "/x")));
     assertEquals("flag --metrics.enabled: expected true or false, got \"no\"", error(null, Map.of("metrics.enabled", "no")));
   }
 

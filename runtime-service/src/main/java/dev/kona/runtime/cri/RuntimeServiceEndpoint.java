@@ -1,5 +1,15 @@
 package dev.kona.runtime.cri;
 
+import dev.kona.cri.api.v1.ListPodSandboxRequest;
+import dev.kona.cri.api.v1.ListPodSandboxResponse;
+import dev.kona.cri.api.v1.PodSandboxStatusRequest;
+import dev.kona.cri.api.v1.PodSandboxStatusResponse;
+import dev.kona.cri.api.v1.RemovePodSandboxRequest;
+import dev.kona.cri.api.v1.RemovePodSandboxResponse;
+import dev.kona.cri.api.v1.RunPodSandboxRequest;
+import dev.kona.cri.api.v1.RunPodSandboxResponse;
+import dev.kona.cri.api.v1.StopPodSandboxRequest;
+import dev.kona.cri.api.v1.StopPodSandboxResponse;
 import dev.kona.cri.api.v1.RuntimeConfigRequest;
 import dev.kona.cri.api.v1.RuntimeConfigResponse;
 import dev.kona.cri.api.v1.RuntimeServiceGrpc;
@@ -12,6 +22,7 @@ import dev.kona.cri.api.v1.VersionResponse;
 import dev.kona.runtime.CgroupDriver;
 import dev.kona.runtime.NetworkReadiness;
 import dev.kona.runtime.RuntimeInfo;
+import dev.kona.runtime.sandbox.Sandboxes;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.function.Function;
@@ -28,13 +39,24 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final Status status;
   private final RuntimeConfig runtimeConfig;
   private final UpdateRuntimeConfig updateRuntimeConfig;
+  private final RunPodSandbox runPodSandbox;
+  private final StopPodSandbox stopPodSandbox;
+  private final RemovePodSandbox removePodSandbox;
+  private final PodSandboxStatus podSandboxStatus;
+  private final ListPodSandbox listPodSandbox;
 
   public RuntimeServiceEndpoint(
       RuntimeInfo info,
       CgroupDriver cgroupDriver,
       NetworkReadiness network,
-      Supplier<Map<String, String>> verboseInfo) {
+      Supplier<Map<String, String>> verboseInfo,
+      Sandboxes sandboxes) {
     PodCidr podCidr = new PodCidr();
+    this.runPodSandbox = new RunPodSandbox(sandboxes);
+    this.stopPodSandbox = new StopPodSandbox(sandboxes);
+    this.removePodSandbox = new RemovePodSandbox(sandboxes);
+    this.podSandboxStatus = new PodSandboxStatus(sandboxes);
+    this.listPodSandbox = new ListPodSandbox(sandboxes);
     this.version = new Version(info);
     this.status = new Status(network, verboseInfo, podCidr);
     this.runtimeConfig = new RuntimeConfig(cgroupDriver);
@@ -60,6 +82,31 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   public void updateRuntimeConfig(
       UpdateRuntimeConfigRequest request, StreamObserver<UpdateRuntimeConfigResponse> response) {
     unary(request, response, updateRuntimeConfig::handle);
+  }
+
+  @Override
+  public void runPodSandbox(RunPodSandboxRequest request, StreamObserver<RunPodSandboxResponse> response) {
+    unary(request, response, runPodSandbox::handle);
+  }
+
+  @Override
+  public void stopPodSandbox(StopPodSandboxRequest request, StreamObserver<StopPodSandboxResponse> response) {
+    unary(request, response, stopPodSandbox::handle);
+  }
+
+  @Override
+  public void removePodSandbox(RemovePodSandboxRequest request, StreamObserver<RemovePodSandboxResponse> response) {
+    unary(request, response, removePodSandbox::handle);
+  }
+
+  @Override
+  public void podSandboxStatus(PodSandboxStatusRequest request, StreamObserver<PodSandboxStatusResponse> response) {
+    unary(request, response, podSandboxStatus::handle);
+  }
+
+  @Override
+  public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
+    unary(request, response, listPodSandbox::handle);
   }
 
   private static <Q, R> void unary(Q request, StreamObserver<R> response, Function<Q, R> handler) {

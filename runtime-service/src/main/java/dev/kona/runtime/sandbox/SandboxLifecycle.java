@@ -1,0 +1,217 @@
+package dev.kona.runtime.sandbox;
+
+import dev.kona.cni.PodDns;
+import dev.kona.cni.PodNetworkRequest;
+import dev.kona.cni.PodNetworkResult;
+import dev.kona.cni.PodNetworks;
+import dev.kona.cni.PortMapping;
+import dev.kona.common.error.InternalException;
+import dev.kona.common.error.KonaException;
+import dev.kona.linux.mount.Mount;
+import dev.kona.linux.mount.Mounter;
+import dev.kona.linux.ns.NamespacePinner;
+import dev.kona.linux.ns.NamespaceType;
+import dev.kona.linux.ns.Namespaces;
+import dev.kona.linux.ns.PinnedNamespaces;
+import dev.kona.linux.syscall.Syscalls;
+import dev.kona.runtime.util.Undo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host resources of a pod sandbox: pinned namespaces (no pause process), its /dev/shm, its
+ * hostname/hosts/resolv.conf, its sysctls, and its network through CNI. {@link #setUp} makes them
+ * all or, failing part-way, none; {@link #detachNetwork} and {@link #release} take them down again
+ * and succeed for what is already gone.
+ */
+public final class SandboxLifecycle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SandboxLifecycle.class);
+  private static final Path HOST_SHM = Path.of("/dev/shm");
+  private static final String SHM_SIZE = "size=65536k";
+
+  private final SandboxPaths paths;
+  private final Syscalls sys;
+  private final NamespacePinner pinner;
+  private final Mounter mounter;
+  private final PodNetworks networks;
+
+  /** @param networks CNI, or null to give pods only their own loopback */
+  public SandboxLifecycle(SandboxPaths paths, Syscalls sys, PodNetworks networks) {
+    this.paths = paths;
+    this.sys = sys;
+    this.pinner = new NamespacePinner(sys);
+    this.mounter = new Mounter(sys);
+    this.networks = networks;
+  }
+
+  public SandboxRecord setUp(String id, SandboxSpec spec, long createdAtNanos) {
+    Sysctls.validate(spec);
+    Path runDir = paths.runDir(id);
+    Path filesDir = paths.filesDir(id);
+    try (Undo undo = new Undo("run pod sandbox " + id)) {
+      createDir(runDir);
+      undo.push("remove " + runDir, () -> deleteTree(runDir));
+
+      Set<NamespaceType> own = EnumSet.noneOf(NamespaceType.class);
+      if (!spec.hostNetwork()) {
+        own.add(NamespaceType.NET);
+        own.add(NamespaceType.UTS);
+      }
+      if (spec.namespaces().ipc() != SandboxSpec.NamespaceMode.NODE) {
+        own.add(NamespaceType.IPC);
+      }
+      String hostname = hostnameOf(spec);
+      PinnedNamespaces pinned = own.isEmpty() ? new PinnedNamespaces(Map.of()) : pinner.pin(runDir, own, hostname);
+      undo.push("unpin namespaces", () -> pinner.unpin(pinned));
+
+      Path shm = HOST_SHM;
+      if (own.contains(NamespaceType.IPC)) {
+        shm = runDir.resolve("shm");
+        createDir(shm);
+        mounter.mount(Mount.tmpfs(shm.toString(), "nosuid", "nodev", "noexec", "mode=1777", SHM_SIZE));
+        Path mounted = shm;
+        undo.push("unmount " + shm, () -> mounter.unmount(mounted.toString()));
+      }
+
+      PodFiles.write(filesDir, hostname, spec.dns());
+      undo.push("remove " + filesDir, () -> deleteTree(filesDir));
+
+      applySysctls(spec, pinned);
+
+      SandboxRecord record = new SandboxRecord(id, spec, createdAtNanos, SandboxState.READY,
+          pathOf(pinned, NamespaceType.NET), pathOf(pinned, NamespaceType.IPC), pathOf(pinned, NamespaceType.UTS),
+          shm.toString(), filesDir.toString(), List.of(), false);
+
+      if (!spec.hostNetwork() && networks != null) {
+        // CNI runs DEL itself when an ADD fails; nothing to undo here but the pins.
+        PodNetworkResult result = networks.setUp(networkRequest(record));
+        record = record.withNetwork(result.ips().stream().map(a -> a.getHostAddress()).toList(), true);
+        SandboxRecord attached = record;
+        undo.push("detach network", () -> networks.tearDown(networkRequest(attached)));
+      }
+      undo.commit();
+      return record;
+    }
+  }
+
+  /** CNI DEL; throws if a plugin fails so the kubelet retries StopPodSandbox. */
+  public SandboxRecord detachNetwork(SandboxRecord record) {
+    if (record.spec().hostNetwork() || networks == null) {
+      return record;
+    }
+    if (record.networkAttached()) {
+      networks.tearDown(networkRequest(record));
+    }
+    return record.withNetwork(record.ips(), false);
+  }
+
+  /** Unmounts shm, unpins namespaces, deletes the sandbox's dirs. Idempotent. */
+  public void release(SandboxRecord record) {
+    KonaException first = null;
+    Path runDir = paths.runDir(record.id());
+    try {
+      if (!record.shm().isEmpty() && !record.shm().equals(HOST_SHM.toString())) {
+        mounter.unmount(record.shm());
+      }
+      Map<NamespaceType, Path> pins = new java.util.EnumMap<>(NamespaceType.class);
+      putIfSet(pins, NamespaceType.NET, record.netns());
+      putIfSet(pins, NamespaceType.IPC, record.ipcns());
+      putIfSet(pins, NamespaceType.UTS, record.utsns());
+      pinner.unpin(new PinnedNamespaces(pins));
+    } catch (KonaException e) {
+      first = e;
+    }
+    if (first != null) {
+      throw first.withContext("release pod sandbox " + record.id());
+    }
+    deleteTree(runDir);
+    deleteTree(paths.filesDir(record.id()));
+  }
+
+  private void applySysctls(SandboxSpec spec, PinnedNamespaces pinned) {
+    for (Map.Entry<String, String> e : spec.sysctls().entrySet()) {
+      NamespaceType type = Sysctls.scopeOf(e.getKey(), spec) == Sysctls.Scope.NET ? NamespaceType.NET : NamespaceType.IPC;
+      Path proc = Path.of(Sysctls.procPath(e.getKey()));
+      Namespaces.callIn(sys, pinned.path(type), type, () -> {
+        try {
+          Files.writeString(proc, e.getValue());
+        } catch (IOException ex) {
+          throw new dev.kona.common.error.InvalidArgumentException(
+              "config.linux.sysctls: set " + e.getKey() + "=" + e.getValue() + ": " + ex.getMessage(), ex);
+        }
+        return null;
+      });
+    }
+  }
+
+  private static PodNetworkRequest networkRequest(SandboxRecord record) {
+    SandboxSpec spec = record.spec();
+    List<PortMapping> ports = spec.portMappings().stream()
+        .filter(p -> p.hostPort() > 0)
+        .map(p -> new PortMapping(p.hostPort(), p.containerPort(), p.protocol(), p.hostIp()))
+        .toList();
+    PodDns dns = spec.dns().isEmpty() ? null
+        : new PodDns(spec.dns().servers(), spec.dns().searches(), spec.dns().options());
+    Path netns = record.netns().isEmpty() || !Files.exists(Path.of(record.netns())) ? null : Path.of(record.netns());
+    return new PodNetworkRequest(record.id(), spec.metadata().name(), spec.metadata().namespace(),
+        spec.metadata().uid(), netns, ports, spec.annotations(), dns,
+        spec.cgroupParent().isEmpty() ? null : spec.cgroupParent());
+  }
+
+  private static String hostnameOf(SandboxSpec spec) {
+    if (spec.hostNetwork()) {
+      return localHostname();
+    }
+    return spec.hostname().isEmpty() ? spec.metadata().name() : spec.hostname();
+  }
+
+  private static String localHostname() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private static String pathOf(PinnedNamespaces pinned, NamespaceType type) {
+    Path p = pinned.paths().get(type);
+    return p == null ? "" : p.toString();
+  }
+
+  private static void putIfSet(Map<NamespaceType, Path> pins, NamespaceType type, String path) {
+    if (path != null && !path.isEmpty()) {
+      pins.put(type, Path.of(path));
+    }
+  }
+
+  private static void createDir(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InternalException("create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("remove {}: {}", dir, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.kona.runtime.sandbox;
+
+import dev.kona.common.error.InvalidArgumentException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the kubelet asked for in RunPodSandbox, as Kona keeps it: validated, protobuf-free, and
+ * persisted with the sandbox so a restarted daemon can answer status and tear it down.
+ *
+ * @param logDirectory where the kubelet wants container logs, empty when it gave none
+ * @param cgroupParent the pod cgroup as the kubelet names it (cgroupfs path or systemd slice)
+ * @param sysctls namespaced sysctls applied in the pod's own namespaces
+ */
+public record SandboxSpec(
+    PodMetadata metadata,
+    String hostname,
+    String logDirectory,
+    DnsConfig dns,
+    List<PortMapping> portMappings,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    String cgroupParent,
+    Map<String, String> sysctls,
+    NamespaceModes namespaces,
+    boolean privileged,
+    String runtimeHandler) {
+
+  public SandboxSpec {
+    if (metadata == null) {
+      throw new InvalidArgumentException("config.metadata is required");
+    }
+    hostname = hostname == null ? "" : hostname;
+    logDirectory = logDirectory == null ? "" : logDirectory;
+    dns = dns == null ? DnsConfig.NONE : dns;
+    portMappings = portMappings == null ? List.of() : List.copyOf(portMappings);
+    labels = labels == null ? Map.of() : Map.copyOf(labels);
+    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    cgroupParent = cgroupParent == null ? "" : cgroupParent;
+    sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
+    namespaces = namespaces == null ? NamespaceModes.POD_DEFAULTS : namespaces;
+    runtimeHandler = runtimeHandler == null ? "" : runtimeHandler;
+  }
+
+  public boolean hostNetwork() {
+    return namespaces.network() == NamespaceMode.NODE;
+  }
+
+  /** The pod identity the kubelet uses; unique while the sandbox exists. */
+  public record PodMetadata(String name, String uid, String namespace, int attempt) {
+    public PodMetadata {
+      require(name, "config.metadata.name");
+      require(uid, "config.metadata.uid");
+      require(namespace, "config.metadata.namespace");
+      if (attempt < 0) {
+        throw new InvalidArgumentException("config.metadata.attempt must be >= 0, got " + attempt);
+      }
+    }
+
+    /** The key containerd and CRI-O reserve: name_namespace_uid_attempt. */
+    public String reservationKey() {
+      return name + "_" + namespace + "_" + uid + "_" + attempt;
+    }
+
+    private static void require(String value, String field) {
+      if (value == null || value.isEmpty()) {
+        throw new InvalidArgumentException(field + " is required");
+      }
+    }
+  }
+
+  /** The pod's resolv.conf; {@link #NONE} means the host's. */
+  public record DnsConfig(List<String> servers, List<String> searches, List<String> options) {
+    public static final DnsConfig NONE = new DnsConfig(List.of(), List.of(), List.of());
+
+    public DnsConfig {
+      servers = servers == null ? List.of() : List.copyOf(servers);
+      searches = searches == null ? List.of() : List.copyOf(searches);
+      options = options == null ? List.of() : List.copyOf(options);
+    }
+
+    public boolean isEmpty() {
+      return servers.isEmpty() && searches.isEmpty() && options.isEmpty();
+    }
+  }
+
+  /** A hostPort the pod asks for; carried out by the CNI portmap plugin. */
+  public record PortMapping(String protocol, int containerPort, int hostPort, String hostIp) {}
+
+  /** Which namespaces the pod shares with the node (NODE) or keeps for itself (POD). */
+  public record NamespaceModes(NamespaceMode network, NamespaceMode pid, NamespaceMode ipc) {
+    public static final NamespaceModes POD_DEFAULTS =
+        new NamespaceModes(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD);
+  }
+
+  /** The CRI NamespaceMode values. */
+  public enum NamespaceMode {
+    POD,
+    CONTAINER,
+    NODE,
+    TARGET
+  }
+}

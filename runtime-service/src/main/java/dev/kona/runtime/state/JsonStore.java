@@ -1,0 +1,103 @@
+package dev.kona.runtime.state;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kona.common.error.InternalException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records of one kind, one JSON file per id under a directory. A write goes to a temp file that is
+ * fsynced and renamed over the old one, so a crash leaves either the old record or the new one,
+ * never half of either. Temp files a crash left behind are removed when the store opens.
+ */
+public final class JsonStore<T> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JsonStore.class);
+  private static final String SUFFIX = ".json";
+  private static final String TEMP_SUFFIX = ".tmp";
+
+  private final Path dir;
+  private final Class<T> type;
+  private final ObjectMapper mapper =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public JsonStore(Path dir, Class<T> type) {
+    this.dir = dir;
+    this.type = type;
+    try {
+      Files.createDirectories(dir);
+      try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "*" + TEMP_SUFFIX)) {
+        for (Path t : temps) {
+          Files.deleteIfExists(t);
+        }
+      }
+    } catch (IOException e) {
+      throw new InternalException("open record store " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void put(String id, T record) {
+    Path target = dir.resolve(id + SUFFIX);
+    Path temp = dir.resolve(id + SUFFIX + TEMP_SUFFIX);
+    try {
+      byte[] json = mapper.writeValueAsBytes(record);
+      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer buf = ByteBuffer.wrap(json);
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        ch.force(true);
+      }
+      try {
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // the next open removes it
+      }
+      throw new InternalException("write record " + target + ": " + e.getMessage(), e);
+    }
+  }
+
+  public void delete(String id) {
+    try {
+      Files.deleteIfExists(dir.resolve(id + SUFFIX));
+    } catch (IOException e) {
+      throw new InternalException("delete record " + id + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every readable record; an unreadable file is logged and skipped, never fatal to start-up. */
+  public List<T> loadAll() {
+    List<T> records = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+      for (Path f : files) {
+        try {
+          records.add(mapper.readValue(f.toFile(), type));
+        } catch (IOException e) {
+          LOG.error("skipping unreadable record {}: {}", f, e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw new InternalException("list records in " + dir + ": " + e.getMessage(), e);
+    }
+    return records;
+  }
+}
