@@ -140,7 +140,15 @@ public final class CniModule implements PodNetworks {
   public void tearDown(PodNetworkRequest request) {
     String action = "tear down network of sandbox " + request.sandboxId();
     NetworkConfigList network = currentNetwork();
-    RuntimeArgs args = runtimeArgs(request, netnsOf(request));
+    RuntimeArgs args;
+    try {
+      args = runtimeArgs(request, netnsOf(request));
+    } catch (KonaException e) {
+      // A bad annotation failed setUp already; it must not also make teardown fail forever.
+      log.warn("{}: ignore capability args: {}", action, e.getMessage());
+      args = runtimeArgs(PodNetworkRequest.of(request.sandboxId(), request.netnsPath()), netnsOf(request));
+    }
+    RuntimeArgs delArgs = args;
     timed(
         "teardown",
         () ->
@@ -148,7 +156,7 @@ public final class CniModule implements PodNetworks {
                 request.sandboxId(),
                 () -> {
                   try {
-                    del(network, args);
+                    del(network, delArgs);
                   } catch (KonaException e) {
                     throw e.withContext(action);
                   }

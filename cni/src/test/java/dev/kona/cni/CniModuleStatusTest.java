@@ -112,6 +112,21 @@ class CniModuleStatusTest {
   }
 
   @Test
+  void setUp_badBandwidthAnnotation_rejected_teardownStillWorks() throws IOException {
+    conflist("1.1.0", "");
+    PodNetworkRequest bad =
+        new PodNetworkRequest(
+            "bw1", "web", "shop", "uid", calls, List.of(), Map.of("kubernetes.io/egress-bandwidth", "lots"), null, null);
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.kona.common.error.InvalidArgumentException.class, () -> module().setUp(bad));
+    assertTrue(e.getMessage().contains("kubernetes.io/egress-bandwidth"), e.getMessage());
+    assertEquals(List.of(), callNames());
+    module().tearDown(bad);
+    assertEquals(List.of("000-DEL.json"), callNames());
+  }
+
+  @Test
   void status_noConfig_notReadyNamingTheDirectory() {
     NetworkStatus status = module().status();
     assertFalse(status.ready());

@@ -63,6 +63,15 @@ class ResultCacheTest {
   }
 
   @Test
+  void find_byContainerAndIfName_anyNetwork() throws Exception {
+    ResultCache cache = new ResultCache(dir);
+    cache.put(entry("abc"));
+    cache.put(entry("xabc"));
+    assertEquals(List.of("abc"), cache.find("abc", "eth0").stream().map(e -> e.args().containerId()).toList());
+    assertEquals(List.of(), cache.find("abc", "eth1"));
+  }
+
+  @Test
   void list_noDirectory_empty() {
     assertEquals(List.of(), new ResultCache(dir.resolve("absent")).list());
   }
