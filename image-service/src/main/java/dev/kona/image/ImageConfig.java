@@ -1,19 +1,146 @@
 package dev.kona.image;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
 /**
- * The {@code [images]} section of kona.toml.
+ * The {@code [images]} section of kona.toml. Every key is optional: absent keys take the defaults
+ * below (the section is bound through {@link #fromToml}, so a file that sets only some keys, or a
+ * registry table with only {@code mirrors}, is fine; unknown keys are refused by name).
  *
- * @param maxConcurrentDownloads layers fetched at once per pull
+ * @param maxConcurrentDownloads {@code max_concurrent_downloads}: layers fetched at once per pull (3)
+ * @param progressTimeoutSeconds {@code progress_timeout_seconds}: a pull that receives no bytes for
+ *     this long is cancelled (60, like the kubelet's image-pull-progress-deadline)
+ * @param platform {@code platform}: {@code os/arch[/variant]} to pick from indexes; empty means this
+ *     host
+ * @param pinnedImages {@code pinned_images}: references reported as pinned (exempt from the
+ *     kubelet's image GC), e.g. the sandbox image
+ * @param registries {@code [images.registries."<host>"]}: mirrors, insecure flag and credentials per
+ *     registry host
  */
-public record ImageConfig(int maxConcurrentDownloads) {
+public record ImageConfig(
+    int maxConcurrentDownloads,
+    int progressTimeoutSeconds,
+    String platform,
+    List<String> pinnedImages,
+    Map<String, RegistryConfig> registries) {
+
+  private static final Set<String> KEYS =
+      Set.of("max_concurrent_downloads", "progress_timeout_seconds", "platform", "pinned_images", "registries");
 
   public ImageConfig {
+    platform = platform == null ? "" : platform;
+    pinnedImages = pinnedImages == null ? List.of() : List.copyOf(pinnedImages);
+    registries = registries == null ? Map.of() : Map.copyOf(registries);
     if (maxConcurrentDownloads < 1) {
-      throw new IllegalArgumentException("images.max_concurrent_downloads must be at least 1, got " + maxConcurrentDownloads);
+      throw new IllegalArgumentException("max_concurrent_downloads: must be at least 1, got " + maxConcurrentDownloads);
+    }
+    if (progressTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("progress_timeout_seconds: must be at least 1, got " + progressTimeoutSeconds);
     }
   }
 
   public static ImageConfig defaults() {
-    return new ImageConfig(3);
+    return new ImageConfig(3, 60, "", List.of(), Map.of());
+  }
+
+  /** Binds the TOML table; keys are snake_case, all optional. */
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  public static ImageConfig fromToml(Map<String, Object> raw) {
+    TomlTable table = new TomlTable(raw, "", KEYS);
+    Map<String, RegistryConfig> registries = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> host : table.tables("registries").entrySet()) {
+      registries.put(host.getKey(), RegistryConfig.fromToml(TomlTable.asTable(host.getValue(), "registries." + host.getKey())));
+    }
+    ImageConfig d = defaults();
+    return new ImageConfig(
+        table.integer("max_concurrent_downloads", d.maxConcurrentDownloads()),
+        table.integer("progress_timeout_seconds", d.progressTimeoutSeconds()),
+        table.string("platform", d.platform()),
+        table.strings("pinned_images"),
+        registries);
+  }
+
+  public ImageConfig withRegistries(Map<String, RegistryConfig> hosts) {
+    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, platform, pinnedImages, hosts);
+  }
+
+  public ImageConfig withProgressTimeoutSeconds(int seconds) {
+    return new ImageConfig(maxConcurrentDownloads, seconds, platform, pinnedImages, registries);
+  }
+
+  public ImageConfig withMaxConcurrentDownloads(int downloads) {
+    return new ImageConfig(downloads, progressTimeoutSeconds, platform, pinnedImages, registries);
+  }
+
+  public ImageConfig withPlatform(String osArch) {
+    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, osArch, pinnedImages, registries);
+  }
+
+  public ImageConfig withPinnedImages(List<String> images) {
+    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, platform, images, registries);
+  }
+
+  /**
+   * One registry host's settings ({@code [images.registries."registry.k8s.io"]}).
+   *
+   * @param mirrors {@code mirrors}: endpoints tried in order before the registry, e.g.
+   *     {@code "http://127.0.0.1:5000"} (http means plain HTTP; a bare host means https); images
+   *     keep their original names
+   * @param fallbackToRegistry {@code fallback_to_registry}: after the mirrors, try the registry
+   *     itself (true); false means mirrors only, never the real host
+   * @param insecure {@code insecure}: reach the registry itself over plain HTTP (false)
+   * @param username {@code username}, {@code password}: basic credentials for this host
+   * @param identityToken {@code identity_token}: an OAuth2 refresh token for this host
+   * @param registryToken {@code registry_token}: a bearer token sent as is
+   */
+  public record RegistryConfig(
+      List<String> mirrors,
+      boolean fallbackToRegistry,
+      boolean insecure,
+      String username,
+      String password,
+      String identityToken,
+      String registryToken) {
+
+    private static final Set<String> KEYS =
+        Set.of("mirrors", "fallback_to_registry", "insecure", "username", "password", "identity_token", "registry_token");
+
+    public RegistryConfig {
+      mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
+      for (String mirror : mirrors) {
+        if (mirror.contains("://") && !mirror.startsWith("http://") && !mirror.startsWith("https://")) {
+          throw new IllegalArgumentException("mirrors: \"" + mirror + "\" must be http://host[:port] or https://host[:port]");
+        }
+      }
+    }
+
+    public static RegistryConfig mirrorOnly(String... mirrors) {
+      return new RegistryConfig(List.of(mirrors), false, false, null, null, null, null);
+    }
+
+    public static RegistryConfig insecureWith(String user, String password) {
+      return new RegistryConfig(List.of(), true, true, user, password, null, null);
+    }
+
+    static RegistryConfig fromToml(TomlTable table) {
+      return new RegistryConfig(
+          table.strings("mirrors"),
+          table.bool("fallback_to_registry", true),
+          table.bool("insecure", false),
+          table.string("username", null),
+          table.string("password", null),
+          table.string("identity_token", null),
+          table.string("registry_token", null));
+    }
+
+    @Override
+    public String toString() {
+      return "RegistryConfig[mirrors=" + mirrors + ", fallbackToRegistry=" + fallbackToRegistry + ", insecure=" + insecure
+          + ", username=" + username + "]";
+    }
   }
 }

@@ -3,37 +3,34 @@ package dev.kona.image;
 import dev.kona.image.cri.ImageServiceEndpoint;
 import io.grpc.BindableService;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The image service as the daemon assembles it: owns the image store under {@code <state_root>/images}
- * and serves the CRI ImageService. Open once at start-up, close at shutdown.
+ * and serves the CRI ImageService. Open once at start-up, close at shutdown. The runtime service
+ * uses {@link #images()} for image lookup, rootfs plans and usage.
  */
 public final class ImageModule implements AutoCloseable {
 
-  private final Path root;
+  private final ImageService images;
   private final ImageServiceEndpoint endpoint;
 
-  private ImageModule(Path root) {
-    this.root = root;
-    this.endpoint = new ImageServiceEndpoint(root);
+  private ImageModule(ImageService images) {
+    this.images = images;
+    this.endpoint = new ImageServiceEndpoint(images);
   }
 
   public static ImageModule open(ImageConfig config, Path stateRoot, MeterRegistry meters) {
-    Path root = stateRoot.resolve("images");
-    try {
-      Files.createDirectories(root);
-    } catch (IOException e) {
-      throw new UncheckedIOException("create image store " + root, e);
-    }
-    return new ImageModule(root);
+    return new ImageModule(ImageService.open(config, stateRoot.resolve("images"), new ImageMetrics(meters)));
   }
 
   public Path root() {
-    return root;
+    return images.root();
+  }
+
+  /** The engine: pull, find, remove, prepareRootfs/releaseRootfs, usage. */
+  public ImageService images() {
+    return images;
   }
 
   public BindableService criService() {
@@ -41,5 +38,7 @@ public final class ImageModule implements AutoCloseable {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    images.close();
+  }
 }

@@ -1,66 +1,44 @@
 package dev.kona.image.cri;
 
-import dev.kona.common.error.InternalException;
 import dev.kona.cri.api.v1.FilesystemIdentifier;
 import dev.kona.cri.api.v1.FilesystemUsage;
 import dev.kona.cri.api.v1.ImageFsInfoRequest;
 import dev.kona.cri.api.v1.ImageFsInfoResponse;
 import dev.kona.cri.api.v1.UInt64Value;
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
+import dev.kona.image.ImageService;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 
 /**
- * ImageFsInfo: bytes and inodes the image store uses. The kubelet and critest call it as a
- * connection probe, so it must answer even for an empty store.
+ * ImageFsInfo: bytes and inodes of the image store (running totals kept by the stores, no walk) and
+ * of the containers' writable layers (walked at most every few seconds). The kubelet and critest
+ * also call it as a connection probe, so it answers for an empty store.
  */
 final class ImageFsInfo {
 
-  private final Path imageRoot;
+  private final ImageService images;
 
-  ImageFsInfo(Path imageRoot) {
-    this.imageRoot = imageRoot;
+  ImageFsInfo(ImageService images) {
+    this.images = images;
   }
 
   ImageFsInfoResponse handle(ImageFsInfoRequest request) {
-    long[] usage = usage(imageRoot);
     Instant now = Instant.now();
-    FilesystemUsage fs =
-        FilesystemUsage.newBuilder()
-            .setTimestamp(now.getEpochSecond() * 1_000_000_000L + now.getNano())
-            .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(imageRoot.toString()))
-            .setUsedBytes(UInt64Value.newBuilder().setValue(usage[0]))
-            .setInodesUsed(UInt64Value.newBuilder().setValue(usage[1]))
-            .build();
-    return ImageFsInfoResponse.newBuilder().addImageFilesystems(fs).build();
+    long timestamp = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    ImageService.Usage image = images.imageFsUsage();
+    ImageService.Usage writable = images.containerFsUsage();
+    return ImageFsInfoResponse.newBuilder()
+        .addImageFilesystems(usage(timestamp, images.root(), image))
+        .addContainerFilesystems(usage(timestamp, images.containersDir(), writable))
+        .build();
   }
 
-  private static long[] usage(Path root) {
-    long[] bytesAndInodes = new long[2];
-    try {
-      Files.walkFileTree(
-          root,
-          new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-              bytesAndInodes[1]++;
-              return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-              bytesAndInodes[0] += attrs.size();
-              bytesAndInodes[1]++;
-              return FileVisitResult.CONTINUE;
-            }
-          });
-    } catch (IOException e) {
-      throw new InternalException("measure image store " + root + ": " + e.getMessage(), e);
-    }
-    return bytesAndInodes;
+  private static FilesystemUsage usage(long timestamp, Path mountpoint, ImageService.Usage usage) {
+    return FilesystemUsage.newBuilder()
+        .setTimestamp(timestamp)
+        .setFsId(FilesystemIdentifier.newBuilder().setMountpoint(mountpoint.toString()))
+        .setUsedBytes(UInt64Value.newBuilder().setValue(usage.bytes()))
+        .setInodesUsed(UInt64Value.newBuilder().setValue(usage.inodes()))
+        .build();
   }
 }

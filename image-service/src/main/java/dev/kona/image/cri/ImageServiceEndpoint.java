@@ -3,8 +3,16 @@ package dev.kona.image.cri;
 import dev.kona.cri.api.v1.ImageFsInfoRequest;
 import dev.kona.cri.api.v1.ImageFsInfoResponse;
 import dev.kona.cri.api.v1.ImageServiceGrpc;
+import dev.kona.cri.api.v1.ImageStatusRequest;
+import dev.kona.cri.api.v1.ImageStatusResponse;
+import dev.kona.cri.api.v1.ListImagesRequest;
+import dev.kona.cri.api.v1.ListImagesResponse;
+import dev.kona.cri.api.v1.PullImageRequest;
+import dev.kona.cri.api.v1.PullImageResponse;
+import dev.kona.cri.api.v1.RemoveImageRequest;
+import dev.kona.cri.api.v1.RemoveImageResponse;
+import dev.kona.image.ImageService;
 import io.grpc.stub.StreamObserver;
-import java.nio.file.Path;
 
 /**
  * The CRI ImageService. Each RPC is one class; this endpoint only routes. Exceptions thrown here are
@@ -12,10 +20,42 @@ import java.nio.file.Path;
  */
 public final class ImageServiceEndpoint extends ImageServiceGrpc.ImageServiceImplBase {
 
+  private final ListImages listImages;
+  private final ImageStatus imageStatus;
+  private final PullImage pullImage;
+  private final RemoveImage removeImage;
   private final ImageFsInfo imageFsInfo;
 
-  public ImageServiceEndpoint(Path imageRoot) {
-    this.imageFsInfo = new ImageFsInfo(imageRoot);
+  public ImageServiceEndpoint(ImageService images) {
+    this.listImages = new ListImages(images);
+    this.imageStatus = new ImageStatus(images);
+    this.pullImage = new PullImage(images);
+    this.removeImage = new RemoveImage(images);
+    this.imageFsInfo = new ImageFsInfo(images);
+  }
+
+  @Override
+  public void listImages(ListImagesRequest request, StreamObserver<ListImagesResponse> response) {
+    response.onNext(listImages.handle(request));
+    response.onCompleted();
+  }
+
+  @Override
+  public void imageStatus(ImageStatusRequest request, StreamObserver<ImageStatusResponse> response) {
+    response.onNext(imageStatus.handle(request));
+    response.onCompleted();
+  }
+
+  @Override
+  public void pullImage(PullImageRequest request, StreamObserver<PullImageResponse> response) {
+    response.onNext(pullImage.handle(request));
+    response.onCompleted();
+  }
+
+  @Override
+  public void removeImage(RemoveImageRequest request, StreamObserver<RemoveImageResponse> response) {
+    response.onNext(removeImage.handle(request));
+    response.onCompleted();
   }
 
   @Override

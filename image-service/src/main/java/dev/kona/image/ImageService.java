@@ -1,0 +1,221 @@
+package dev.kona.image;
+
+import dev.kona.common.error.InternalException;
+import dev.kona.common.error.NotFoundException;
+import dev.kona.image.content.ContentStore;
+import dev.kona.image.content.Digest;
+import dev.kona.image.content.Platform;
+import dev.kona.image.manifest.ImageRunConfig;
+import dev.kona.image.manifest.ManifestReader;
+import dev.kona.image.pull.ImagePuller;
+import dev.kona.image.pull.ProgressWatchdog;
+import dev.kona.image.ref.ImageReference;
+import dev.kona.image.registry.Credentials;
+import dev.kona.image.registry.RegistryHosts;
+import dev.kona.image.snapshot.ContainerRootfs;
+import dev.kona.image.snapshot.RootfsPlan;
+import dev.kona.image.snapshot.SnapshotStore;
+import dev.kona.image.snapshot.WritableLayerUsage;
+import dev.kona.image.store.GarbageCollector;
+import dev.kona.image.store.ImageRecord;
+import dev.kona.image.store.ImageStore;
+import dev.kona.image.store.Leases;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The image engine below the CRI edge, and the API the runtime service uses: pull, look up, remove,
+ * the container rootfs plan and its release, and usage figures. No protobuf here.
+ *
+ * <p>Lifecycle: {@link #open} once (it sweeps what a crash left and collects garbage), {@link #close}
+ * at shutdown. Thread-safe.
+ */
+public final class ImageService implements AutoCloseable {
+
+  private final Path root;
+  private final ContentStore content;
+  private final SnapshotStore snapshots;
+  private final ImageStore images;
+  private final ContainerRootfs containers;
+  private final GarbageCollector gc;
+  private final ImagePuller puller;
+  private final ProgressWatchdog watchdog;
+  private final WritableLayerUsage writableUsage;
+  private final HttpClient http;
+
+  private ImageService(Path root, ImageConfig config, ImageMetrics metrics) throws IOException {
+    this.root = root;
+    Files.createDirectories(root);
+    this.content = ContentStore.open(root);
+    this.snapshots = SnapshotStore.open(root);
+    this.images = ImageStore.open(root);
+    this.containers = ContainerRootfs.open(root, snapshots);
+    Leases leases = new Leases();
+    this.gc = new GarbageCollector(images, content, snapshots, containers, leases);
+    this.watchdog = new ProgressWatchdog(Duration.ofSeconds(config.progressTimeoutSeconds()));
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
+    Set<String> pinned =
+        config.pinnedImages().stream().map(p -> ImageReference.parse(p).toString()).collect(Collectors.toSet());
+    Platform platform = config.platform().isEmpty() ? Platform.host() : Platform.parse(config.platform());
+    this.puller =
+        new ImagePuller(
+            http,
+            new RegistryHosts(config.registries()),
+            content,
+            snapshots,
+            images,
+            leases,
+            watchdog,
+            metrics,
+            platform,
+            config.maxConcurrentDownloads(),
+            pinned);
+    this.writableUsage = new WritableLayerUsage(containers.containersDir(), Duration.ofSeconds(10));
+    gc.collect();
+  }
+
+  /** Opens the store at {@code root} (the daemon passes {@code <state_root>/images}). */
+  public static ImageService open(ImageConfig config, Path root, ImageMetrics metrics) {
+    try {
+      return new ImageService(root, config, metrics);
+    } catch (IOException e) {
+      throw new InternalException("open image store " + root + ": " + e, e);
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Pulls {@code ref} (normalised) and returns the stored image. */
+  public ImageRecord pull(ImageReference ref, Credentials credentials) {
+    return puller.pull(ref, credentials);
+  }
+
+  public List<ImageRecord> list() {
+    return images.list();
+  }
+
+  /** By id ({@code sha256:<hex>} or hex), repo tag or repo digest; empty when unknown. */
+  public Optional<ImageRecord> find(String image) {
+    return images.resolve(image);
+  }
+
+  public ImageRecord require(String image) {
+    return find(image).orElseThrow(() -> new NotFoundException("find image " + image + ": not in the image store"));
+  }
+
+  /** The image's configuration JSON as stored (what {@code ImageStatus} verbose shows). */
+  public byte[] configJson(ImageRecord image) {
+    return content.read(image.id());
+  }
+
+  /** The parts of the image config a container runs with (user, env, command, ...). */
+  public ImageRunConfig runConfig(ImageRecord image) {
+    return ManifestReader.parseConfig(configJson(image));
+  }
+
+  /**
+   * Removes an image. By repo tag: only that tag goes, and the image with it once it has no tag left.
+   * By id or repo digest: the image goes with all its names. Unknown images count as removed. Blobs
+   * and snapshots go when nothing references them; a container's layers stay until it is released.
+   */
+  public void remove(String image) {
+    Optional<ImageRecord> found = images.resolve(image);
+    if (found.isEmpty()) {
+      return;
+    }
+    ImageRecord record = found.get();
+    Optional<String> tag = tagNamed(image);
+    if (tag.isPresent() && record.repoTags().contains(tag.get()) && record.repoTags().size() > 1) {
+      List<String> tags = new ArrayList<>(record.repoTags());
+      tags.remove(tag.get());
+      images.rename(record.id(), tags, record.repoDigests());
+      return;
+    }
+    images.remove(record.id());
+    gc.collect();
+  }
+
+  private static Optional<String> tagNamed(String image) {
+    if (Digest.looksLikeId(image)) {
+      return Optional.empty();
+    }
+    try {
+      return ImageReference.parse(image).repoTag();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Creates the container's writable layer on top of the image and returns the overlay plan; the
+   * runtime mounts it (see {@link RootfsPlan} for relative options). Call {@link #releaseRootfs}
+   * when the container is removed, after unmounting.
+   */
+  public RootfsPlan prepareRootfs(String containerId, String image) {
+    synchronized (gc) {
+      ImageRecord record = require(image);
+      return containers.prepare(containerId, record.id(), record.chainIds());
+    }
+  }
+
+  /** Deletes the container's upper and work dirs; unknown containers are fine. */
+  public void releaseRootfs(String containerId) {
+    containers.release(containerId);
+    gc.collect();
+  }
+
+  /** Bytes and inodes of one container's writable layer (a walk of its upper dir). */
+  public Usage writableLayerUsage(String containerId) {
+    try {
+      long[] usage = dev.kona.image.content.FileTrees.usage(containers.containersDir().resolve(containerId).resolve("upper"));
+      return new Usage(usage[0], usage[1]);
+    } catch (IOException e) {
+      throw new InternalException("measure writable layer of " + containerId + ": " + e, e);
+    }
+  }
+
+  /** What the image store holds (running totals, no walk). */
+  public Usage imageFsUsage() {
+    return new Usage(
+        content.usedBytes() + snapshots.usedBytes(), content.blobCount() + snapshots.usedInodes());
+  }
+
+  /** All containers' writable layers (walked at most every 10 s). */
+  public Usage containerFsUsage() {
+    long[] usage = writableUsage.get();
+    return new Usage(usage[0], usage[1]);
+  }
+
+  public Path containersDir() {
+    return containers.containersDir();
+  }
+
+  public int collectGarbage() {
+    return gc.collect();
+  }
+
+  /** Bytes and inodes. */
+  public record Usage(long bytes, long inodes) {}
+
+  @Override
+  public void close() {
+    watchdog.close();
+    http.close();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.kona.image.pull;
+
+import dev.kona.common.error.DeadlineExceededException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Progress of one pull: bytes received, when the last ones arrived, and the threads working for it,
+ * so that the watchdog can interrupt them all when the pull stalls.
+ */
+public final class PullProgress {
+
+  private final String image;
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
+  private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
+  private volatile String stalledMessage;
+
+  public PullProgress(String image) {
+    this.image = image;
+  }
+
+  public String image() {
+    return image;
+  }
+
+  public void advance(long count) {
+    bytes.addAndGet(count);
+    lastProgressNanos.set(System.nanoTime());
+  }
+
+  /** Counts as progress without bytes (a layer finished unpacking, a manifest arrived). */
+  public void touch() {
+    lastProgressNanos.set(System.nanoTime());
+  }
+
+  public long bytes() {
+    return bytes.get();
+  }
+
+  long idleNanos(long now) {
+    return now - lastProgressNanos.get();
+  }
+
+  public void enter() {
+    workers.add(Thread.currentThread());
+  }
+
+  public void leave() {
+    workers.remove(Thread.currentThread());
+  }
+
+  void stall(String message) {
+    stalledMessage = message;
+    workers.forEach(Thread::interrupt);
+  }
+
+  /** Throws the pull's DEADLINE_EXCEEDED if the watchdog cancelled it; otherwise does nothing. */
+  public void throwIfStalled() {
+    String message = stalledMessage;
+    if (message != null) {
+      throw new DeadlineExceededException(message);
+    }
+  }
+
+  public boolean stalled() {
+    return stalledMessage != null;
+  }
+}

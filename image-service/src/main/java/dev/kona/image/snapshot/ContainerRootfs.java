@@ -1,0 +1,183 @@
+package dev.kona.image.snapshot;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kona.common.error.AlreadyExistsException;
+import dev.kona.common.error.InternalException;
+import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.common.error.NotFoundException;
+import dev.kona.image.content.AtomicFiles;
+import dev.kona.image.content.Digest;
+import dev.kona.image.content.FileTrees;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Containers' writable layers under {@code <root>/containers/<id>/{upper,work}} and the overlay
+ * plans that stack them on their image's snapshots. {@code rootfs.json} in each container dir
+ * records which snapshots it uses, so that garbage collection keeps them while the container exists
+ * (also across restarts).
+ */
+public final class ContainerRootfs {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ContainerRootfs.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CONTAINER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
+  /** mount(2) copies at most one page of option data, terminating NUL included. */
+  static final int MOUNT_DATA_LIMIT = 4095;
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record RootfsJson(String containerId, String imageId, List<String> chainIds) {}
+
+  private final Path root;
+  private final Path containers;
+  private final SnapshotStore snapshots;
+  private final Map<String, RootfsJson> active = new ConcurrentHashMap<>();
+
+  private ContainerRootfs(Path root, SnapshotStore snapshots) {
+    this.root = root;
+    this.containers = root.resolve("containers");
+    this.snapshots = snapshots;
+  }
+
+  public static ContainerRootfs open(Path root, SnapshotStore snapshots) throws IOException {
+    ContainerRootfs rootfs = new ContainerRootfs(root, snapshots);
+    Files.createDirectories(rootfs.containers);
+    Files.createDirectories(root.resolve("empty"));
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(rootfs.containers)) {
+      for (Path dir : dirs) {
+        Path meta = dir.resolve("rootfs.json");
+        if (!Files.isRegularFile(meta)) {
+          LOG.info("removing incomplete container layer {}", dir);
+          FileTrees.deleteRecursively(dir);
+          continue;
+        }
+        RootfsJson json = JSON.readValue(meta.toFile(), RootfsJson.class);
+        rootfs.active.put(json.containerId(), json);
+      }
+    }
+    return rootfs;
+  }
+
+  public Path containersDir() {
+    return containers;
+  }
+
+  /**
+   * Creates the container's upper and work dirs and returns its mount plan. Calling it again for the
+   * same container and image returns the plan of the existing layer (the runtime re-mounts after a
+   * restart); a different image is ALREADY_EXISTS.
+   */
+  public synchronized RootfsPlan prepare(String containerId, Digest imageId, List<Digest> chainIds) {
+    if (containerId == null || !CONTAINER_ID.matcher(containerId).matches()) {
+      throw new InvalidArgumentException(
+          "prepare rootfs: container id \"" + containerId + "\" must match " + CONTAINER_ID.pattern());
+    }
+    List<Snapshot> layers = new ArrayList<>();
+    for (Digest chainId : chainIds) {
+      layers.add(
+          snapshots
+              .get(chainId)
+              .orElseThrow(
+                  () -> new NotFoundException("prepare rootfs for " + containerId + ": snapshot " + chainId + " is missing")));
+    }
+    Path dir = containers.resolve(containerId);
+    RootfsJson existing = active.get(containerId);
+    if (existing != null && !existing.imageId().equals(imageId.toString())) {
+      throw new AlreadyExistsException(
+          "prepare rootfs for " + containerId + ": it already has a layer for image " + existing.imageId());
+    }
+    try {
+      if (existing == null) {
+        Files.createDirectories(dir.resolve("upper"));
+        Files.createDirectories(dir.resolve("work"));
+        RootfsJson json =
+            new RootfsJson(containerId, imageId.toString(), chainIds.stream().map(Digest::toString).toList());
+        AtomicFiles.write(dir.resolve("rootfs.json"), JSON.writeValueAsBytes(json));
+        active.put(containerId, json);
+      }
+    } catch (IOException e) {
+      throw new InternalException("prepare rootfs for " + containerId + ": " + e, e);
+    }
+    return plan(containerId, imageId, layers, dir);
+  }
+
+  private RootfsPlan plan(String containerId, Digest imageId, List<Snapshot> layers, Path dir) {
+    List<String> shortLowers = new ArrayList<>();
+    List<Path> lowerDirs = new ArrayList<>();
+    for (Snapshot layer : layers.reversed()) {
+      shortLowers.add("l/" + layer.link());
+      lowerDirs.add(layer.dir());
+    }
+    if (shortLowers.isEmpty()) {
+      shortLowers.add("empty");
+      lowerDirs.add(root.resolve("empty"));
+    }
+    Path upper = dir.resolve("upper");
+    Path work = dir.resolve("work");
+    List<String> absolute =
+        options(shortLowers.stream().map(l -> root.resolve(l).toString()).toList(), upper.toString(), work.toString());
+    if (String.join(",", absolute).length() <= MOUNT_DATA_LIMIT) {
+      return new RootfsPlan(
+          containerId, imageId, List.of(new Mount("overlay", "overlay", absolute)), Optional.empty(), lowerDirs, upper, work);
+    }
+    List<String> relative =
+        options(shortLowers, root.relativize(upper).toString(), root.relativize(work).toString());
+    return new RootfsPlan(
+        containerId, imageId, List.of(new Mount("overlay", "overlay", relative)), Optional.of(root), lowerDirs, upper, work);
+  }
+
+  private static List<String> options(List<String> lowers, String upper, String work) {
+    return List.of("lowerdir=" + String.join(":", lowers), "upperdir=" + upper, "workdir=" + work);
+  }
+
+  /** Removes the container's writable layer (the runtime has unmounted it). Missing is fine. */
+  public synchronized void release(String containerId) {
+    if (containerId == null || !CONTAINER_ID.matcher(containerId).matches()) {
+      return;
+    }
+    Path dir = containers.resolve(containerId);
+    try {
+      // the record goes first: a crash mid-delete leaves an incomplete dir that the next open sweeps
+      Files.deleteIfExists(dir.resolve("rootfs.json"));
+      active.remove(containerId);
+      FileTrees.deleteRecursively(dir);
+    } catch (IOException e) {
+      throw new InternalException("release rootfs of " + containerId + ": " + e, e);
+    }
+  }
+
+  public Set<String> containerIds() {
+    return Set.copyOf(active.keySet());
+  }
+
+  /** Image ids with at least one container layer. */
+  public Set<Digest> imagesInUse() {
+    Set<Digest> used = new HashSet<>();
+    for (RootfsJson json : active.values()) {
+      used.add(Digest.parse(json.imageId()));
+    }
+    return used;
+  }
+
+  /** Every snapshot some container stacks on. */
+  public Set<Digest> chainsInUse() {
+    Set<Digest> used = new HashSet<>();
+    for (RootfsJson json : active.values()) {
+      json.chainIds().forEach(c -> used.add(Digest.parse(c)));
+    }
+    return used;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.kona.image.unpack;
+
+import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.image.content.FileTrees;
+import dev.kona.image.unpack.fs.FsCalls;
+import dev.kona.linux.syscall.NativeCallException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Applies one uncompressed layer tar to an empty snapshot directory, in the form overlayfs reads:
+ * OCI whiteouts {@code .wh.NAME} become character devices 0:0, {@code .wh..wh..opq} marks its
+ * directory opaque ({@code trusted.overlay.opaque=y}). Keeps ownership, all mode bits, mtimes,
+ * xattrs, device nodes, fifos, symlinks and hard links. Entries that would write outside the
+ * snapshot fail the unpack with INVALID_ARGUMENT naming the entry. Needs root (mknod, lchown,
+ * trusted.* xattrs).
+ */
+public final class LayerUnpacker {
+
+  private static final String WHITEOUT = ".wh.";
+  private static final String OPAQUE = ".wh..wh..opq";
+  private static final String META_PREFIX = ".wh..wh.";
+
+  private final Path root;
+  private final List<Path> lowers;
+  private final EntryPaths paths;
+  private final List<Map.Entry<Path, FileTime>> directoryTimes = new ArrayList<>();
+  private long bytes;
+  private long inodes;
+
+  /**
+   * @param root the empty snapshot directory to fill
+   * @param lowers the snapshot directories below this one, top first: a hard link to a file that
+   *     only a lower layer holds becomes a copy
+   */
+  public LayerUnpacker(Path root, List<Path> lowers) {
+    this.root = root;
+    this.lowers = List.copyOf(lowers);
+    this.paths = new EntryPaths(root);
+  }
+
+  /** What one unpacked layer occupies. */
+  public record Usage(long bytes, long inodes) {}
+
+  /** Reads the whole tar (and drains what follows it, so digests of the stream are complete). */
+  public Usage unpack(InputStream tar) throws IOException {
+    RecordingInputStream recorder = new RecordingInputStream(tar);
+    TarArchiveInputStream entries = new TarArchiveInputStream(recorder, StandardCharsets.UTF_8.name());
+    while (true) {
+      recorder.start();
+      TarArchiveEntry entry = entries.getNextEntry();
+      byte[] rawHeaders = recorder.stop();
+      if (entry == null) {
+        break;
+      }
+      try {
+        apply(entry, entries, rawHeaders);
+      } catch (NativeCallException e) {
+        throw e.toKonaException().withContext("unpack entry \"" + entry.getName() + "\"");
+      }
+    }
+    tar.transferTo(OutputStream.nullOutputStream());
+    for (Map.Entry<Path, FileTime> dir : directoryTimes.reversed()) {
+      setTime(dir.getKey(), dir.getValue());
+    }
+    return new Usage(bytes, inodes);
+  }
+
+  private void apply(TarArchiveEntry entry, InputStream data, byte[] rawHeaders) throws IOException {
+    String name = entry.getName();
+    List<String> parts = EntryPaths.components(name, name);
+    String base = parts.isEmpty() ? "" : parts.getLast();
+    if (base.equals(OPAQUE)) {
+      Path dir = paths.resolve(name, name).getParent();
+      FsCalls.lsetxattr(dir, "trusted.overlay.opaque", "y".getBytes(StandardCharsets.US_ASCII));
+      return;
+    }
+    if (base.startsWith(META_PREFIX)) {
+      return; // AUFS bookkeeping such as .wh..wh.plnk; nothing for overlay
+    }
+    if (base.startsWith(WHITEOUT)) {
+      Path hidden = paths.resolve(name, name).resolveSibling(base.substring(WHITEOUT.length()));
+      removeExisting(hidden);
+      FsCalls.mknod(hidden, FsCalls.S_IFCHR, 0);
+      inodes++;
+      return;
+    }
+    Path target = paths.resolve(name, name);
+    if (target.equals(root)) {
+      return; // the layer root keeps the snapshot's own attributes
+    }
+    if (entry.isDirectory()) {
+      if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        removeExisting(target);
+        Files.createDirectory(target);
+        inodes++;
+      }
+      applyMetadata(entry, target, rawHeaders);
+      directoryTimes.add(Map.entry(target, entry.getLastModifiedTime()));
+      return;
+    }
+    removeExisting(target);
+    if (entry.isSymbolicLink()) {
+      Files.createSymbolicLink(target, Path.of(entry.getLinkName()));
+    } else if (entry.isLink()) {
+      link(entry, target);
+      inodes++;
+      return; // a hard link shares the metadata of its target
+    } else if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+      int type = entry.isCharacterDevice() ? FsCalls.S_IFCHR : FsCalls.S_IFBLK;
+      FsCalls.mknod(target, type | (entry.getMode() & 07777), FsCalls.makedev(entry.getDevMajor(), entry.getDevMinor()));
+    } else if (entry.isFIFO()) {
+      FsCalls.mknod(target, FsCalls.S_IFIFO | (entry.getMode() & 07777), 0);
+    } else if (entry.isFile()) {
+      try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        bytes += data.transferTo(out);
+      }
+    } else {
+      return; // sparse maps, volume labels and other tar oddities carry no file
+    }
+    inodes++;
+    applyMetadata(entry, target, rawHeaders);
+    setTime(target, entry.getLastModifiedTime());
+  }
+
+  private void link(TarArchiveEntry entry, Path target) throws IOException {
+    Path source = paths.resolveExisting(entry.getLinkName(), entry.getName());
+    if (Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+      if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+        throw new InvalidArgumentException(
+            "unpack entry \"" + entry.getName() + "\": hard link to directory \"" + entry.getLinkName() + "\"");
+      }
+      Files.createLink(target, source);
+      return;
+    }
+    Path relative = root.relativize(source);
+    for (Path lower : lowers) {
+      Path candidate = lower.resolve(relative);
+      if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
+        // the target lives in a lower snapshot; a copy keeps content and attributes
+        Files.copy(candidate, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        return;
+      }
+    }
+    throw new InvalidArgumentException(
+        "unpack entry \"" + entry.getName() + "\": hard link target \"" + entry.getLinkName() + "\" does not exist");
+  }
+
+  private void applyMetadata(TarArchiveEntry entry, Path target, byte[] rawHeaders) {
+    FsCalls.lchown(target, (int) entry.getLongUserId(), (int) entry.getLongGroupId());
+    if (!entry.isSymbolicLink()) {
+      FsCalls.chmod(target, entry.getMode()); // after chown, which clears setuid/setgid
+    }
+    for (Map.Entry<String, byte[]> xattr : PaxXattrs.of(entry, rawHeaders).entrySet()) {
+      FsCalls.lsetxattr(target, xattr.getKey(), xattr.getValue());
+    }
+  }
+
+  private static void setTime(Path target, FileTime time) {
+    if (time == null) {
+      return;
+    }
+    Instant instant = time.toInstant();
+    FsCalls.lutimes(target, instant.getEpochSecond(), instant.getNano());
+  }
+
+  private static void removeExisting(Path target) throws IOException {
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      FileTrees.deleteRecursively(target);
+    }
+  }
+}
