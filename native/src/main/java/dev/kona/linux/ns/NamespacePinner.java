@@ -13,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -60,7 +61,8 @@ public final class NamespacePinner {
       throw new InternalException("create " + runDir + ": " + e.getMessage(), e);
     }
     String threadName = "kona-ns-pin-" + runDir.getFileName();
-    return DedicatedThread.call(threadName, () -> pinOnThisThread(runDir, types, hostname));
+    Set<NamespaceType> ordered = types.isEmpty() ? Set.of() : EnumSet.copyOf(types);
+    return DedicatedThread.call(threadName, () -> pinOnThisThread(runDir, ordered, hostname));
   }
 
   private PinnedNamespaces pinOnThisThread(Path runDir, Set<NamespaceType> types, String hostname) {

@@ -1,0 +1,20 @@
+package dev.kona.linux.cgroup;
+
+/**
+ * A cgroup's usage, the same on v1 and v2. {@code memoryWorkingSetBytes} is usage minus inactive
+ * file pages (what the kubelet evicts on); {@code oomKills} counts processes the kernel's OOM
+ * killer chose in this cgroup, {@code oomEvents} the times the limit was hit.
+ */
+public record CgroupStats(
+    long cpuUsageNanos,
+    long cpuUserNanos,
+    long cpuSystemNanos,
+    long cpuThrottledPeriods,
+    long memoryUsageBytes,
+    long memoryWorkingSetBytes,
+    long memoryRssBytes,
+    long memoryPageFaults,
+    long memoryMajorPageFaults,
+    long pidsCurrent,
+    long oomEvents,
+    long oomKills) {}
