@@ -1,0 +1,158 @@
+package dev.kona.runtime.container;
+
+import dev.kona.common.error.InvalidArgumentException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the kubelet asked for in CreateContainer, as Kona keeps it: validated, protobuf-free, and
+ * persisted with the container.
+ *
+ * @param image the image as the kubelet named it (a reference or an image id)
+ * @param command replaces the image's ENTRYPOINT when not empty
+ * @param args replaces the image's CMD when not empty
+ * @param logPath relative to the sandbox's log directory; empty for no log
+ */
+public record ContainerSpec(
+    String name,
+    int attempt,
+    String image,
+    List<String> command,
+    List<String> args,
+    String workingDir,
+    List<EnvVar> envs,
+    List<MountSpec> mounts,
+    List<DeviceSpec> devices,
+    Map<String, String> labels,
+    Map<String, String> annotations,
+    String logPath,
+    boolean stdin,
+    boolean stdinOnce,
+    boolean tty,
+    Resources resources,
+    Security security) {
+
+  public ContainerSpec {
+    if (name == null || name.isEmpty()) {
+      throw new InvalidArgumentException("config.metadata.name is required");
+    }
+    if (image == null || image.isEmpty()) {
+      throw new InvalidArgumentException("config.image.image is required");
+    }
+    if (attempt < 0) {
+      throw new InvalidArgumentException("config.metadata.attempt must be >= 0, got " + attempt);
+    }
+    command = List.copyOf(command == null ? List.of() : command);
+    args = List.copyOf(args == null ? List.of() : args);
+    workingDir = workingDir == null ? "" : workingDir;
+    envs = List.copyOf(envs == null ? List.of() : envs);
+    mounts = List.copyOf(mounts == null ? List.of() : mounts);
+    devices = List.copyOf(devices == null ? List.of() : devices);
+    labels = Map.copyOf(labels == null ? Map.of() : labels);
+    annotations = Map.copyOf(annotations == null ? Map.of() : annotations);
+    logPath = logPath == null ? "" : logPath;
+    resources = resources == null ? Resources.NONE : resources;
+    security = security == null ? Security.DEFAULT : security;
+    if (stdinOnce && !stdin) {
+      stdinOnce = false;
+    }
+    for (MountSpec m : mounts) {
+      if (!m.containerPath().startsWith("/")) {
+        throw new InvalidArgumentException(
+            "config.mounts: container_path must be absolute, got \"" + m.containerPath() + "\"");
+      }
+      if (m.hostPath().isEmpty()) {
+        throw new InvalidArgumentException("config.mounts: host_path of " + m.containerPath() + " is required");
+      }
+    }
+  }
+
+  /** The key names are reserved under within a pod: name and attempt. */
+  public String reservationKey(String sandboxId) {
+    return sandboxId + "/" + name + "_" + attempt;
+  }
+
+  public record EnvVar(String key, String value) {}
+
+  /** @param propagation private, rslave (HOST_TO_CONTAINER) or rshared (BIDIRECTIONAL) */
+  public record MountSpec(String containerPath, String hostPath, boolean readonly, String propagation) {
+    public MountSpec {
+      containerPath = containerPath == null ? "" : containerPath;
+      hostPath = hostPath == null ? "" : hostPath;
+      propagation = propagation == null || propagation.isEmpty() ? "rprivate" : propagation;
+    }
+  }
+
+  public record DeviceSpec(String containerPath, String hostPath, String permissions) {}
+
+  /** Linux resources as the CRI carries them; 0 means unset. */
+  public record Resources(
+      long cpuPeriod,
+      long cpuQuota,
+      long cpuShares,
+      long memoryLimitBytes,
+      long memorySwapLimitBytes,
+      long oomScoreAdj,
+      String cpusetCpus,
+      String cpusetMems,
+      Map<String, Long> hugepageLimits,
+      Map<String, String> unified) {
+    public static final Resources NONE = new Resources(0, 0, 0, 0, 0, 0, "", "", Map.of(), Map.of());
+
+    public Resources {
+      cpusetCpus = cpusetCpus == null ? "" : cpusetCpus;
+      cpusetMems = cpusetMems == null ? "" : cpusetMems;
+      hugepageLimits = Map.copyOf(hugepageLimits == null ? Map.of() : hugepageLimits);
+      unified = Map.copyOf(unified == null ? Map.of() : unified);
+    }
+  }
+
+  /**
+   * The container's security context.
+   *
+   * @param runAsUser -1 when unset
+   * @param runAsGroup -1 when unset
+   * @param seccomp RuntimeDefault, Unconfined, or Localhost with {@code seccompLocalhostRef}
+   * @param namespaces pid mode (POD, CONTAINER, NODE, TARGET) and the target container for TARGET
+   */
+  public record Security(
+      boolean privileged,
+      List<String> addCapabilities,
+      List<String> dropCapabilities,
+      List<String> addAmbientCapabilities,
+      long runAsUser,
+      String runAsUsername,
+      long runAsGroup,
+      List<Long> supplementalGroups,
+      boolean readonlyRootfs,
+      boolean noNewPrivs,
+      List<String> maskedPaths,
+      List<String> readonlyPaths,
+      SeccompMode seccomp,
+      String seccompLocalhostRef,
+      String pidMode,
+      String targetId) {
+    public static final Security DEFAULT = new Security(false, List.of(), List.of(), List.of(), -1, "", -1,
+        List.of(), false, false, List.of(), List.of(), SeccompMode.UNCONFINED, "", "CONTAINER", "");
+
+    public Security {
+      addCapabilities = List.copyOf(addCapabilities == null ? List.of() : addCapabilities);
+      dropCapabilities = List.copyOf(dropCapabilities == null ? List.of() : dropCapabilities);
+      addAmbientCapabilities = List.copyOf(addAmbientCapabilities == null ? List.of() : addAmbientCapabilities);
+      runAsUsername = runAsUsername == null ? "" : runAsUsername;
+      supplementalGroups = List.copyOf(supplementalGroups == null ? List.of() : supplementalGroups);
+      maskedPaths = List.copyOf(maskedPaths == null ? List.of() : maskedPaths);
+      readonlyPaths = List.copyOf(readonlyPaths == null ? List.of() : readonlyPaths);
+      seccomp = seccomp == null ? SeccompMode.UNCONFINED : seccomp;
+      seccompLocalhostRef = seccompLocalhostRef == null ? "" : seccompLocalhostRef;
+      pidMode = pidMode == null || pidMode.isEmpty() ? "CONTAINER" : pidMode;
+      targetId = targetId == null ? "" : targetId;
+    }
+  }
+
+  public enum SeccompMode {
+    UNCONFINED,
+    RUNTIME_DEFAULT,
+    LOCALHOST
+  }
+}

@@ -1,0 +1,209 @@
+package dev.kona.runtime.spec;
+
+import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.common.error.NotFoundException;
+import dev.kona.oci.spec.Capabilities;
+import dev.kona.oci.spec.CpuResources;
+import dev.kona.oci.spec.DeviceRule;
+import dev.kona.oci.spec.HugepageLimit;
+import dev.kona.oci.spec.Linux;
+import dev.kona.oci.spec.LinuxDevice;
+import dev.kona.oci.spec.LinuxNamespace;
+import dev.kona.oci.spec.MemoryResources;
+import dev.kona.oci.spec.Process;
+import dev.kona.oci.spec.Resources;
+import dev.kona.oci.spec.Root;
+import dev.kona.oci.spec.Spec;
+import dev.kona.oci.spec.SpecMount;
+import dev.kona.oci.spec.User;
+import dev.kona.runtime.container.ContainerSpec;
+import dev.kona.runtime.sandbox.SandboxRecord;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a container's OCI runtime spec from its CRI config, its image and its pod: the policy the
+ * engines below only carry out. One method per part of the spec.
+ */
+public final class OciSpecBuilder {
+
+  private final CapabilityPolicy capabilities;
+
+  public OciSpecBuilder(CapabilityPolicy capabilities) {
+    this.capabilities = capabilities;
+  }
+
+  public Spec build(SpecInputs in) {
+    ContainerSpec c = in.container();
+    ContainerSpec.Security sec = c.security();
+    String hostname = in.sandbox().utsns().isEmpty() ? "" : hostnameOf(in.sandbox());
+    Process process = process(in, hostname);
+    Linux linux = new Linux(List.of(), List.of(), Map.of(), resources(c), in.cgroupsPath(), namespaces(in),
+        devices(c), sec.privileged() ? null : in.seccomp(), rootfsPropagation(c),
+        sec.privileged() ? List.of() : (sec.maskedPaths().isEmpty() ? DefaultMounts.MASKED_PATHS : sec.maskedPaths()),
+        sec.privileged() ? List.of() : (sec.readonlyPaths().isEmpty() ? DefaultMounts.READONLY_PATHS : sec.readonlyPaths()),
+        null);
+    return new Spec(Spec.VERSION, process, new Root(in.rootfs().toString(), sec.readonlyRootfs()),
+        hostname.isEmpty() ? null : hostname, null, mounts(in), null, c.annotations(), linux);
+  }
+
+  private Process process(SpecInputs in, String hostname) {
+    ContainerSpec c = in.container();
+    ContainerSpec.Security sec = c.security();
+    String userSpec = !sec.runAsUsername().isEmpty() ? sec.runAsUsername()
+        : sec.runAsUser() >= 0 ? Long.toString(sec.runAsUser())
+        : in.image().user();
+    UserResolver.ResolvedUser user =
+        new UserResolver(in.rootfs()).resolve(userSpec, sec.runAsGroup(), sec.supplementalGroups());
+    List<String> caps = capabilities.effective(sec.privileged(), sec.addCapabilities(), sec.dropCapabilities());
+    List<String> ambient = CapabilityPolicy.normalise(sec.addAmbientCapabilities(), "add_ambient_capabilities")
+        .stream().filter(caps::contains).toList();
+    String cwd = !c.workingDir().isEmpty() ? c.workingDir()
+        : !in.image().workingDir().isEmpty() ? in.image().workingDir() : "/";
+    Process p = Process.of(new User(user.uid(), user.gid(), null, user.additionalGids()),
+        ProcessArgs.argv(c, in.image()), ProcessArgs.env(c, in.image(), hostname), cwd)
+        .withTerminal(c.tty())
+        .withCapabilities(new Capabilities(caps, caps, List.of(), caps, ambient))
+        .withNoNewPrivileges(sec.noNewPrivs());
+    return c.resources().oomScoreAdj() != 0 ? p.withOomScoreAdj((int) c.resources().oomScoreAdj()) : p;
+  }
+
+  private static List<SpecMount> mounts(SpecInputs in) {
+    ContainerSpec c = in.container();
+    Set<String> own = c.mounts().stream().map(ContainerSpec.MountSpec::containerPath).collect(Collectors.toSet());
+    List<SpecMount> mounts = new ArrayList<>();
+    for (SpecMount m : DefaultMounts.of(in.sandbox(), c.security().privileged(), c.security().readonlyRootfs())) {
+      if (!own.contains(m.destination())) {
+        mounts.add(m);
+      }
+    }
+    List<ContainerSpec.MountSpec> ordered = new ArrayList<>(c.mounts());
+    ordered.sort(Comparator.comparingInt(m -> Path.of(m.containerPath()).normalize().getNameCount()));
+    for (ContainerSpec.MountSpec m : ordered) {
+      Path source = Path.of(m.hostPath());
+      if (!Files.exists(source)) {
+        throw new NotFoundException("config.mounts: host_path \"" + m.hostPath() + "\" of " + m.containerPath() + " does not exist");
+      }
+      String real;
+      try {
+        real = source.toRealPath().toString();
+      } catch (IOException e) {
+        throw new InvalidArgumentException("config.mounts: resolve host_path \"" + m.hostPath() + "\": " + e.getMessage(), e);
+      }
+      List<String> opts = new ArrayList<>(List.of("rbind", m.propagation()));
+      if (m.readonly()) {
+        opts.add("ro");
+      }
+      mounts.add(SpecMount.of(m.containerPath(), "bind", real, opts));
+    }
+    return mounts;
+  }
+
+  private static String rootfsPropagation(ContainerSpec c) {
+    boolean shared = c.mounts().stream().anyMatch(m -> m.propagation().equals("rshared"));
+    boolean slave = c.mounts().stream().anyMatch(m -> m.propagation().equals("rslave"));
+    return shared ? "rshared" : slave ? "rslave" : null;
+  }
+
+  private static List<LinuxNamespace> namespaces(SpecInputs in) {
+    SandboxRecord s = in.sandbox();
+    List<LinuxNamespace> ns = new ArrayList<>();
+    ns.add(LinuxNamespace.create(LinuxNamespace.MOUNT));
+    if (!s.netns().isEmpty()) {
+      ns.add(LinuxNamespace.join(LinuxNamespace.NETWORK, s.netns()));
+    }
+    if (!s.ipcns().isEmpty()) {
+      ns.add(LinuxNamespace.join(LinuxNamespace.IPC, s.ipcns()));
+    }
+    if (!s.utsns().isEmpty()) {
+      ns.add(LinuxNamespace.join(LinuxNamespace.UTS, s.utsns()));
+    }
+    switch (in.container().security().pidMode()) {
+      case "NODE" -> { }
+      case "TARGET" -> {
+        if (in.targetPidNamespace() == null) {
+          throw new InvalidArgumentException("config.linux.security_context.namespace_options.target_id: the target container is not running");
+        }
+        ns.add(LinuxNamespace.join(LinuxNamespace.PID, in.targetPidNamespace()));
+      }
+      default -> ns.add(LinuxNamespace.create(LinuxNamespace.PID));
+    }
+    return ns;
+  }
+
+  private static Resources resources(ContainerSpec c) {
+    ContainerSpec.Resources r = c.resources();
+    CpuResources cpu = CpuResources.of(positive(r.cpuShares()), r.cpuQuota() != 0 ? r.cpuQuota() : null,
+        positive(r.cpuPeriod()), r.cpusetCpus().isEmpty() ? null : r.cpusetCpus(),
+        r.cpusetMems().isEmpty() ? null : r.cpusetMems());
+    MemoryResources memory = r.memoryLimitBytes() > 0
+        ? MemoryResources.limit(r.memoryLimitBytes(), positive(r.memorySwapLimitBytes()))
+        : null;
+    List<HugepageLimit> huge = r.hugepageLimits().entrySet().stream()
+        .map(e -> new HugepageLimit(e.getKey(), e.getValue())).toList();
+    List<DeviceRule> rules = new ArrayList<>();
+    if (c.security().privileged()) {
+      rules.add(new DeviceRule(true, "a", null, null, "rwm"));
+    } else {
+      rules.add(DeviceRule.denyAll());
+      rules.addAll(STANDARD_DEVICE_RULES);
+      for (LinuxDevice d : devices(c)) {
+        rules.add(new DeviceRule(true, d.type(), d.major(), d.minor(), "rwm"));
+      }
+    }
+    return new Resources(rules, memory, cpu, null, null, huge, r.unified());
+  }
+
+  /** The nodes the helper creates in every /dev, plus mknod of anything (as Docker allows). */
+  private static final List<DeviceRule> STANDARD_DEVICE_RULES = List.of(
+      new DeviceRule(true, "c", null, null, "m"),
+      new DeviceRule(true, "b", null, null, "m"),
+      new DeviceRule(true, "c", 1L, 3L, "rwm"),
+      new DeviceRule(true, "c", 1L, 5L, "rwm"),
+      new DeviceRule(true, "c", 1L, 7L, "rwm"),
+      new DeviceRule(true, "c", 1L, 8L, "rwm"),
+      new DeviceRule(true, "c", 1L, 9L, "rwm"),
+      new DeviceRule(true, "c", 5L, 0L, "rwm"),
+      new DeviceRule(true, "c", 5L, 2L, "rwm"),
+      new DeviceRule(true, "c", 136L, null, "rwm"));
+
+  private static List<LinuxDevice> devices(ContainerSpec c) {
+    List<LinuxDevice> out = new ArrayList<>();
+    for (ContainerSpec.DeviceSpec d : c.devices()) {
+      Path host = Path.of(d.hostPath());
+      try {
+        String type = (String) null;
+        Object mode = Files.getAttribute(host, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        int m = (Integer) mode;
+        type = (m & 0170000) == 0020000 ? "c" : (m & 0170000) == 0060000 ? "b" : null;
+        if (type == null) {
+          throw new InvalidArgumentException("config.devices: host_path \"" + d.hostPath() + "\" is not a device");
+        }
+        long rdev = ((Number) Files.getAttribute(host, "unix:rdev")).longValue();
+        long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
+        long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
+        out.add(new LinuxDevice(d.containerPath(), type, major, minor, m & 07777, 0L, 0L));
+      } catch (IOException e) {
+        throw new NotFoundException("config.devices: host_path \"" + d.hostPath() + "\": " + e.getMessage(), e);
+      }
+    }
+    return out;
+  }
+
+  private static String hostnameOf(SandboxRecord s) {
+    String h = s.spec().hostname();
+    return h.isEmpty() ? s.spec().metadata().name() : h;
+  }
+
+  private static Long positive(long v) {
+    return v > 0 ? v : null;
+  }
+}
