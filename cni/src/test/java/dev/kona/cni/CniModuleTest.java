@@ -107,9 +107,55 @@ class CniModuleTest {
     world.assertNothingLeft(sandboxIds);
   }
 
+  /** The new bridge's IPv6 gateway address is tentative until DAD ends (about 1-2 s). */
+  private static Cmd.Result pingUntilAnswered(String ip) {
+    Cmd.Result ping = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      ping = Cmd.tryRun("busybox", "ping", "-c1", "-W2", ip);
+      if (ping.exitCode() == 0) {
+        break;
+      }
+    }
+    return ping;
+  }
+
   private static void assertPing(Cmd.Result ping) {
     assertEquals(0, ping.exitCode(), ping.output());
     assertTrue(ping.output().contains("1 packets received"), ping.output());
+  }
+
+  /**
+   * The shipped default conflist's chain (bridge with hairpin, host-local with two ranges, portmap,
+   * loopback), made private: test bridge and subnets, no masquerade, no default routes.
+   */
+  @Test
+  void setUp_defaultConflistChain_dualStack() throws IOException {
+    String v6 = "fd4b:" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff)) + "::/64";
+    var conflist =
+        DefaultNetwork.conflist(new CniConfig(world.confDir(), null, null, null, 0, world.subnet(), v6));
+    var bridge = (com.fasterxml.jackson.databind.node.ObjectNode) conflist.get("plugins").get(0);
+    bridge.put("bridge", world.bridge()).put("ipMasq", false);
+    var ipam = (com.fasterxml.jackson.databind.node.ObjectNode) bridge.get("ipam");
+    ipam.remove("routes");
+    ipam.put("dataDir", world.ipamDir().toString());
+    conflist.put("name", world.networkName());
+    Files.delete(world.confDir().resolve("10-test.conflist"));
+    world.writeConf("99-kona.conflist", conflist.toString());
+
+    CniModule module = module();
+    TestNetns ns = netns();
+    PodNetworkRequest pod = pod(ns);
+    PodNetworkResult result = module.setUp(pod);
+
+    assertTrue(result.primaryIp().startsWith(world.gateway().substring(0, world.gateway().lastIndexOf('.'))), result.primaryIp());
+    assertEquals(1, result.additionalIps().size(), result.ips().toString());
+    assertTrue(result.additionalIps().getFirst().startsWith(v6.substring(0, 9)), result.additionalIps().toString());
+    assertEquals("", ns.exec("ip", "-4", "route", "show", "default").output().strip(), "no default route");
+    assertPing(Cmd.tryRun("busybox", "ping", "-c1", "-W1", result.primaryIp()));
+    assertPing(pingUntilAnswered(result.additionalIps().getFirst()));
+
+    module.tearDown(pod);
+    world.assertNothingLeft(sandboxIds);
   }
 
   @Test
