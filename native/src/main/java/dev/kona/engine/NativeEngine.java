@@ -38,6 +38,7 @@ public final class NativeEngine implements ContainerEngine {
   private final CgroupPlacement cgroups;
   private final int maxLogLine;
   private final Monitors monitors = new Monitors();
+  private final PodInits podInits;
 
   public NativeEngine(RunRoot runRoot, Path shim, ContainerPlanner planner, CgroupPlacement cgroups, int maxLogLine) {
     this.runRoot = runRoot;
@@ -46,6 +47,12 @@ public final class NativeEngine implements ContainerEngine {
     this.execPlanner = new ExecPlanner(planner);
     this.cgroups = cgroups;
     this.maxLogLine = maxLogLine;
+    this.podInits = new PodInits(runRoot, launcher, monitors);
+  }
+
+  /** PID 1 processes for pods with a shared PID namespace. */
+  public PodInits podInits() {
+    return podInits;
   }
 
   @Override
