@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.cni.config.CniConfig;
+import dev.kona.cni.testing.NetnsLeakCheck;
 import dev.kona.cni.testing.TestNetns;
 import dev.kona.cni.testing.TestNetwork;
 import dev.kona.common.error.DeadlineExceededException;
@@ -20,12 +21,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Faults in a chain after the real bridge plugin: the bridge has made a veth and host-local has
  * leased an IP by the time the fake plugin fails, so "nothing leaks" proves the DEL that undoes a
  * failed ADD. Needs root.
  */
+@ExtendWith(NetnsLeakCheck.class)
 class CniModuleFaultTest {
 
   /** A chained fake whose DEL succeeds; {@code onAdd} is the shell for ADD. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.cni.config.CniConfig;
 import dev.kona.cni.testing.Cmd;
+import dev.kona.cni.testing.NetnsLeakCheck;
 import dev.kona.cni.testing.TestNetns;
 import dev.kona.cni.testing.TestNetwork;
 import java.io.IOException;
@@ -23,12 +24,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Pod networking with Debian's real plugins (bridge, host-local, portmap, loopback) in namespaces
  * the test creates. Needs root. Traffic stays between the host and those namespaces: the test
  * network has no masquerade and no default route.
  */
+@ExtendWith(NetnsLeakCheck.class)
 class CniModuleTest {
 
   static final String PORTMAP = "{\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}}";

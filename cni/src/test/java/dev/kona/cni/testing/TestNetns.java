@@ -1,10 +1,15 @@
 package dev.kona.cni.testing;
 
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** A network namespace made with {@code ip netns add kona-test-<random>}, deleted on close. */
 public final class TestNetns implements AutoCloseable {
+
+  /** Namespaces made and not yet deleted, for {@link NetnsLeakCheck}. */
+  static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
 
   private final String name;
 
@@ -15,6 +20,7 @@ public final class TestNetns implements AutoCloseable {
   public static TestNetns create() {
     String name = "kona-test-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
     Cmd.run("ip", "netns", "add", name);
+    LIVE.add(name);
     return new TestNetns(name);
   }
 
@@ -39,6 +45,8 @@ public final class TestNetns implements AutoCloseable {
 
   @Override
   public void close() {
-    Cmd.tryRun("ip", "netns", "delete", name);
+    if (Cmd.tryRun("ip", "netns", "delete", name).exitCode() == 0 || !path().toFile().exists()) {
+      LIVE.remove(name);
+    }
   }
 }
