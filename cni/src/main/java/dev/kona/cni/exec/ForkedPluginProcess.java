@@ -38,7 +38,7 @@ public final class ForkedPluginProcess implements PluginProcess {
     } catch (IOException e) {
       throw new InternalException("start " + binary + ": " + e.getMessage(), e);
     }
-    CompletableFuture<Void> writer = pump(() -> writeAll(process.getOutputStream(), stdin));
+    pump(() -> writeAll(process.getOutputStream(), stdin));
     CompletableFuture<byte[]> stdout = read(process.getInputStream(), MAX_STDOUT);
     CompletableFuture<byte[]> stderr = read(process.getErrorStream(), MAX_STDERR);
     try {
@@ -52,7 +52,6 @@ public final class ForkedPluginProcess implements PluginProcess {
       Thread.currentThread().interrupt();
       throw new InternalException("run " + binary + ": interrupted, killed pid " + process.pid(), e);
     }
-    writer.cancel(true);
     byte[] err = drained(stderr);
     return new ProcessOutput(
         process.exitValue(), drained(stdout), new String(err, StandardCharsets.UTF_8).strip());
