@@ -218,7 +218,9 @@ static void reap(monitor_t *m) {
       m->finished = now_unix_nanos();
       m->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : 0;
       m->exit_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-      m->oom = m->exit_signal == SIGKILL && oom_killed(m->plan);
+      /* Any OOM kill in the container's cgroup counts, as containerd reports it: the victim is
+       * often a child, after which the first process exits with its own status. */
+      m->oom = oom_killed(m->plan);
     }
   }
 }

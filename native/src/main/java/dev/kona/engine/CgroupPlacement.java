@@ -21,6 +21,9 @@ public interface CgroupPlacement {
 
   Placed create(ContainerId id, Spec spec);
 
+  /** The same answer as {@link #create} for a container that exists, without touching its cgroups. */
+  Placed locate(ContainerId id, Spec spec);
+
   /** Kills what is left in the container's cgroups and removes them; missing ones are fine. */
   void remove(ContainerId id, Spec spec);
 
@@ -29,6 +32,11 @@ public interface CgroupPlacement {
       @Override
       public Placed create(ContainerId id, Spec spec) {
         return new Placed(List.of(), null);
+      }
+
+      @Override
+      public Placed locate(ContainerId id, Spec spec) {
+        return create(id, spec);
       }
 
       @Override

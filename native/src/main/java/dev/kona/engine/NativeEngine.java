@@ -173,7 +173,7 @@ public final class NativeEngine implements ContainerEngine {
       throw new FailedPreconditionException("exec in container " + id + ": expected RUNNING, is " + state.status());
     }
     Spec spec = readBundleSpec(dir);
-    CgroupPlacement.Placed placed = cgroups.create(id, spec);
+    CgroupPlacement.Placed placed = cgroups.locate(id, spec);
     LaunchPlan plan = execPlanner.plan(spec, state.pid(), placed.procsFiles(), request.args(), request.env(),
         request.tty(), request.stdin());
     String execId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());

@@ -9,8 +9,8 @@ import java.util.Map;
  * {@code rootfs}; an exec plan has none and joins every namespace of its container instead.
  *
  * @param cgroupProcs cgroup.procs files the process writes itself into, before any namespace change
- * @param oomCounter a file and key ("memory.oom_control", "oom_kill") whose positive value after a
- *     SIGKILL marks the exit as an OOM kill; null when unknown
+ * @param oomCounter a file and key ("memory.oom_control", "oom_kill") whose positive value at exit
+ *     marks the exit as an OOM kill (of any process of the container); null when unknown
  * @param builtinInit run the helper's reaping init instead of {@code process.args}
  */
 public record LaunchPlan(
