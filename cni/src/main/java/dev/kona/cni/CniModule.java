@@ -8,6 +8,7 @@ import dev.kona.cni.chain.CheckNetwork;
 import dev.kona.cni.chain.DelNetwork;
 import dev.kona.cni.chain.GcNetwork;
 import dev.kona.cni.chain.StatusNetwork;
+import dev.kona.cni.chain.VersionCheck;
 import dev.kona.cni.config.CniConfig;
 import dev.kona.cni.config.NetworkConfigList;
 import dev.kona.cni.config.NetworkConfigSource;
@@ -57,6 +58,7 @@ public final class CniModule implements PodNetworks {
   private final DelNetwork del;
   private final CheckNetwork check;
   private final StatusNetwork statusProbe;
+  private final VersionCheck versionCheck;
   private final GcNetwork gc;
   /** Setups and teardowns share it; GC takes it exclusively, as the spec requires. */
   private final ReadWriteLock gcLock = new ReentrantReadWriteLock();
@@ -75,6 +77,7 @@ public final class CniModule implements PodNetworks {
     this.del = new DelNetwork(invoker, cache);
     this.check = new CheckNetwork(invoker, cache);
     this.statusProbe = new StatusNetwork(invoker);
+    this.versionCheck = new VersionCheck(invoker);
     this.gc = new GcNetwork(invoker, cache, del);
     for (int i = 0; i < sandboxLocks.length; i++) {
       sandboxLocks[i] = new ReentrantLock();
@@ -217,6 +220,7 @@ public final class CniModule implements PodNetworks {
   private NetworkStatus probe(NetworkConfigList network) {
     try {
       invoker.requireBinaries(network);
+      versionCheck.run(network);
     } catch (KonaException e) {
       return NetworkStatus.notReady(e.getMessage());
     }

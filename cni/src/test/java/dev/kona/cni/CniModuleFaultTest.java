@@ -139,6 +139,16 @@ class CniModuleFaultTest {
   }
 
   @Test
+  void status_conflistNewerThanDebianPlugins_notReady() {
+    world.writeConflist("1.1.0", CniModuleTest.PORTMAP);
+    NetworkStatus status = module(5).status();
+    assertFalse(status.ready());
+    assertTrue(status.message().contains("needs CNI 1.1.0, but plugin bridge supports ["), status.message());
+    world.writeConflist("1.0.0", CniModuleTest.PORTMAP);
+    assertTrue(module(5).status().ready(), module(5).status().message());
+  }
+
+  @Test
   void setUp_malformedConflist_namesTheFile() {
     world.writeConf("10-broken.conflist", "{\"cniVersion\": \"1.0.0\", \"name\": \"x\", \"plugins\": [");
     PodNetworkRequest pod = pod();

@@ -44,6 +44,7 @@ class CniModuleStatusTest {
             "case \"$CNI_COMMAND\" in",
             "  ADD) echo '{\"cniVersion\": \"1.1.0\", \"interfaces\": [{\"name\": \"eth0\", \"sandbox\": \"/run/netns/x\"}],"
                 + " \"ips\": [{\"address\": \"fd00::7/64\", \"interface\": 0}, {\"address\": \"10.77.0.7/24\", \"interface\": 0}]}' ;;",
+            "  VERSION) echo '{\"cniVersion\": \"1.1.0\", \"supportedVersions\": [\"0.4.0\", \"1.0.0\", \"1.1.0\"]}' ;;",
             "  STATUS) if [ -f " + world.binDir() + "/down ]; then",
             "    echo '{\"cniVersion\": \"1.1.0\", \"code\": 50, \"msg\": \"daemon down\", \"details\": \"no socket\"}'; exit 1; fi ;;",
             "esac",
@@ -150,7 +151,20 @@ class CniModuleStatusTest {
   void status_v100_noStatusCall() throws IOException {
     conflist("1.0.0", "");
     assertTrue(module().status().ready());
-    assertEquals(List.of(), callNames());
+    assertEquals(List.of("000-VERSION.json"), callNames());
+  }
+
+  @Test
+  void status_pluginOlderThanConflist_notReadyNamingPluginAndVersions() {
+    world.writePlugin(
+        "kona-old",
+        "cat > /dev/null\necho '{\"cniVersion\": \"1.0.0\", \"supportedVersions\": [\"0.4.0\", \"1.0.0\"]}'");
+    world.writeConf(
+        "10-old.conflist", "{\"cniVersion\": \"1.1.0\", \"name\": \"old\", \"plugins\": [{\"type\": \"kona-old\"}]}");
+    NetworkStatus status = module().status();
+    assertFalse(status.ready());
+    assertTrue(
+        status.message().contains("needs CNI 1.1.0, but plugin kona-old supports [0.4.0, 1.0.0]"), status.message());
   }
 
   @Test

@@ -56,8 +56,13 @@ public final class PluginInvoker {
     }
   }
 
+  /** The binary that runs for this plugin, for callers that cache per binary. */
+  public Path binary(PluginConfig plugin) {
+    return locator.find(plugin.type());
+  }
+
   /**
-   * Runs the plugin; returns its result for ADD (a JSON object), null for the other commands.
+   * Runs the plugin; returns its result for ADD and VERSION (a JSON object), null for the others.
    *
    * @param args the attachment, or null for STATUS and GC
    */
@@ -84,9 +89,9 @@ public final class PluginInvoker {
         throw failure(out);
       }
       JsonNode result = null;
-      if (command == CniCommand.ADD) {
+      if (command == CniCommand.ADD || command == CniCommand.VERSION) {
         outcome = "garbage";
-        result = parseResult(network, out);
+        result = parseResult(network, command, out);
       }
       outcome = "ok";
       return result;
@@ -111,13 +116,17 @@ public final class PluginInvoker {
     return env;
   }
 
-  private static JsonNode parseResult(NetworkConfigList network, ProcessOutput out) {
+  private static JsonNode parseResult(NetworkConfigList network, CniCommand command, ProcessOutput out) {
     JsonNode result = readJson(out.stdout());
     if (result == null || !result.isObject()) {
       throw new InternalException("garbage on stdout instead of a result: " + snippet(out.stdout()));
     }
     try {
-      ResultTranslator.toDomain(result, network.cniVersion());
+      if (command == CniCommand.VERSION) {
+        ResultTranslator.toVersions(result);
+      } else {
+        ResultTranslator.toDomain(result, network.cniVersion());
+      }
     } catch (KonaException e) {
       throw new InternalException("garbage result: " + e.getMessage() + ": " + snippet(out.stdout()), e);
     }

@@ -50,6 +50,24 @@ public final class ResultTranslator {
     return new CniResult(version, interfaces, ips, nameservers);
   }
 
+  /** Reads a VERSION result into the versions the plugin supports. */
+  public static java.util.Set<CniVersion> toVersions(JsonNode raw) {
+    VersionJson json;
+    try {
+      json = JSON.treeToValue(raw, VersionJson.class);
+    } catch (JsonProcessingException e) {
+      throw new InvalidArgumentException("decode version result: " + e.getOriginalMessage(), e);
+    }
+    if (json.supportedVersions() == null) {
+      throw new InvalidArgumentException("decode version result: supportedVersions is missing");
+    }
+    java.util.Set<CniVersion> versions = new java.util.TreeSet<>();
+    for (String v : json.supportedVersions()) {
+      versions.add(CniVersion.parse(v));
+    }
+    return versions;
+  }
+
   public static CniError toError(JsonNode raw) {
     try {
       return CniError.from(JSON.treeToValue(raw, ErrorJson.class));

@@ -77,6 +77,15 @@ class ResultTranslatorTest {
   }
 
   @Test
+  void toVersions_readsSupportedVersions() throws Exception {
+    var versions =
+        ResultTranslator.toVersions(
+            JSON.readTree("{\"cniVersion\": \"1.0.0\", \"supportedVersions\": [\"1.0.0\", \"0.4.0\"]}"));
+    assertEquals(java.util.Set.of(CniVersion.V0_4_0, CniVersion.parse("1.0.0")), versions);
+    assertThrows(InvalidArgumentException.class, () -> ResultTranslator.toVersions(JSON.readTree("{}")));
+  }
+
+  @Test
   void toError_readsCodeMsgDetails() throws Exception {
     CniError error =
         ResultTranslator.toError(
