@@ -51,9 +51,13 @@ public final class FileTrees {
         });
   }
 
-  /** Bytes of regular files and count of inodes under {@code root} (a full walk: call rarely). */
+  /**
+   * Bytes of regular files and count of inodes under {@code root}, each hard-linked inode once (as
+   * du counts). A full walk: call rarely.
+   */
   public static long[] usage(Path root) throws IOException {
     long[] bytesAndInodes = new long[2];
+    java.util.Set<Object> seen = new java.util.HashSet<>();
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return bytesAndInodes;
     }
@@ -68,6 +72,9 @@ public final class FileTrees {
 
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.fileKey() != null && !seen.add(attrs.fileKey())) {
+              return FileVisitResult.CONTINUE;
+            }
             if (attrs.isRegularFile()) {
               bytesAndInodes[0] += attrs.size();
             }

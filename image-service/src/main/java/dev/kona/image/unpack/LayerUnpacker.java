@@ -153,6 +153,7 @@ public final class LayerUnpacker {
       if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
         // the target lives in a lower snapshot; a copy keeps content and attributes
         Files.copy(candidate, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        bytes += Files.size(target);
         return;
       }
     }
