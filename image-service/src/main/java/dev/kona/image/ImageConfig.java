@@ -96,6 +96,8 @@ public record ImageConfig(
    * @param username {@code username}, {@code password}: basic credentials for this host
    * @param identityToken {@code identity_token}: an OAuth2 refresh token for this host
    * @param registryToken {@code registry_token}: a bearer token sent as is
+   * @param caFile {@code ca_file}: PEM file of CA certificates to trust for this host, in addition
+   *     to the JDK's and the system's ({@code /etc/ssl/certs/ca-certificates.crt}) roots
    */
   public record RegistryConfig(
       List<String> mirrors,
@@ -104,10 +106,24 @@ public record ImageConfig(
       String username,
       String password,
       String identityToken,
-      String registryToken) {
+      String registryToken,
+      String caFile) {
 
-    private static final Set<String> KEYS =
-        Set.of("mirrors", "fallback_to_registry", "insecure", "username", "password", "identity_token", "registry_token");
+    static final Set<String> KEYS =
+        Set.of(
+            "mirrors", "fallback_to_registry", "insecure", "username", "password", "identity_token", "registry_token",
+            "ca_file");
+
+    public RegistryConfig(
+        List<String> mirrors,
+        boolean fallbackToRegistry,
+        boolean insecure,
+        String username,
+        String password,
+        String identityToken,
+        String registryToken) {
+      this(mirrors, fallbackToRegistry, insecure, username, password, identityToken, registryToken, null);
+    }
 
     public RegistryConfig {
       mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
@@ -126,6 +142,10 @@ public record ImageConfig(
       return new RegistryConfig(List.of(), true, true, user, password, null, null);
     }
 
+    public static RegistryConfig trusting(String caFile) {
+      return new RegistryConfig(List.of(), true, false, null, null, null, null, caFile);
+    }
+
     static RegistryConfig fromToml(TomlTable table) {
       return new RegistryConfig(
           table.strings("mirrors"),
@@ -134,13 +154,14 @@ public record ImageConfig(
           table.string("username", null),
           table.string("password", null),
           table.string("identity_token", null),
-          table.string("registry_token", null));
+          table.string("registry_token", null),
+          table.string("ca_file", null));
     }
 
     @Override
     public String toString() {
       return "RegistryConfig[mirrors=" + mirrors + ", fallbackToRegistry=" + fallbackToRegistry + ", insecure=" + insecure
-          + ", username=" + username + "]";
+          + ", username=" + username + ", caFile=" + caFile + "]";
     }
   }
 }

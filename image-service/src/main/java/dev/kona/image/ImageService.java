@@ -67,6 +67,13 @@ public final class ImageService implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER)
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(30))
+            .sslContext(
+                dev.kona.image.registry.TrustStores.sslContext(
+                    config.registries().values().stream()
+                        .map(ImageConfig.RegistryConfig::caFile)
+                        .filter(f -> f != null && !f.isEmpty())
+                        .map(Path::of)
+                        .toList()))
             .build();
     Set<String> pinned =
         config.pinnedImages().stream().map(p -> ImageReference.parse(p).toString()).collect(Collectors.toSet());

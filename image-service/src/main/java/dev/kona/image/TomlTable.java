@@ -32,8 +32,7 @@ final class TomlTable {
     if (!(value instanceof Map<?, ?> map)) {
       throw new IllegalArgumentException(key + ": expected a table");
     }
-    return new TomlTable((Map<String, Object>) map, key + ".", Set.of(
-        "mirrors", "fallback_to_registry", "insecure", "username", "password", "identity_token", "registry_token"));
+    return new TomlTable((Map<String, Object>) map, key + ".", ImageConfig.RegistryConfig.KEYS);
   }
 
   int integer(String key, int fallback) {

@@ -34,6 +34,8 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
   private final String user;
   private final String password;
   private TokenIssuer tokenIssuer;
+  private boolean tls;
+  private TestCertificates certificates;
   private Path dir;
   private int port;
   private Process process;
@@ -57,6 +59,18 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
     LocalRegistry registry = new LocalRegistry(null, null);
     registry.tokenIssuer = issuer;
     return registry;
+  }
+
+  /** An anonymous registry serving HTTPS with a self-signed certificate ({@link #caFile()}). */
+  public static LocalRegistry withTls() {
+    LocalRegistry registry = new LocalRegistry(null, null);
+    registry.tls = true;
+    return registry;
+  }
+
+  /** The PEM certificate clients must trust (TLS registries only). */
+  public Path caFile() {
+    return certificates.certificatePem();
   }
 
   @Override
@@ -91,6 +105,15 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
         .append("  delete:\n    enabled: true\n")
         .append("http:\n  addr: 127.0.0.1:").append(port).append('\n')
         .append("  secret: kona-test-secret\n");
+    if (tls) {
+      try {
+        certificates = TestCertificates.selfSigned(dir);
+      } catch (Exception e) {
+        throw new IllegalStateException("make test certificate: " + e, e);
+      }
+      yml.append("  tls:\n    certificate: ").append(certificates.certificatePem()).append('\n')
+          .append("    key: ").append(certificates.keyPem()).append('\n');
+    }
     if (user != null) {
       Path htpasswd = dir.resolve("htpasswd");
       Process p =
@@ -121,7 +144,7 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("registry.log").toFile()))
             .start();
-    HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+    HttpClient http = client();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -174,7 +197,21 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
   }
 
   public String url() {
-    return "http://" + host();
+    return (tls ? "https://" : "http://") + host();
+  }
+
+  /** An HTTP client that reaches this registry (trusting its certificate when it has one). */
+  HttpClient client() {
+    HttpClient.Builder builder =
+        HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+    if (tls) {
+      try {
+        builder.sslContext(certificates.trustingContext());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return builder.build();
   }
 
   public int port() {
@@ -184,9 +221,9 @@ public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback,
   /** A pusher that speaks to this registry with its credentials. */
   public RegistryPusher pusher() {
     if (tokenIssuer != null) {
-      return new RegistryPusher(url(), null, null, tokenIssuer);
+      return new RegistryPusher(url(), null, null, tokenIssuer, client());
     }
-    return new RegistryPusher(url(), user, password, null);
+    return new RegistryPusher(url(), user, password, null, client());
   }
 
   public static int freePort() throws IOException {

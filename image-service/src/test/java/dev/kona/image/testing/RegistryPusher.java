@@ -20,15 +20,11 @@ public final class RegistryPusher {
   private final String url;
   private final String authorization;
   private final TokenIssuer tokens;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .proxy(HttpClient.Builder.NO_PROXY)
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  private final HttpClient http;
 
-  RegistryPusher(String url, String user, String password, TokenIssuer tokens) {
+  RegistryPusher(String url, String user, String password, TokenIssuer tokens, HttpClient http) {
     this.url = url;
+    this.http = http;
     this.tokens = tokens;
     this.authorization =
         user == null
