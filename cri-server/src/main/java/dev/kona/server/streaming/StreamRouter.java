@@ -9,6 +9,7 @@ import dev.kona.server.streaming.spdy.SpdyPortForward;
 import dev.kona.server.streaming.spdy.SpdyRemoteCommand;
 import dev.kona.server.streaming.spdy.SpdyUpgrade;
 import dev.kona.server.streaming.websocket.ChannelFraming;
+import dev.kona.server.streaming.websocket.SpdyOverWebSocket;
 import dev.kona.server.streaming.websocket.WebSocketPortForward;
 import dev.kona.server.streaming.websocket.WebSocketRemoteCommand;
 import dev.kona.server.streaming.websocket.WebSocketUpgrade;
@@ -26,6 +27,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.spdy.SpdyFrameCodec;
+import io.netty.handler.codec.spdy.SpdyVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +50,7 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
           "channel.k8s.io",
           "base64.channel.k8s.io");
   private static final List<String> WEBSOCKET_PORT_FORWARD_PROTOCOLS =
-      List.of("v4.channel.k8s.io", "v4.base64.channel.k8s.io");
+      List.of(SpdyOverWebSocket.SUBPROTOCOL, "v4.channel.k8s.io", "v4.base64.channel.k8s.io");
 
   private final StreamingContext context;
 
@@ -136,6 +139,11 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
           List.of());
       return;
     }
+    if (cached instanceof PortForwardSpec pf
+        && SpdyOverWebSocket.SUBPROTOCOL.equals(SpdyUpgrade.negotiate(offered, served))) {
+      tunnelSpdy(ctx, request, served, pf);
+      return;
+    }
     List<Integer> ports = List.of();
     if (cached instanceof PortForwardSpec pf) {
       ports = queryPorts(uri);
@@ -167,6 +175,22 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       installWebSocket(ctx, session);
       session.start(new RemoteCommand(context.runtime(), cached, protocol, session));
     }
+  }
+
+  /** Port-forward as SPDY inside WebSocket: the same session as plain SPDY, tunnelled. */
+  private void tunnelSpdy(ChannelHandlerContext ctx, FullHttpRequest request, List<String> served,
+      PortForwardSpec pf) {
+    ConnectionFlow flow = ctx.pipeline().get(ConnectionFlow.class);
+    if (WebSocketUpgrade.handshake(ctx, request, served) == null) {
+      return;
+    }
+    SpdyConnection connection = new SpdyConnection(new SpdyPortForward(context.runtime(),
+        pf.sandboxId(), flow, context.config().streamCreationTimeout()));
+    ctx.pipeline().replace(ctx.name(), "spdy-session", connection);
+    ctx.pipeline().addBefore("spdy-session", "ws-aggregator",
+        new WebSocketFrameAggregator(WebSocketUpgrade.MAX_FRAME));
+    ctx.pipeline().addBefore("spdy-session", "ws-spdy", new SpdyOverWebSocket());
+    ctx.pipeline().addBefore("spdy-session", "spdy", new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
   }
 
   private static void installWebSocket(ChannelHandlerContext ctx,

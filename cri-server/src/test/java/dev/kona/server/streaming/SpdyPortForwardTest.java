@@ -54,6 +54,32 @@ class SpdyPortForwardTest {
   }
 
   @Test
+  void forward_spdyTunnelledInWebSocket_roundTrip() throws Exception {
+    try (EchoServer echo = new EchoServer()) {
+      URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));
+      try (SpdyTestClient client = SpdyTestClient.connectTunnel(url)) {
+        assertEquals("SPDY/3.1+portforward.k8s.io", client.protocol());
+        SpdyTestClient.Stream[] first = pair(client, echo.port(), "1");
+        SpdyTestClient.Stream[] second = pair(client, echo.port(), "2");
+        byte[] big = new byte[1 << 20];
+        new java.util.Random(7).nextBytes(big);
+        for (int off = 0; off < big.length; off += 32 * 1024) {
+          // 32 KiB writes, as Go's io.Copy makes them.
+          client.send(first[1], java.util.Arrays.copyOfRange(big, off, off + 32 * 1024));
+        }
+        client.finish(first[1]);
+        client.send(second[1], "tunnelled");
+        client.finish(second[1]);
+        assertEquals("tunnelled", second[1].awaitText());
+        first[1].awaitText();
+        synchronized (first[1]) {
+          org.junit.jupiter.api.Assertions.assertArrayEquals(big, first[1].data.toByteArray());
+        }
+      }
+    }
+  }
+
+  @Test
   void forward_withoutRequestId_pairsByStreamId() throws Exception {
     try (EchoServer echo = new EchoServer()) {
       URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,7 +13,14 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import dev.kona.server.streaming.websocket.SpdyOverWebSocket;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -71,6 +79,7 @@ final class SpdyTestClient implements AutoCloseable {
     }
 
     String awaitText() throws Exception {
+      replied.get(30, TimeUnit.SECONDS);
       finished.get(30, TimeUnit.SECONDS);
       return text();
     }
@@ -136,6 +145,48 @@ final class SpdyTestClient implements AutoCloseable {
     return new SpdyTestClient(channel, upgraded.get(10, TimeUnit.SECONDS), streams);
   }
 
+  /**
+   * Connects with the SPDY-in-WebSocket tunnel ({@code SPDY/3.1+portforward.k8s.io}) that
+   * kubectl 1.31+ and crictl's WebSocket transport use for port-forward.
+   */
+  static SpdyTestClient connectTunnel(URI url) throws Exception {
+    URI ws = new URI("ws", null, url.getHost(), url.getPort(), url.getPath(), url.getQuery(), null);
+    var handshaker = WebSocketClientHandshakerFactory.newHandshaker(ws, WebSocketVersion.V13,
+        SpdyOverWebSocket.SUBPROTOCOL, false, new DefaultHttpHeaders(), 1 << 20);
+    CompletableFuture<Void> handshake = new CompletableFuture<>();
+    Map<Integer, Stream> streams = new ConcurrentHashMap<>();
+    Channel channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(64 * 1024),
+                new WebSocketClientProtocolHandler(handshaker, false),
+                new WebSocketFrameAggregator(1 << 24));
+            // The SPDY codec rejects the HTTP handshake request, so it joins after the upgrade.
+            ch.pipeline().addLast("await-upgrade", new ChannelInboundHandlerAdapter() {
+              @Override
+              public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent
+                    .HANDSHAKE_COMPLETE) {
+                  ctx.pipeline().addAfter("await-upgrade", "frames", new Frames(streams));
+                  ctx.pipeline().addAfter("await-upgrade", "spdy",
+                      new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+                  ctx.pipeline().addAfter("await-upgrade", "tunnel", new SpdyOverWebSocket());
+                  ctx.pipeline().remove(this);
+                  handshake.complete(null);
+                }
+              }
+            });
+          }
+        })
+        .connect(url.getHost(), url.getPort()).sync().channel();
+    handshake.get(10, TimeUnit.SECONDS);
+    FullHttpResponse switched = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+        HttpResponseStatus.SWITCHING_PROTOCOLS);
+    switched.headers().set("X-Stream-Protocol-Version", handshaker.actualSubprotocol());
+    return new SpdyTestClient(channel, switched, streams);
+  }
+
   /** Opens a stream (SYN_STREAM) with these headers; returns its state. */
   synchronized Stream open(Map<String, String> headers) {
     int id = nextId;
@@ -181,7 +232,15 @@ final class SpdyTestClient implements AutoCloseable {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, SpdyFrame frame) throws Exception {
       switch (frame) {
-        case SpdySynReplyFrame reply -> streams.get(reply.streamId()).replied.complete(null);
+        case SpdySynReplyFrame reply -> {
+          // Netty encodes no header block for empty headers, which Go's spdystream rejects.
+          if (reply.headers().isEmpty()) {
+            streams.get(reply.streamId()).replied.completeExceptionally(
+                new AssertionError("SYN_REPLY without a header block"));
+            ctx.close();
+          }
+          streams.get(reply.streamId()).replied.complete(null);
+        }
         case SpdyDataFrame data -> {
           Stream s = streams.get(data.streamId());
           Consumer<ByteBuf> consumer = s.consumer;

@@ -43,7 +43,7 @@ final class WebSocketTestClient implements AutoCloseable {
 
   record Message(int channel, byte[] payload) {}
 
-  final Channel channel;
+  volatile Channel channel;
   final String subprotocol;
   final boolean base64;
   final List<Message> messages = new CopyOnWriteArrayList<>();
@@ -51,8 +51,7 @@ final class WebSocketTestClient implements AutoCloseable {
   final CompletableFuture<Void> closed = new CompletableFuture<>();
   volatile boolean serverSentClose;
 
-  private WebSocketTestClient(Channel channel, String subprotocol) {
-    this.channel = channel;
+  private WebSocketTestClient(String subprotocol) {
     this.subprotocol = subprotocol;
     this.base64 = subprotocol != null && subprotocol.contains("base64.");
   }
@@ -60,7 +59,8 @@ final class WebSocketTestClient implements AutoCloseable {
   static WebSocketTestClient connect(URI url, String subprotocol) throws Exception {
     URI ws = new URI("ws", null, url.getHost(), url.getPort(), url.getPath(), url.getQuery(), null);
     CompletableFuture<Void> handshake = new CompletableFuture<>();
-    WebSocketTestClient[] self = new WebSocketTestClient[1];
+    // Exists before the connection: the whole exchange may finish before connect() returns.
+    WebSocketTestClient[] self = {new WebSocketTestClient(subprotocol)};
     var handshaker = WebSocketClientHandshakerFactory.newHandshaker(ws, WebSocketVersion.V13,
         subprotocol, false, new DefaultHttpHeaders(), 1 << 20);
     Channel channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
@@ -103,7 +103,7 @@ final class WebSocketTestClient implements AutoCloseable {
           }
         })
         .connect(url.getHost(), url.getPort()).sync().channel();
-    self[0] = new WebSocketTestClient(channel, subprotocol);
+    self[0].channel = channel;
     handshake.get(10, TimeUnit.SECONDS);
     return self[0];
   }

@@ -123,7 +123,15 @@ public final class RemoteCommand {
 
   /** Starts the session on a virtual thread. */
   public void start() {
-    Thread.ofVirtual().name("stream-" + request.route()).start(this::run);
+    Thread.ofVirtual().name("stream-" + request.route()).start(() -> {
+      try {
+        run();
+      } catch (RuntimeException | Error e) {
+        // A bug must not leave the client waiting for a status until the idle timeout.
+        log.error("{}: session failed", request.route(), e);
+        transport.finish(new CommandOutcome.Failed("Internal error occurred: " + e).encode(protocol));
+      }
+    });
   }
 
   private void run() {

@@ -88,7 +88,15 @@ public final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame>
       return;
     }
     stream.listen(listener);
-    ctx.writeAndFlush(new DefaultSpdySynReplyFrame(id));
+    // Go's spdystream reads a compressed header block in every SYN_REPLY and fails the session
+    // on an empty one, which is what Netty encodes for no headers; echoing the stream's own
+    // headers keeps the block non-empty.
+    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(id);
+    reply.headers().set(syn.headers());
+    if (reply.headers().isEmpty()) {
+      reply.headers().set("streamtype", "");
+    }
+    ctx.writeAndFlush(reply);
     if (syn.isLast()) {
       listener.end();
     }
