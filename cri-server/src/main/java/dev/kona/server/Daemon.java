@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kona.cni.CniModule;
 import dev.kona.image.ImageModule;
+import dev.kona.engine.plan.HostFacts;
+import dev.kona.linux.seccomp.RuntimeDefaultProfile;
 import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.runtime.spec.CapabilityPolicy;
 import dev.kona.metrics.GrpcMetrics;
 import dev.kona.metrics.HostPort;
 import dev.kona.metrics.KonaMeters;
@@ -97,6 +100,7 @@ public final class Daemon {
     ImageModule images = ImageModule.open(config.images(), config.stateRootPath(), meters.registry());
     opened.push(images);
     CniModule cni = CniModule.open(config.cni(), config.stateRootPath(), meters.registry());
+    HostFacts host = HostFacts.read();
     RuntimeModule runtime =
         RuntimeModule.open(
             new RuntimeModule.Setup(
@@ -106,8 +110,23 @@ public final class Daemon {
                 config.runRootPath(),
                 LinuxSyscalls.get(),
                 cni,
+                images.images(),
+                Engines.nativeEngine(config, host),
+                CapabilityPolicy.fromMask(host.boundingCapabilities()),
+                RuntimeDefaultProfile::forCapabilities,
                 () -> Map.of("config", effectiveConfigJson())));
     opened.push(runtime);
+    // CNI GC releases attachments of sandboxes that died with an earlier daemon; plugins can be slow,
+    // so it runs beside start-up rather than in front of the socket.
+    java.util.Set<String> live = runtime.sandboxes().all().stream()
+        .map(dev.kona.runtime.sandbox.SandboxRecord::id).collect(java.util.stream.Collectors.toSet());
+    Thread.ofVirtual().name("cni-gc").start(() -> {
+      try {
+        cni.gc(live);
+      } catch (RuntimeException e) {
+        LOG.warn("CNI garbage collection at start-up failed: {}", e.getMessage());
+      }
+    });
 
     if (config.metrics().enabled()) {
       opened.push(MetricsServer.start(HostPort.parse(config.metrics().address(), "metrics.address"), meters));

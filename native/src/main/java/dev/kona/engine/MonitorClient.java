@@ -11,6 +11,10 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.linux.syscall.NativeCallException;
+import dev.kona.linux.syscall.OpenFlags;
+import dev.kona.linux.syscall.OwnedFd;
 
 /**
  * One request on a monitor's control socket: a line out, a line back. {@link #connect} throws
@@ -25,10 +29,23 @@ final class MonitorClient implements AutoCloseable {
     this.channel = channel;
   }
 
+  /** sun_path holds 108 bytes with its NUL; a longer path is reached through an fd of its dir. */
+  private static final int MAX_SOCKET_PATH = 107;
+
   static MonitorClient connect(Path stateDir) throws IOException {
     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      ch.connect(UnixDomainSocketAddress.of(stateDir.resolve(SOCKET)));
+      Path socket = stateDir.resolve(SOCKET);
+      if (socket.toString().length() <= MAX_SOCKET_PATH) {
+        ch.connect(UnixDomainSocketAddress.of(socket));
+      } else {
+        // The kernel resolves /proc/self/fd/N to the directory, so the name stays short.
+        try (OwnedFd dir = LinuxSyscalls.get().open(stateDir.toString(), OpenFlags.O_PATH | OpenFlags.O_DIRECTORY, 0)) {
+          ch.connect(UnixDomainSocketAddress.of("/proc/self/fd/" + dir.get() + "/" + SOCKET));
+        } catch (NativeCallException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+      }
       return new MonitorClient(ch);
     } catch (IOException e) {
       ch.close();

@@ -1,6 +1,18 @@
 package dev.kona.runtime;
 
 import dev.kona.cni.PodNetworks;
+import dev.kona.engine.ContainerEngine;
+import dev.kona.image.ImageService;
+import dev.kona.linux.mount.Mounter;
+import dev.kona.oci.spec.Seccomp;
+import dev.kona.runtime.container.Containers;
+import dev.kona.runtime.container.SeccompProfiles;
+import dev.kona.runtime.container.StoreImages;
+import dev.kona.runtime.spec.CapabilityPolicy;
+import dev.kona.runtime.spec.OciSpecBuilder;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import dev.kona.linux.syscall.Syscalls;
 import dev.kona.runtime.cri.RuntimeServiceEndpoint;
 import dev.kona.runtime.sandbox.SandboxLifecycle;
@@ -33,11 +45,21 @@ public final class RuntimeModule implements AutoCloseable {
       Path runRoot,
       Syscalls syscalls,
       PodNetworks networks,
+      ImageService images,
+      ContainerEngine engine,
+      List<String> hostCapabilities,
+      Function<Set<String>, Seccomp> runtimeDefaultSeccomp,
       Supplier<Map<String, String>> verboseInfo) {}
 
   public static RuntimeModule open(Setup setup) {
     SandboxPaths paths = new SandboxPaths(setup.runRoot(), setup.stateRoot());
     Sandboxes sandboxes = new Sandboxes(new SandboxLifecycle(paths, setup.syscalls(), setup.networks()), paths);
+    Containers containers = new Containers(sandboxes,
+        new StoreImages(setup.images(), new Mounter(setup.syscalls())),
+        setup.engine(),
+        new OciSpecBuilder(new CapabilityPolicy(setup.hostCapabilities())),
+        new SeccompProfiles(setup.runtimeDefaultSeccomp()),
+        setup.stateRoot());
     NetworkReadiness network = setup.networks() == null
         ? NetworkReadiness.Readiness::ok
         : () -> {
@@ -45,7 +67,7 @@ public final class RuntimeModule implements AutoCloseable {
           return new NetworkReadiness.Readiness(s.ready(), s.reason(), s.message());
         };
     RuntimeServiceEndpoint endpoint =
-        new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes);
+        new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers);
     return new RuntimeModule(endpoint, sandboxes);
   }
 

@@ -1,5 +1,17 @@
 package dev.kona.runtime.cri;
 
+import dev.kona.cri.api.v1.ContainerStatusRequest;
+import dev.kona.cri.api.v1.ContainerStatusResponse;
+import dev.kona.cri.api.v1.CreateContainerRequest;
+import dev.kona.cri.api.v1.CreateContainerResponse;
+import dev.kona.cri.api.v1.ListContainersRequest;
+import dev.kona.cri.api.v1.ListContainersResponse;
+import dev.kona.cri.api.v1.RemoveContainerRequest;
+import dev.kona.cri.api.v1.RemoveContainerResponse;
+import dev.kona.cri.api.v1.StartContainerRequest;
+import dev.kona.cri.api.v1.StartContainerResponse;
+import dev.kona.cri.api.v1.StopContainerRequest;
+import dev.kona.cri.api.v1.StopContainerResponse;
 import dev.kona.cri.api.v1.ListPodSandboxRequest;
 import dev.kona.cri.api.v1.ListPodSandboxResponse;
 import dev.kona.cri.api.v1.PodSandboxStatusRequest;
@@ -22,6 +34,7 @@ import dev.kona.cri.api.v1.VersionResponse;
 import dev.kona.runtime.CgroupDriver;
 import dev.kona.runtime.NetworkReadiness;
 import dev.kona.runtime.RuntimeInfo;
+import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.sandbox.Sandboxes;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
@@ -44,14 +57,27 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final RemovePodSandbox removePodSandbox;
   private final PodSandboxStatus podSandboxStatus;
   private final ListPodSandbox listPodSandbox;
+  private final CreateContainer createContainer;
+  private final StartContainer startContainer;
+  private final StopContainer stopContainer;
+  private final RemoveContainer removeContainer;
+  private final ContainerStatus containerStatus;
+  private final ListContainers listContainers;
 
   public RuntimeServiceEndpoint(
       RuntimeInfo info,
       CgroupDriver cgroupDriver,
       NetworkReadiness network,
       Supplier<Map<String, String>> verboseInfo,
-      Sandboxes sandboxes) {
+      Sandboxes sandboxes,
+      Containers containers) {
     PodCidr podCidr = new PodCidr();
+    this.createContainer = new CreateContainer(containers);
+    this.startContainer = new StartContainer(containers);
+    this.stopContainer = new StopContainer(containers);
+    this.removeContainer = new RemoveContainer(containers);
+    this.containerStatus = new ContainerStatus(containers);
+    this.listContainers = new ListContainers(containers);
     this.runPodSandbox = new RunPodSandbox(sandboxes);
     this.stopPodSandbox = new StopPodSandbox(sandboxes);
     this.removePodSandbox = new RemovePodSandbox(sandboxes);
@@ -107,6 +133,36 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   @Override
   public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
     unary(request, response, listPodSandbox::handle);
+  }
+
+  @Override
+  public void createContainer(CreateContainerRequest request, StreamObserver<CreateContainerResponse> response) {
+    unary(request, response, createContainer::handle);
+  }
+
+  @Override
+  public void startContainer(StartContainerRequest request, StreamObserver<StartContainerResponse> response) {
+    unary(request, response, startContainer::handle);
+  }
+
+  @Override
+  public void stopContainer(StopContainerRequest request, StreamObserver<StopContainerResponse> response) {
+    unary(request, response, stopContainer::handle);
+  }
+
+  @Override
+  public void removeContainer(RemoveContainerRequest request, StreamObserver<RemoveContainerResponse> response) {
+    unary(request, response, removeContainer::handle);
+  }
+
+  @Override
+  public void containerStatus(ContainerStatusRequest request, StreamObserver<ContainerStatusResponse> response) {
+    unary(request, response, containerStatus::handle);
+  }
+
+  @Override
+  public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
+    unary(request, response, listContainers::handle);
   }
 
   private static <Q, R> void unary(Q request, StreamObserver<R> response, Function<Q, R> handler) {

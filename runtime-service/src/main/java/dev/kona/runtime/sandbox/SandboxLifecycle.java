@@ -203,7 +203,19 @@ public final class SandboxLifecycle {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
+    deleteTreeNoFollow(dir);
+  }
+
+  /**
+   * Deletes a directory tree without following symlinks; never descends into a mount point (a
+   * mount that failed to come off must not have its contents deleted through it).
+   */
+  public static void deleteTreeNoFollow(Path dir) {
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (dev.kona.linux.mount.MountTable.under(dir.toString()).size() > 0) {
+      LOG.warn("not removing {}: something is still mounted under it", dir);
       return;
     }
     try (Stream<Path> walk = Files.walk(dir)) {

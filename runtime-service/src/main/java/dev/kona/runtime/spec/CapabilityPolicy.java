@@ -88,6 +88,17 @@ public final class CapabilityPolicy {
     return out;
   }
 
+  /** The capabilities whose bits are set in {@code mask} (CapBnd of /proc/self/status). */
+  public static List<String> fromMask(long mask) {
+    List<String> out = new ArrayList<>();
+    for (int bit = 0; bit < ALL_KNOWN.size(); bit++) {
+      if ((mask & (1L << bit)) != 0) {
+        out.add(ALL_KNOWN.get(bit));
+      }
+    }
+    return out;
+  }
+
   /** The capabilities up to the kernel's cap_last_cap. */
   public static List<String> forLastCap(int lastCap) {
     return ALL_KNOWN.subList(0, Math.min(ALL_KNOWN.size(), lastCap + 1));

@@ -13,6 +13,7 @@ import dev.kona.oci.spec.MemoryResources;
 import dev.kona.oci.spec.Process;
 import dev.kona.oci.spec.Resources;
 import dev.kona.oci.spec.Root;
+import dev.kona.oci.spec.Seccomp;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecMount;
 import dev.kona.oci.spec.User;
@@ -46,8 +47,9 @@ public final class OciSpecBuilder {
     ContainerSpec.Security sec = c.security();
     String hostname = in.sandbox().utsns().isEmpty() ? "" : hostnameOf(in.sandbox());
     Process process = process(in, hostname);
+    Seccomp seccomp = sec.privileged() ? null : in.seccomp().resolve(sec, process.capabilities().bounding());
     Linux linux = new Linux(List.of(), List.of(), Map.of(), resources(c), in.cgroupsPath(), namespaces(in),
-        devices(c), sec.privileged() ? null : in.seccomp(), rootfsPropagation(c),
+        devices(c), seccomp, rootfsPropagation(c),
         sec.privileged() ? List.of() : (sec.maskedPaths().isEmpty() ? DefaultMounts.MASKED_PATHS : sec.maskedPaths()),
         sec.privileged() ? List.of() : (sec.readonlyPaths().isEmpty() ? DefaultMounts.READONLY_PATHS : sec.readonlyPaths()),
         null);

@@ -1,0 +1,183 @@
+package dev.kona.conformance.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.cri.api.v1.ContainerConfig;
+import dev.kona.cri.api.v1.ContainerMetadata;
+import dev.kona.cri.api.v1.ContainerState;
+import dev.kona.cri.api.v1.ContainerStatus;
+import dev.kona.cri.api.v1.ContainerStatusRequest;
+import dev.kona.cri.api.v1.CreateContainerRequest;
+import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.ListContainersRequest;
+import dev.kona.cri.api.v1.ListPodSandboxRequest;
+import dev.kona.cri.api.v1.PodSandbox;
+import dev.kona.cri.api.v1.PodSandboxConfig;
+import dev.kona.cri.api.v1.PullImageRequest;
+import dev.kona.cri.api.v1.RemoveContainerRequest;
+import dev.kona.cri.api.v1.RemovePodSandboxRequest;
+import dev.kona.cri.api.v1.RunPodSandboxRequest;
+import dev.kona.cri.api.v1.StartContainerRequest;
+import dev.kona.cri.api.v1.StopContainerRequest;
+import dev.kona.cri.api.v1.StopPodSandboxRequest;
+import dev.kona.image.testing.LocalRegistry;
+import dev.kona.image.testing.SampleImages;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Containers through a real daemon, the kubelet's way: pull from a real registry, run a pod, create
+ * and start containers, read their logs and exit codes, stop and remove everything.
+ */
+class ContainerLifecycleTest {
+
+  static LocalRegistry registry;
+  static String image;
+
+  @TempDir Path root;
+  KonaDaemon kona;
+  String pod;
+
+  @BeforeAll
+  static void registry() throws Exception {
+    registry = LocalRegistry.anonymous().open();
+    registry.pusher().push("busybox", "1.0", SampleImages.busybox());
+    image = registry.host() + "/busybox:1.0";
+  }
+
+  @AfterAll
+  static void stopRegistry() {
+    registry.close();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    KonaDaemon.writeLoopbackNetwork(root);
+    kona = KonaDaemon.startWithConfig(root,
+        "[images.registries.\"" + registry.host() + "\"]\ninsecure = true\n");
+    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+    PodSandboxConfig config = PodSandboxTest.config("app").toBuilder().setLogDirectory(root.resolve("logs").toString()).build();
+    pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (PodSandbox p : kona.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
+      kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
+      kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
+    }
+    assertEquals(0, kona.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+    kona.close();
+    assertEquals(List.of(), PodSandboxTest.mountsUnder(root), "mounts left under the test root");
+  }
+
+  private String create(String name, String... command) {
+    ContainerConfig config = ContainerConfig.newBuilder()
+        .setMetadata(ContainerMetadata.newBuilder().setName(name))
+        .setImage(ImageSpec.newBuilder().setImage(image))
+        .addAllCommand(List.of(command))
+        .setLogPath(name + "/0.log")
+        .build();
+    return kona.runtime().createContainer(CreateContainerRequest.newBuilder()
+        .setPodSandboxId(pod).setConfig(config)
+        .setSandboxConfig(PodSandboxTest.config("app")).build()).getContainerId();
+  }
+
+  private ContainerStatus status(String id) {
+    return kona.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+  }
+
+  private ContainerStatus awaitExit(String id) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      ContainerStatus s = status(id);
+      if (s.getState() == ContainerState.CONTAINER_EXITED) {
+        return s;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("container " + id + " did not exit: " + status(id));
+  }
+
+  @Test
+  void createStart_runsToCompletion_withLogAndExitCode() throws Exception {
+    String id = create("hello", "sh", "-c", "echo hello from kona; exit 3");
+    ContainerStatus created = status(id);
+    assertEquals(ContainerState.CONTAINER_CREATED, created.getState());
+    assertTrue(created.getCreatedAt() > 0);
+    assertTrue(created.getImageRef().startsWith("sha256:"), created.getImageRef());
+
+    kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    ContainerStatus done = awaitExit(id);
+    assertEquals(3, done.getExitCode());
+    assertEquals("Error", done.getReason());
+    assertTrue(done.getFinishedAt() >= done.getStartedAt() && done.getStartedAt() > 0);
+
+    String log = Files.readString(root.resolve("logs/hello/0.log"));
+    assertTrue(log.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ stdout F hello from kona\\n"), log);
+
+    StatusRuntimeException again = assertThrows(StatusRuntimeException.class,
+        () -> kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, again.getStatus().getCode());
+  }
+
+  @Test
+  void stop_signalsFirst_thenKillsAfterTheTimeout_andRemoveCleansUp() throws Exception {
+    String graceful = create("graceful", "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done");
+    // sleep as PID 1 of its namespace has no handler for SIGTERM, so only SIGKILL ends it.
+    String stubborn = create("stubborn", "sleep", "1000");
+    for (String id : List.of(graceful, stubborn)) {
+      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+      assertEquals(ContainerState.CONTAINER_RUNNING, status(id).getState());
+    }
+    Thread.sleep(300); // let the shell install its trap
+
+    long t0 = System.nanoTime();
+    kona.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(graceful).setTimeout(10).build());
+    double gracefulMs = (System.nanoTime() - t0) / 1e6;
+    assertEquals(7, status(graceful).getExitCode(), "the trap ran");
+    assertTrue(gracefulMs < 5_000, "returned when the process exited, not at the timeout: " + gracefulMs);
+
+    t0 = System.nanoTime();
+    kona.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(stubborn).setTimeout(1).build());
+    double stubbornMs = (System.nanoTime() - t0) / 1e6;
+    ContainerStatus killed = status(stubborn);
+    assertEquals(ContainerState.CONTAINER_EXITED, killed.getState());
+    assertEquals(137, killed.getExitCode(), "SIGKILL after the timeout");
+    assertTrue(stubbornMs >= 1_000, "waited the timeout first: " + stubbornMs);
+    System.out.printf("StopContainer: graceful %.0f ms, forced after 1 s %.0f ms%n", gracefulMs, stubbornMs);
+
+    kona.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(stubborn).setTimeout(1).build());
+    kona.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(stubborn).build());
+    kona.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(stubborn).build());
+    assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> status(stubborn)).getStatus().getCode());
+    assertFalse(Files.exists(root.resolve("state/containers").resolve(stubborn)), "bundle removed");
+  }
+
+  @Test
+  void badRequests_unknownImageAndNameClash() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
+        kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod)
+            .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("x"))
+                .setImage(ImageSpec.newBuilder().setImage("nowhere/none:1"))).build()));
+    assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("nowhere/none:1"), e.getStatus().getDescription());
+
+    String id = create("twin", "true");
+    e = assertThrows(StatusRuntimeException.class, () -> create("twin", "true"));
+    assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains(id), e.getStatus().getDescription());
+  }
+}

@@ -1,0 +1,275 @@
+package dev.kona.runtime.container;
+
+import dev.kona.common.error.FailedPreconditionException;
+import dev.kona.common.error.InternalException;
+import dev.kona.common.error.KonaException;
+import dev.kona.common.error.NotFoundException;
+import dev.kona.engine.ContainerEngine;
+import dev.kona.engine.ContainerId;
+import dev.kona.engine.ContainerState;
+import dev.kona.engine.ContainerStatus;
+import dev.kona.engine.CreateRequest;
+import dev.kona.oci.spec.Spec;
+import dev.kona.oci.spec.SpecJson;
+import dev.kona.runtime.sandbox.SandboxContainers;
+import dev.kona.runtime.sandbox.SandboxRecord;
+import dev.kona.runtime.sandbox.SandboxState;
+import dev.kona.runtime.sandbox.Sandboxes;
+import dev.kona.runtime.spec.OciSpecBuilder;
+import dev.kona.runtime.spec.SpecInputs;
+import dev.kona.runtime.state.Ids;
+import dev.kona.runtime.state.JsonStore;
+import dev.kona.runtime.state.NameReservations;
+import dev.kona.runtime.util.Undo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every container of this node: records (persisted, restored at start), names unique per pod and
+ * attempt, and the create/start/stop/remove operations on the engine, serialised per container.
+ */
+public final class Containers implements SandboxContainers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Containers.class);
+  private static final Duration REMOVE_GRACE = Duration.ZERO;
+
+  private final Sandboxes sandboxes;
+  private final ContainerImages images;
+  private final ContainerEngine engine;
+  private final OciSpecBuilder specs;
+  private final SeccompProfiles seccomp;
+  private final Path bundles;
+  private final JsonStore<ContainerRecord> store;
+  private final ConcurrentMap<String, ContainerRecord> records = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final Ids.Index index = new Ids.Index("container");
+  private final NameReservations names = new NameReservations("container");
+
+  public Containers(Sandboxes sandboxes, ContainerImages images, ContainerEngine engine, OciSpecBuilder specs,
+      SeccompProfiles seccomp, Path stateRoot) {
+    this.sandboxes = sandboxes;
+    this.images = images;
+    this.engine = engine;
+    this.specs = specs;
+    this.seccomp = seccomp;
+    this.bundles = stateRoot.resolve("containers");
+    this.store = new JsonStore<>(stateRoot.resolve("runtime").resolve("containers"), ContainerRecord.class);
+    restore();
+    sandboxes.setContainers(this);
+  }
+
+  public String create(String sandboxId, ContainerSpec spec) {
+    SandboxRecord sandbox = sandboxes.get(sandboxId);
+    if (sandbox.state() != SandboxState.READY) {
+      throw new FailedPreconditionException("create container " + spec.name() + ": pod sandbox " + sandbox.id() + " is not ready");
+    }
+    ContainerImages.ResolvedImage image = images.resolve(spec.image());
+    String id = Ids.newId();
+    String key = spec.reservationKey(sandbox.id());
+    names.reserve(key, id);
+    Path bundle = bundles.resolve(id);
+    Path rootfs = bundle.resolve("rootfs");
+    try (Undo undo = new Undo("create container " + id)) {
+      undo.push("release name", () -> names.release(key, id));
+      createDirs(rootfs);
+      undo.push("remove bundle", () -> deleteTree(bundle));
+      images.mountRootfs(id, image, rootfs);
+      undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
+
+      ContainerRecord target = targetOf(spec);
+      Spec oci = specs.build(new SpecInputs(id, spec, image.facts(), sandbox, rootfs, cgroupsPath(sandbox, id),
+          seccomp, target == null ? null : "/proc/" + engine.state(new ContainerId(target.id())).pid() + "/ns/pid"));
+      SpecJson.write(bundle, oci);
+
+      Path logPath = logPathOf(sandbox, spec);
+      engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce()));
+      undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
+
+      ContainerRecord record = new ContainerRecord(id, sandbox.id(), spec, image.id(), nowNanos(), bundle.toString(),
+          logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "");
+      store.put(id, record);
+      records.put(id, record);
+      index.add(id);
+      undo.commit();
+      return id;
+    }
+  }
+
+  public void start(String idOrPrefix) {
+    String id = index.resolve(idOrPrefix, "container_id");
+    withLock(id, () -> {
+      ContainerState state = engine.state(new ContainerId(id));
+      if (state.status() != ContainerStatus.CREATED) {
+        throw new FailedPreconditionException("start container " + id + ": it is " + state.status() + ", not CREATED");
+      }
+      try {
+        engine.start(new ContainerId(id));
+      } catch (KonaException e) {
+        ContainerRecord failed = records.get(id).withStartError(e.getMessage());
+        store.put(id, failed);
+        records.put(id, failed);
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  /** Stops with the image's stop signal, then SIGKILL after {@code timeout}; idempotent. */
+  public void stop(String idOrPrefix, Duration timeout) {
+    String id = index.resolve(idOrPrefix, "container_id");
+    ContainerRecord record = require(id);
+    ContainerState state = engine.state(new ContainerId(id));
+    if (state.status() == ContainerStatus.RUNNING) {
+      engine.stop(new ContainerId(id), record.stopSignal(), timeout);
+    } else if (state.status() == ContainerStatus.CREATED) {
+      engine.kill(new ContainerId(id), Signals.SIGKILL);
+    }
+  }
+
+  /** Kills if running, removes everything; unknown ids succeed. */
+  public void remove(String idOrPrefix) {
+    String id = index.resolveOrNull(idOrPrefix, "container_id");
+    if (id == null) {
+      return;
+    }
+    withLock(id, () -> {
+      ContainerRecord record = records.get(id);
+      if (record == null) {
+        return null;
+      }
+      ContainerId cid = new ContainerId(id);
+      ContainerState state = engine.state(cid);
+      if (state.status() == ContainerStatus.RUNNING || state.status() == ContainerStatus.CREATED) {
+        engine.stop(cid, Signals.SIGKILL, REMOVE_GRACE);
+      }
+      engine.delete(cid);
+      Path bundle = Path.of(record.bundle());
+      images.releaseRootfs(id, bundle.resolve("rootfs"));
+      deleteTree(bundle);
+      store.delete(id);
+      records.remove(id);
+      index.remove(id);
+      names.release(record.spec().reservationKey(record.sandboxId()), id);
+      return null;
+    });
+    locks.remove(id);
+  }
+
+  public ContainerRecord get(String idOrPrefix) {
+    return require(index.resolve(idOrPrefix, "container_id"));
+  }
+
+  /** The engine's view; a container the engine lost is UNKNOWN rather than an error. */
+  public ContainerState stateOf(ContainerRecord record) {
+    try {
+      return engine.state(new ContainerId(record.id()));
+    } catch (NotFoundException e) {
+      return new ContainerState(new ContainerId(record.id()), ContainerStatus.UNKNOWN, 0,
+          Instant.ofEpochSecond(0, record.createdAtNanos()), null, null);
+    }
+  }
+
+  public Collection<ContainerRecord> all() {
+    return List.copyOf(records.values());
+  }
+
+  public ContainerEngine engine() {
+    return engine;
+  }
+
+  @Override
+  public void stopAll(String sandboxId) {
+    for (ContainerRecord r : all()) {
+      if (r.sandboxId().equals(sandboxId)) {
+        stop(r.id(), Duration.ofSeconds(10));
+      }
+    }
+  }
+
+  @Override
+  public void removeAll(String sandboxId) {
+    for (ContainerRecord r : all()) {
+      if (r.sandboxId().equals(sandboxId)) {
+        remove(r.id());
+      }
+    }
+  }
+
+  private ContainerRecord targetOf(ContainerSpec spec) {
+    if (!spec.security().pidMode().equals("TARGET")) {
+      return null;
+    }
+    return get(spec.security().targetId());
+  }
+
+  private static String cgroupsPath(SandboxRecord sandbox, String id) {
+    String parent = sandbox.spec().cgroupParent().isEmpty() ? "/kona" : sandbox.spec().cgroupParent();
+    return parent + "/" + id;
+  }
+
+  private static Path logPathOf(SandboxRecord sandbox, ContainerSpec spec) {
+    if (spec.logPath().isEmpty() || sandbox.spec().logDirectory().isEmpty()) {
+      return null;
+    }
+    Path log = Path.of(sandbox.spec().logDirectory()).resolve(spec.logPath()).normalize();
+    createDirs(log.getParent());
+    return log;
+  }
+
+  private ContainerRecord require(String id) {
+    ContainerRecord r = records.get(id);
+    if (r == null) {
+      throw new NotFoundException("container \"" + id + "\" not found");
+    }
+    return r;
+  }
+
+  private <T> T withLock(String id, Supplier<T> action) {
+    ReentrantLock lock = locks.computeIfAbsent(id, k -> new ReentrantLock());
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void restore() {
+    for (ContainerRecord r : store.loadAll()) {
+      records.put(r.id(), r);
+      index.add(r.id());
+      names.reserve(r.spec().reservationKey(r.sandboxId()), r.id());
+    }
+    if (!records.isEmpty()) {
+      LOG.info("restored {} containers", records.size());
+    }
+  }
+
+  private static void createDirs(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new InternalException("create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    dev.kona.runtime.sandbox.SandboxLifecycle.deleteTreeNoFollow(dir);
+  }
+
+  private static long nowNanos() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.kona.runtime.container;
+
+import dev.kona.common.error.FailedPreconditionException;
+import dev.kona.image.ImageService;
+import dev.kona.image.manifest.ImageRunConfig;
+import dev.kona.image.snapshot.RootfsPlan;
+import dev.kona.image.store.ImageRecord;
+import dev.kona.linux.mount.Mount;
+import dev.kona.linux.mount.Mounter;
+import dev.kona.runtime.spec.ImageFacts;
+import java.nio.file.Path;
+
+/** {@link ContainerImages} over Kona's image store, with the overlay mounted by the native mounter. */
+public final class StoreImages implements ContainerImages {
+
+  private final ImageService images;
+  private final Mounter mounter;
+
+  public StoreImages(ImageService images, Mounter mounter) {
+    this.images = images;
+    this.mounter = mounter;
+  }
+
+  @Override
+  public ResolvedImage resolve(String image) {
+    ImageRecord record = images.find(image).orElseThrow(() ->
+        new dev.kona.common.error.NotFoundException("create container: image \"" + image + "\" not found; pull it first"));
+    ImageRunConfig run = images.runConfig(record);
+    return new ResolvedImage(record.id().toString(), image,
+        new ImageFacts(run.entrypoint(), run.cmd(), run.env(), run.workingDir(), run.user(), run.stopSignal()));
+  }
+
+  @Override
+  public void mountRootfs(String containerId, ResolvedImage image, Path target) {
+    RootfsPlan plan = images.prepareRootfs(containerId, image.id());
+    try {
+      if (plan.mountDirectory().isPresent()) {
+        // TODO(kona): mount from a thread with its own cwd (unshare CLONE_FS + chdir) for images
+        // whose absolute lowerdirs pass the kernel's one-page limit.
+        throw new FailedPreconditionException("create container " + containerId
+            + ": image has too many layers for one overlay mount with absolute paths (" + plan.lowerDirs().size() + ")");
+      }
+      for (dev.kona.image.snapshot.Mount m : plan.mounts()) {
+        mounter.mount(new Mount(m.type(), m.source(), target.toString(), m.options()));
+      }
+    } catch (RuntimeException e) {
+      images.releaseRootfs(containerId);
+      throw e;
+    }
+  }
+
+  @Override
+  public void releaseRootfs(String containerId, Path target) {
+    mounter.unmount(target.toString());
+    images.releaseRootfs(containerId);
+  }
+}

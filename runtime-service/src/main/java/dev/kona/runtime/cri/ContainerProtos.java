@@ -1,0 +1,177 @@
+package dev.kona.runtime.cri;
+
+import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.cri.api.v1.Capability;
+import dev.kona.cri.api.v1.Container;
+import dev.kona.cri.api.v1.ContainerConfig;
+import dev.kona.cri.api.v1.ContainerMetadata;
+import dev.kona.cri.api.v1.ContainerState;
+import dev.kona.cri.api.v1.ContainerStatus;
+import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.LinuxContainerResources;
+import dev.kona.cri.api.v1.LinuxContainerSecurityContext;
+import dev.kona.cri.api.v1.Mount;
+import dev.kona.cri.api.v1.MountPropagation;
+import dev.kona.cri.api.v1.SecurityProfile;
+import dev.kona.engine.ExitStatus;
+import dev.kona.runtime.container.ContainerRecord;
+import dev.kona.runtime.container.ContainerSpec;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Translation between the CRI's container messages and the runtime's records, in one place. */
+final class ContainerProtos {
+
+  private ContainerProtos() {}
+
+  static ContainerSpec toSpec(ContainerConfig c) {
+    if (!c.hasMetadata()) {
+      throw new InvalidArgumentException("config.metadata is required");
+    }
+    LinuxContainerResources r = c.getLinux().getResources();
+    Map<String, Long> huge = new LinkedHashMap<>();
+    r.getHugepageLimitsList().forEach(h -> huge.put(h.getPageSize(), h.getLimit()));
+    return new ContainerSpec(
+        c.getMetadata().getName(),
+        c.getMetadata().getAttempt(),
+        c.getImage().getImage(),
+        c.getCommandList(),
+        c.getArgsList(),
+        c.getWorkingDir(),
+        c.getEnvsList().stream().map(kv -> new ContainerSpec.EnvVar(kv.getKey(), kv.getValue().toStringUtf8())).toList(),
+        c.getMountsList().stream().map(ContainerProtos::mount).toList(),
+        c.getDevicesList().stream()
+            .map(d -> new ContainerSpec.DeviceSpec(d.getContainerPath(), d.getHostPath(), d.getPermissions())).toList(),
+        c.getLabelsMap(),
+        c.getAnnotationsMap(),
+        c.getLogPath(),
+        c.getStdin(),
+        c.getStdinOnce(),
+        c.getTty(),
+        new ContainerSpec.Resources(r.getCpuPeriod(), r.getCpuQuota(), r.getCpuShares(), r.getMemoryLimitInBytes(),
+            r.getMemorySwapLimitInBytes(), r.getOomScoreAdj(), r.getCpusetCpus(), r.getCpusetMems(), huge,
+            r.getUnifiedMap()),
+        security(c.getLinux().getSecurityContext()));
+  }
+
+  private static ContainerSpec.MountSpec mount(Mount m) {
+    String propagation = switch (m.getPropagation()) {
+      case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
+      case PROPAGATION_BIDIRECTIONAL -> "rshared";
+      default -> "rprivate";
+    };
+    return new ContainerSpec.MountSpec(m.getContainerPath(), m.getHostPath(), m.getReadonly(), propagation);
+  }
+
+  private static ContainerSpec.Security security(LinuxContainerSecurityContext s) {
+    Capability caps = s.getCapabilities();
+    ContainerSpec.SeccompMode mode = ContainerSpec.SeccompMode.UNCONFINED;
+    String ref = "";
+    if (s.hasSeccomp()) {
+      SecurityProfile p = s.getSeccomp();
+      switch (p.getProfileType()) {
+        case RuntimeDefault -> mode = ContainerSpec.SeccompMode.RUNTIME_DEFAULT;
+        case Localhost -> {
+          mode = ContainerSpec.SeccompMode.LOCALHOST;
+          ref = p.getLocalhostRef();
+        }
+        default -> mode = ContainerSpec.SeccompMode.UNCONFINED;
+      }
+    } else {
+      String path = s.getSeccompProfilePath();
+      if (path.equals("runtime/default") || path.equals("docker/default")) {
+        mode = ContainerSpec.SeccompMode.RUNTIME_DEFAULT;
+      } else if (path.startsWith("localhost/")) {
+        mode = ContainerSpec.SeccompMode.LOCALHOST;
+        ref = path.substring("localhost/".length());
+      } else if (!path.isEmpty() && !path.equals("unconfined")) {
+        throw new InvalidArgumentException(
+            "config.linux.security_context.seccomp_profile_path: expected runtime/default, docker/default, unconfined or localhost/<path>, got \"" + path + "\"");
+      }
+    }
+    return new ContainerSpec.Security(
+        s.getPrivileged(),
+        caps.getAddCapabilitiesList(),
+        caps.getDropCapabilitiesList(),
+        caps.getAddAmbientCapabilitiesList(),
+        s.hasRunAsUser() ? s.getRunAsUser().getValue() : -1,
+        s.getRunAsUsername(),
+        s.hasRunAsGroup() ? s.getRunAsGroup().getValue() : -1,
+        s.getSupplementalGroupsList(),
+        s.getReadonlyRootfs(),
+        s.getNoNewPrivs(),
+        s.getMaskedPathsList(),
+        s.getReadonlyPathsList(),
+        mode,
+        ref,
+        s.getNamespaceOptions().getPid().name(),
+        s.getNamespaceOptions().getTargetId());
+  }
+
+  static ContainerState state(dev.kona.engine.ContainerState s) {
+    return switch (s.status()) {
+      case CREATED -> ContainerState.CONTAINER_CREATED;
+      case RUNNING -> ContainerState.CONTAINER_RUNNING;
+      case STOPPED -> ContainerState.CONTAINER_EXITED;
+      case UNKNOWN -> ContainerState.CONTAINER_UNKNOWN;
+    };
+  }
+
+  static ContainerStatus toStatus(ContainerRecord r, dev.kona.engine.ContainerState s) {
+    ContainerSpec spec = r.spec();
+    ContainerStatus.Builder b = ContainerStatus.newBuilder()
+        .setId(r.id())
+        .setMetadata(ContainerMetadata.newBuilder().setName(spec.name()).setAttempt(spec.attempt()))
+        .setState(state(s))
+        .setCreatedAt(r.createdAtNanos())
+        .setImage(ImageSpec.newBuilder().setImage(spec.image()))
+        .setImageRef(r.imageRef())
+        .setImageId(r.imageRef())
+        .putAllLabels(spec.labels())
+        .putAllAnnotations(spec.annotations())
+        .setLogPath(r.logPath());
+    if (s.startedAt() != null) {
+      b.setStartedAt(nanos(s.startedAt()));
+    }
+    ExitStatus exit = s.exit();
+    if (exit != null) {
+      b.setFinishedAt(nanos(exit.finishedAt())).setExitCode(exit.code()).setReason(exit.reason());
+    }
+    if (!r.startError().isEmpty() && s.startedAt() == null) {
+      b.setReason("StartError").setMessage(r.startError());
+    }
+    for (ContainerSpec.MountSpec m : spec.mounts()) {
+      b.addMounts(Mount.newBuilder()
+          .setContainerPath(m.containerPath())
+          .setHostPath(m.hostPath())
+          .setReadonly(m.readonly())
+          .setPropagation(switch (m.propagation()) {
+            case "rslave" -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
+            case "rshared" -> MountPropagation.PROPAGATION_BIDIRECTIONAL;
+            default -> MountPropagation.PROPAGATION_PRIVATE;
+          }));
+    }
+    return b.build();
+  }
+
+  static Container toListItem(ContainerRecord r, dev.kona.engine.ContainerState s) {
+    ContainerSpec spec = r.spec();
+    return Container.newBuilder()
+        .setId(r.id())
+        .setPodSandboxId(r.sandboxId())
+        .setMetadata(ContainerMetadata.newBuilder().setName(spec.name()).setAttempt(spec.attempt()))
+        .setImage(ImageSpec.newBuilder().setImage(spec.image()))
+        .setImageRef(r.imageRef())
+        .setImageId(r.imageRef())
+        .setState(state(s))
+        .setCreatedAt(r.createdAtNanos())
+        .putAllLabels(spec.labels())
+        .putAllAnnotations(spec.annotations())
+        .build();
+  }
+
+  private static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+}

@@ -1,0 +1,27 @@
+package dev.kona.runtime.cri;
+
+import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.cri.api.v1.CreateContainerRequest;
+import dev.kona.cri.api.v1.CreateContainerResponse;
+import dev.kona.runtime.container.Containers;
+
+/** CreateContainer: the image's rootfs, the OCI spec, and the container set up and waiting. */
+final class CreateContainer {
+
+  private final Containers containers;
+
+  CreateContainer(Containers containers) {
+    this.containers = containers;
+  }
+
+  CreateContainerResponse handle(CreateContainerRequest request) {
+    if (request.getPodSandboxId().isEmpty()) {
+      throw new InvalidArgumentException("pod_sandbox_id is required");
+    }
+    if (!request.hasConfig()) {
+      throw new InvalidArgumentException("config is required");
+    }
+    String id = containers.create(request.getPodSandboxId(), ContainerProtos.toSpec(request.getConfig()));
+    return CreateContainerResponse.newBuilder().setContainerId(id).build();
+  }
+}
