@@ -37,6 +37,7 @@ import io.netty.handler.codec.spdy.SpdyFrameCodec;
 import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
+import io.netty.handler.ssl.SslContext;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -105,12 +106,21 @@ final class SpdyTestClient implements AutoCloseable {
 
   static SpdyTestClient connect(URI url, List<String> protocols, HttpMethod method)
       throws Exception {
+    return connect(url, protocols, method, null);
+  }
+
+  /** With {@code tls} set, speaks TLS first (for https URLs). */
+  static SpdyTestClient connect(URI url, List<String> protocols, HttpMethod method,
+      SslContext tls) throws Exception {
     CompletableFuture<FullHttpResponse> upgraded = new CompletableFuture<>();
     Map<Integer, Stream> streams = new ConcurrentHashMap<>();
     Channel channel = new Bootstrap().group(GROUP).channel(NioSocketChannel.class)
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast("tls", tls.newHandler(ch.alloc(), url.getHost(), url.getPort()));
+            }
             ch.pipeline().addLast("http", new HttpClientCodec());
             ch.pipeline().addLast("aggregator", new HttpObjectAggregator(64 * 1024));
             ch.pipeline().addLast("upgrade", new SimpleChannelInboundHandler<FullHttpResponse>() {

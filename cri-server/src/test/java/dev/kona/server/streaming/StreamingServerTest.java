@@ -5,15 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.ResourceExhaustedException;
 import dev.kona.common.error.UnavailableException;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** URLs, tokens and protocol negotiation of the streaming server. */
 class StreamingServerTest {
@@ -105,6 +113,51 @@ class StreamingServerTest {
   }
 
   @Test
+  void start_withTls_httpsUrlAndExecWorks(@TempDir Path dir) throws Exception {
+    TestCertificate cert = TestCertificate.create(dir);
+    try (StreamingFixture tls = new StreamingFixture(new StreamingConfig(null, 0, cert.certFile(),
+        cert.keyFile(), 0, 0, 0, 0))) {
+      URI url = tls.shell(StreamingFixture.out(), "echo over tls");
+      assertEquals("https", url.getScheme());
+      SslContext client = SslContextBuilder.forClient()
+          .trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+      try (SpdyTestClient spdy = SpdyTestClient.connect(url, SpdyRemoteCommandTest.KUBECTL_OFFER,
+          HttpMethod.POST, client)) {
+        SpdyTestClient.Stream error = spdy.open("error");
+        SpdyTestClient.Stream stdout = spdy.open("stdout");
+        spdy.open("stderr");
+        assertEquals(SpdyRemoteCommandTest.SUCCESS, error.awaitText());
+        assertEquals("over tls\n", stdout.awaitText());
+      }
+    }
+  }
+
+  @Test
+  void start_tlsKeyUnreadable_invalidArgument(@TempDir Path dir) throws Exception {
+    Path cert = Files.writeString(dir.resolve("c.pem"), "not a certificate");
+    StreamingServer server = new StreamingServer(
+        new StreamingConfig(null, 0, cert, cert, 0, 0, 0, 0), fixture.runtime);
+    assertThrows(InvalidArgumentException.class, server::start);
+  }
+
+  @Test
+  void connection_idleTimeout_closedAndProcessKilled() throws Exception {
+    try (StreamingFixture idle = new StreamingFixture(
+        new StreamingConfig(null, 0, null, null, 0, 1, 0, 0))) {
+      URI url = idle.exec(StreamingFixture.out(), "sleep", "1000");
+      try (SpdyTestClient client = SpdyTestClient.connect(url,
+          SpdyRemoteCommandTest.KUBECTL_OFFER)) {
+        client.open("error");
+        client.open("stdout");
+        client.open("stderr");
+        SpdyRemoteCommandTest.await(() -> idle.runtime.sessions.size() == 1);
+        assertTrue(client.channel.closeFuture().await(10, TimeUnit.SECONDS));
+        idle.runtime.sessions.getFirst().process.onExit().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void register_fullCache_resourceExhausted() {
     try (StreamingFixture small = new StreamingFixture(
         new StreamingConfig(null, 0, null, null, 0, 0, 2, 0))) {
@@ -134,7 +187,7 @@ class StreamingServerTest {
     SpdyRemoteCommandTest.await(() -> fixture.runtime.sessions.size() == 1);
     fixture.server.close();
     ProcessRuntime.Session session = fixture.runtime.sessions.getFirst();
-    session.process.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    session.process.onExit().get(10, TimeUnit.SECONDS);
     assertFalse(session.process.isAlive());
     client.close();
   }
