@@ -8,6 +8,7 @@ import dev.kona.oci.spec.Seccomp;
 import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.container.SeccompProfiles;
 import dev.kona.runtime.container.StoreImages;
+import dev.kona.runtime.observe.Observability;
 import dev.kona.runtime.spec.CapabilityPolicy;
 import dev.kona.runtime.spec.OciSpecBuilder;
 import java.util.List;
@@ -67,7 +68,8 @@ public final class RuntimeModule implements AutoCloseable {
           return new NetworkReadiness.Readiness(s.ready(), s.reason(), s.message());
         };
     RuntimeServiceEndpoint endpoint =
-        new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers);
+        new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers,
+        new Observability());
     return new RuntimeModule(endpoint, sandboxes);
   }
 

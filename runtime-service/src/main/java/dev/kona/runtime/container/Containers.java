@@ -55,6 +55,7 @@ public final class Containers implements SandboxContainers {
   private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Ids.Index index = new Ids.Index("container");
   private final NameReservations names = new NameReservations("container");
+  private volatile ContainerEvents events = ContainerEvents.NONE;
 
   public Containers(Sandboxes sandboxes, ContainerImages images, ContainerEngine engine, OciSpecBuilder specs,
       SeccompProfiles seccomp, Path stateRoot) {
@@ -67,6 +68,10 @@ public final class Containers implements SandboxContainers {
     this.store = new JsonStore<>(stateRoot.resolve("runtime").resolve("containers"), ContainerRecord.class);
     restore();
     sandboxes.setContainers(this);
+  }
+
+  public void setEvents(ContainerEvents events) {
+    this.events = events;
   }
 
   public String create(String sandboxId, ContainerSpec spec) {
@@ -102,6 +107,7 @@ public final class Containers implements SandboxContainers {
       records.put(id, record);
       index.add(id);
       undo.commit();
+      events.created(record);
       return id;
     }
   }
@@ -119,8 +125,10 @@ public final class Containers implements SandboxContainers {
         ContainerRecord failed = records.get(id).withStartError(e.getMessage());
         store.put(id, failed);
         records.put(id, failed);
+        events.stopped(failed);
         throw e;
       }
+      events.started(records.get(id));
       return null;
     });
   }
@@ -132,8 +140,10 @@ public final class Containers implements SandboxContainers {
     ContainerState state = engine.state(new ContainerId(id));
     if (state.status() == ContainerStatus.RUNNING) {
       engine.stop(new ContainerId(id), record.stopSignal(), timeout);
+      events.stopped(record);
     } else if (state.status() == ContainerStatus.CREATED) {
       engine.kill(new ContainerId(id), Signals.SIGKILL);
+      events.stopped(record);
     }
   }
 
@@ -161,6 +171,7 @@ public final class Containers implements SandboxContainers {
       records.remove(id);
       index.remove(id);
       names.release(record.spec().reservationKey(record.sandboxId()), id);
+      events.deleted(record);
       return null;
     });
     locks.remove(id);

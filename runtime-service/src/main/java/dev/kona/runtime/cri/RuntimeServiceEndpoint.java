@@ -1,5 +1,19 @@
 package dev.kona.runtime.cri;
 
+import dev.kona.cri.api.v1.ContainerEventResponse;
+import dev.kona.cri.api.v1.ContainerStatsRequest;
+import dev.kona.cri.api.v1.ContainerStatsResponse;
+import dev.kona.cri.api.v1.GetEventsRequest;
+import dev.kona.cri.api.v1.ListContainerStatsRequest;
+import dev.kona.cri.api.v1.ListContainerStatsResponse;
+import dev.kona.cri.api.v1.ListMetricDescriptorsRequest;
+import dev.kona.cri.api.v1.ListMetricDescriptorsResponse;
+import dev.kona.cri.api.v1.ListPodSandboxMetricsRequest;
+import dev.kona.cri.api.v1.ListPodSandboxMetricsResponse;
+import dev.kona.cri.api.v1.ListPodSandboxStatsRequest;
+import dev.kona.cri.api.v1.ListPodSandboxStatsResponse;
+import dev.kona.cri.api.v1.PodSandboxStatsRequest;
+import dev.kona.cri.api.v1.PodSandboxStatsResponse;
 import dev.kona.cri.api.v1.ContainerStatusRequest;
 import dev.kona.cri.api.v1.ContainerStatusResponse;
 import dev.kona.cri.api.v1.CreateContainerRequest;
@@ -35,6 +49,7 @@ import dev.kona.runtime.CgroupDriver;
 import dev.kona.runtime.NetworkReadiness;
 import dev.kona.runtime.RuntimeInfo;
 import dev.kona.runtime.container.Containers;
+import dev.kona.runtime.observe.Observability;
 import dev.kona.runtime.sandbox.Sandboxes;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
@@ -63,6 +78,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final RemoveContainer removeContainer;
   private final ContainerStatus containerStatus;
   private final ListContainers listContainers;
+  private final Observability observability;
 
   public RuntimeServiceEndpoint(
       RuntimeInfo info,
@@ -70,7 +86,9 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
       NetworkReadiness network,
       Supplier<Map<String, String>> verboseInfo,
       Sandboxes sandboxes,
-      Containers containers) {
+      Containers containers,
+      Observability observability) {
+    this.observability = observability;
     PodCidr podCidr = new PodCidr();
     this.createContainer = new CreateContainer(containers);
     this.startContainer = new StartContainer(containers);
@@ -163,6 +181,45 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   @Override
   public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
     unary(request, response, listContainers::handle);
+  }
+
+  @Override
+  public void containerStats(ContainerStatsRequest request, StreamObserver<ContainerStatsResponse> response) {
+    unary(request, response, observability::containerStats);
+  }
+
+  @Override
+  public void listContainerStats(
+      ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> response) {
+    unary(request, response, observability::listContainerStats);
+  }
+
+  @Override
+  public void podSandboxStats(PodSandboxStatsRequest request, StreamObserver<PodSandboxStatsResponse> response) {
+    unary(request, response, observability::podSandboxStats);
+  }
+
+  @Override
+  public void listPodSandboxStats(
+      ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> response) {
+    unary(request, response, observability::listPodSandboxStats);
+  }
+
+  @Override
+  public void listMetricDescriptors(
+      ListMetricDescriptorsRequest request, StreamObserver<ListMetricDescriptorsResponse> response) {
+    unary(request, response, observability::listMetricDescriptors);
+  }
+
+  @Override
+  public void listPodSandboxMetrics(
+      ListPodSandboxMetricsRequest request, StreamObserver<ListPodSandboxMetricsResponse> response) {
+    unary(request, response, observability::listPodSandboxMetrics);
+  }
+
+  @Override
+  public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
+    observability.getContainerEvents(request, response);
   }
 
   private static <Q, R> void unary(Q request, StreamObserver<R> response, Function<Q, R> handler) {
