@@ -55,8 +55,11 @@ public final class SpdyConnection extends SimpleChannelInboundHandler<SpdyFrame>
       }
       case SpdyRstStreamFrame rst -> {
         SpdyStream stream = streams.remove(rst.streamId());
-        if (stream != null && stream.listener() != null) {
-          stream.listener().end();
+        if (stream != null) {
+          stream.resetByPeer();
+          if (stream.listener() != null) {
+            stream.listener().end();
+          }
         }
       }
       case SpdyPingFrame ping -> {

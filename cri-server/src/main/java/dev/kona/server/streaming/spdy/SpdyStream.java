@@ -80,6 +80,11 @@ public final class SpdyStream {
     }
   }
 
+  /** The client reset the stream: drop whatever we would still send on it. */
+  void resetByPeer() {
+    finished.set(true);
+  }
+
   /** Closes both directions (RST_STREAM CANCEL). */
   public void reset() {
     if (finished.compareAndSet(false, true)) {
