@@ -16,7 +16,8 @@ import java.util.Set;
  * at {@code /sys/fs/cgroup/unified}): one hierarchy per controller or group of co-mounted
  * controllers, e.g. {@code cpu} at {@code /sys/fs/cgroup/cpu} or {@code cpu,cpuacct} together.
  */
-public record CgroupLayout(CgroupVersion version, Path unifiedRoot, Map<String, Path> hierarchies) {
+public record CgroupLayout(
+    CgroupVersion version, Path unifiedRoot, Map<String, Path> hierarchies, List<Path> otherHierarchies) {
 
   public enum CgroupVersion { V1, V2 }
 
@@ -24,16 +25,22 @@ public record CgroupLayout(CgroupVersion version, Path unifiedRoot, Map<String, 
       "freezer", "net_cls", "net_prio", "blkio", "perf_event", "hugetlb", "pids", "rdma", "misc");
   private static final Path DEFAULT_ROOT = Path.of("/sys/fs/cgroup");
 
+  /**
+   * {@code otherHierarchies} (v1 only): mounted hierarchies without a controller Kona writes, such
+   * as {@code name=systemd} and the hybrid layout's empty cgroup2; runc and crun create the
+   * container's path there too, so deletion must clean them.
+   */
   public CgroupLayout {
     hierarchies = Collections.unmodifiableMap(new LinkedHashMap<>(hierarchies));
+    otherHierarchies = otherHierarchies == null ? List.of() : List.copyOf(otherHierarchies);
   }
 
   public static CgroupLayout v2(Path root) {
-    return new CgroupLayout(CgroupVersion.V2, root, Map.of());
+    return new CgroupLayout(CgroupVersion.V2, root, Map.of(), List.of());
   }
 
   public static CgroupLayout v1(Map<String, Path> hierarchies) {
-    return new CgroupLayout(CgroupVersion.V1, null, hierarchies);
+    return new CgroupLayout(CgroupVersion.V1, null, hierarchies, List.of());
   }
 
   public static CgroupLayout detect() {
@@ -42,15 +49,24 @@ public record CgroupLayout(CgroupVersion version, Path unifiedRoot, Map<String, 
 
   public static CgroupLayout detect(List<MountInfo> mounts) {
     Map<String, Path> v1 = new LinkedHashMap<>();
+    List<Path> others = new java.util.ArrayList<>();
     for (MountInfo m : mounts) {
       if (m.fsType().equals("cgroup2") && m.mountPoint().equals(DEFAULT_ROOT.toString())) {
         return v2(DEFAULT_ROOT);
       }
+      if (m.fsType().equals("cgroup2") && m.root().equals("/")) {
+        others.add(Path.of(m.mountPoint()));
+      }
       if (m.fsType().equals("cgroup") && m.root().equals("/")) {
+        boolean controller = false;
         for (String option : m.superOptions()) {
           if (V1_CONTROLLERS.contains(option)) {
             v1.putIfAbsent(option, Path.of(m.mountPoint()));
+            controller = true;
           }
+        }
+        if (!controller) {
+          others.add(Path.of(m.mountPoint()));
         }
       }
     }
@@ -58,7 +74,7 @@ public record CgroupLayout(CgroupVersion version, Path unifiedRoot, Map<String, 
       throw new FailedPreconditionException(
           "detect cgroups: expected cgroup2 on /sys/fs/cgroup or v1 controller mounts, found neither");
     }
-    return v1(v1);
+    return new CgroupLayout(CgroupVersion.V1, null, v1, others);
   }
 
   public boolean has(String controller) {

@@ -171,5 +171,8 @@ final class CgroupV1Manager implements CgroupManager {
     for (String controller : hierarchies()) {
       CgroupTree.remove(fs, layout.dir(controller, path), timeout);
     }
+    for (Path other : layout.otherHierarchies()) {
+      CgroupTree.remove(fs, path.isRoot() ? other : other.resolve(path.relative()), timeout);
+    }
   }
 }

@@ -22,8 +22,11 @@ public record Spec(
     Map<String, String> annotations,
     Linux linux) {
 
-  /** The runtime-spec version Kona writes. */
-  public static final String VERSION = "1.2.0";
+  /**
+   * The runtime-spec version Kona writes: 1.0.2, because crun 1.8 (Debian 12) refuses any
+   * ociVersion without "1.0" in it; every field Kona writes exists in 1.0.2.
+   */
+  public static final String VERSION = "1.0.2";
 
   public Spec {
     mounts = Copies.list(mounts);

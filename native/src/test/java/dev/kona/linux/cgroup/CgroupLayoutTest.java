@@ -35,6 +35,8 @@ class CgroupLayoutTest {
     assertEquals(CgroupLayout.CgroupVersion.V1, layout.version());
     assertEquals(Path.of("/sys/fs/cgroup/cpu,cpuacct"), layout.hierarchies().get("cpuacct"));
     assertEquals(2, layout.distinctHierarchies().size());
+    assertEquals(List.of(Path.of("/sys/fs/cgroup/systemd"), Path.of("/sys/fs/cgroup/unified")),
+        layout.otherHierarchies());
     assertEquals(Path.of("/sys/fs/cgroup/memory/kubepods/pod1"),
         layout.dir("memory", CgroupPath.parse("/kubepods/pod1")));
   }

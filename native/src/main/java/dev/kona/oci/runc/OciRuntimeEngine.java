@@ -1,0 +1,346 @@
+package dev.kona.oci.runc;
+
+import dev.kona.common.error.DeadlineExceededException;
+import dev.kona.common.error.FailedPreconditionException;
+import dev.kona.common.error.InternalException;
+import dev.kona.common.error.KonaException;
+import dev.kona.common.error.NotFoundException;
+import dev.kona.engine.ContainerEngine;
+import dev.kona.engine.ContainerId;
+import dev.kona.engine.ContainerState;
+import dev.kona.engine.ContainerStatus;
+import dev.kona.engine.CreateRequest;
+import dev.kona.engine.ExecProcess;
+import dev.kona.engine.ExecRequest;
+import dev.kona.engine.ExitStatus;
+import dev.kona.engine.StdioSession;
+import dev.kona.linux.syscall.Syscalls;
+import dev.kona.oci.spec.Spec;
+import dev.kona.oci.spec.SpecJson;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ContainerEngine} over an OCI runtime command line (runc or crun), with conmon as each
+ * container's monitor, as CRI-O runs them. Create runs {@code runtime create} under conmon;
+ * start/state/kill/delete call the runtime directly; exec runs {@code runtime exec} as a child of
+ * the daemon. Containers, their logs and their exit codes survive a daemon restart: conmon keeps
+ * them and writes the exit file into the container's directory under {@code stateRoot}.
+ *
+ * <p>Not supported (FailedPrecondition): attach (conmon's attach socket is SOCK_SEQPACKET) and
+ * exec with a terminal.
+ */
+public final class OciRuntimeEngine implements ContainerEngine {
+  private static final Logger log = LoggerFactory.getLogger(OciRuntimeEngine.class);
+  private static final Duration EXIT_FILE_GRACE = Duration.ofSeconds(2);
+
+  private final OciRuntime runtime;
+  private final Path stateRoot;
+  private final Syscalls sys;
+  private final ConmonLauncher conmon;
+
+  /** {@code stateRoot} holds Kona's per-container dirs; the runtime keeps its own under its root. */
+  public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys) {
+    this(runtime, stateRoot, sys, ConmonLauncher.CONMON);
+  }
+
+  public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys, Path conmonBinary) {
+    this.runtime = runtime;
+    this.stateRoot = stateRoot;
+    this.sys = sys;
+    this.conmon = new ConmonLauncher(sys, conmonBinary);
+  }
+
+  @Override
+  public String name() {
+    return runtime.name();
+  }
+
+  @Override
+  public ContainerState create(CreateRequest request) {
+    ContainerDir dir = ContainerDir.of(stateRoot, request.id());
+    Spec spec = SpecJson.read(request.bundle());
+    try {
+      Files.createDirectories(stateRoot);
+      Files.createDirectory(dir.dir());
+    } catch (FileAlreadyExistsException e) {
+      throw new dev.kona.common.error.AlreadyExistsException(
+          "create container " + request.id() + ": already exists", e);
+    } catch (IOException e) {
+      throw new InternalException("create container " + request.id() + ": " + e.getMessage(), e);
+    }
+    try {
+      Instant created = Instant.now();
+      Files.writeString(dir.bundleFile(), request.bundle().toString());
+      if (request.logPath() != null) {
+        Files.createDirectories(request.logPath().getParent());
+      }
+      Files.writeString(dir.createdFile(), created.toString());
+      boolean terminal = spec.process() != null && spec.process().terminal();
+      int pid = conmon.create(runtime, dir, request, terminal);
+      return new ContainerState(request.id(), ContainerStatus.CREATED, pid, created, null, null);
+    } catch (IOException | RuntimeException e) {
+      cleanUpFailedCreate(request.id(), dir, e);
+      if (e instanceof KonaException k) {
+        throw k;
+      }
+      throw new InternalException("create container " + request.id() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void cleanUpFailedCreate(ContainerId id, ContainerDir dir, Exception cause) {
+    try {
+      RuntimeCommand.run(runtime.command("delete", "--force", id.value()), null);
+      waitForConmon(dir, Duration.ofSeconds(5));
+      deleteTree(dir.dir());
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  @Override
+  public void start(ContainerId id) {
+    ContainerDir dir = existing(id);
+    RuntimeCommand.Result r = RuntimeCommand.run(runtime.command("start", id.value()), null);
+    if (!r.ok()) {
+      throw new FailedPreconditionException("start container " + id + ": " + runtime.name()
+          + " start: " + r.reason());
+    }
+    write(dir.startedFile(), Instant.now().toString());
+  }
+
+  @Override
+  public void kill(ContainerId id, int signal) {
+    ContainerDir dir = existing(id);
+    if (Files.exists(dir.exitFile())) {
+      return;
+    }
+    RuntimeCommand.Result r = RuntimeCommand.run(runtime.command("kill", id.value(),
+        Integer.toString(signal)), null);
+    if (!r.ok() && !Files.exists(dir.exitFile()) && isRunning(id)) {
+      throw new FailedPreconditionException("kill container " + id + " signal " + signal + ": " + r.reason());
+    }
+  }
+
+  @Override
+  public ContainerState state(ContainerId id) {
+    ContainerDir dir = existing(id);
+    Instant created = Instant.parse(read(dir.createdFile()));
+    Instant started = Files.exists(dir.startedFile()) ? Instant.parse(read(dir.startedFile())) : null;
+    ExitStatus exit = exitStatus(dir);
+    if (exit != null) {
+      return new ContainerState(id, ContainerStatus.STOPPED, 0, created, started, exit);
+    }
+    RuntimeState rs = runtimeState(id);
+    String status = rs == null ? "stopped" : rs.status();
+    switch (status) {
+      case "created":
+        return new ContainerState(id, ContainerStatus.CREATED, rs.pid(), created, started, null);
+      case "running", "paused", "pausing":
+        return new ContainerState(id, ContainerStatus.RUNNING, rs.pid(), created, started, null);
+      default:
+        // Stopped: conmon writes the exit file right after reaping; give it a moment.
+        Waits.until(EXIT_FILE_GRACE, () -> Files.exists(dir.exitFile()));
+        exit = exitStatus(dir);
+        return exit != null
+            ? new ContainerState(id, ContainerStatus.STOPPED, 0, created, started, exit)
+            : new ContainerState(id, ContainerStatus.UNKNOWN, 0, created, started, null);
+    }
+  }
+
+  @Override
+  public ExitStatus waitForExit(ContainerId id, Duration timeout) {
+    ContainerDir dir = existing(id);
+    if (!Waits.until(timeout, () -> Files.exists(dir.exitFile()))) {
+      throw new DeadlineExceededException("wait for container " + id + ": still running after " + timeout);
+    }
+    return exitStatus(dir);
+  }
+
+  @Override
+  public void delete(ContainerId id) {
+    ContainerDir dir = ContainerDir.of(stateRoot, id);
+    if (!Files.isDirectory(dir.dir())) {
+      return;
+    }
+    if (isRunning(id) && !Files.exists(dir.exitFile())) {
+      throw new FailedPreconditionException("delete container " + id + ": still running");
+    }
+    RuntimeCommand.Result r = RuntimeCommand.run(runtime.command("delete", "--force", id.value()), null);
+    if (!r.ok() && runtimeState(id) != null) {
+      throw new InternalException("delete container " + id + ": " + runtime.name() + " delete: " + r.reason());
+    }
+    waitForConmon(dir, Duration.ofSeconds(10));
+    removeConmonFifos(dir);
+    deleteTree(dir.dir());
+  }
+
+  @Override
+  public ExecProcess exec(ContainerId id, ExecRequest request) {
+    ContainerDir dir = existing(id);
+    if (request.tty()) {
+      throw new FailedPreconditionException("exec in container " + id + ": a terminal is not supported by the "
+          + runtime.name() + " engine");
+    }
+    if (!isRunning(id)) {
+      throw new FailedPreconditionException("exec in container " + id + ": not running");
+    }
+    Spec spec = SpecJson.read(Path.of(read(dir.bundleFile())));
+    return RuntimeExec.start(runtime, id, spec.process(), request, dir.dir(), sys);
+  }
+
+  @Override
+  public StdioSession attach(ContainerId id) {
+    existing(id);
+    throw new FailedPreconditionException("attach to container " + id + ": not supported by the "
+        + runtime.name() + " engine");
+  }
+
+  @Override
+  public void reopenLog(ContainerId id) {
+    ContainerDir dir = existing(id);
+    Path ctl = Path.of(read(dir.bundleFile())).resolve("ctl");
+    // conmon's control FIFO: "<type> <height> <width>", type 2 reopens the log file.
+    try (var fd = sys.open(ctl.toString(), dev.kona.linux.syscall.OpenFlags.O_WRONLY
+        | dev.kona.linux.syscall.OpenFlags.O_NONBLOCK, 0)) {
+      sys.write(fd, "2 0 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    } catch (dev.kona.linux.syscall.NativeCallException e) {
+      throw e.toKonaException().withContext("reopen log of container " + id);
+    }
+  }
+
+  @Override
+  public List<ContainerState> list() {
+    if (!Files.isDirectory(stateRoot)) {
+      return List.of();
+    }
+    List<ContainerState> states = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(stateRoot)) {
+      for (Path d : dirs.filter(p -> Files.exists(p.resolve("created"))).toList()) {
+        try {
+          states.add(state(ContainerId.parse(d.getFileName().toString())));
+        } catch (NotFoundException e) {
+          log.debug("container dir {} vanished while listing", d);
+        }
+      }
+    } catch (IOException e) {
+      throw new InternalException("list " + stateRoot + ": " + e.getMessage(), e);
+    }
+    return states;
+  }
+
+  private ContainerDir existing(ContainerId id) {
+    ContainerDir dir = ContainerDir.of(stateRoot, id);
+    if (!Files.exists(dir.createdFile())) {
+      throw new NotFoundException("container " + id + ": not found in " + stateRoot);
+    }
+    return dir;
+  }
+
+  private boolean isRunning(ContainerId id) {
+    RuntimeState rs = runtimeState(id);
+    return rs != null && (rs.status().equals("running") || rs.status().equals("created")
+        || rs.status().equals("paused"));
+  }
+
+  /** The runtime's view, or null when it no longer knows the container. */
+  private RuntimeState runtimeState(ContainerId id) {
+    RuntimeCommand.Result r = RuntimeCommand.run(runtime.command("state", id.value()), null);
+    if (!r.ok()) {
+      return null;
+    }
+    try {
+      return SpecJson.mapper().readValue(r.stdout(), RuntimeState.class);
+    } catch (IOException e) {
+      throw new InternalException("state of container " + id + ": unreadable " + runtime.name()
+          + " output: " + r.stdout().strip(), e);
+    }
+  }
+
+  private static ExitStatus exitStatus(ContainerDir dir) {
+    if (!Files.exists(dir.exitFile())) {
+      return null;
+    }
+    String text = read(dir.exitFile()).strip();
+    if (text.isEmpty()) {
+      return null; // conmon is still writing it
+    }
+    int code = Integer.parseInt(text);
+    Instant finished;
+    try {
+      finished = Files.getLastModifiedTime(dir.exitFile()).toInstant();
+    } catch (IOException e) {
+      finished = Instant.now();
+    }
+    boolean oom = Files.exists(dir.oomFile());
+    // conmon folds a signal into 128+n, as a shell does; read it back as the signal.
+    if (code > 128 && code <= 128 + 64) {
+      return new ExitStatus(0, code - 128, oom, finished);
+    }
+    return new ExitStatus(code < 0 ? 255 : code, 0, oom, finished);
+  }
+
+  private void waitForConmon(ContainerDir dir, Duration timeout) {
+    if (!Files.exists(dir.conmonPidFile())) {
+      return;
+    }
+    int pid = Integer.parseInt(read(dir.conmonPidFile()).strip());
+    boolean gone = Waits.until(timeout, () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    if (!gone) {
+      log.warn("conmon {} for {} still alive after {}", pid, dir.dir(), timeout);
+    }
+  }
+
+  // conmon leaves its control FIFOs in the bundle; the bundle belongs to the caller.
+  private static void removeConmonFifos(ContainerDir dir) {
+    if (!Files.exists(dir.bundleFile())) {
+      return;
+    }
+    Path bundle = Path.of(read(dir.bundleFile()));
+    for (String name : List.of("ctl", "winsz", "attach", "oom")) {
+      try {
+        Files.deleteIfExists(bundle.resolve(name));
+      } catch (IOException e) {
+        log.debug("remove {} from bundle {}: {}", name, bundle, e.getMessage());
+      }
+    }
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new InternalException("read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void write(Path file, String text) {
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new InternalException("write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> tree = Files.walk(dir)) {
+      for (Path p : tree.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new InternalException("remove " + dir + ": " + e.getMessage(), e);
+    }
+  }
+}

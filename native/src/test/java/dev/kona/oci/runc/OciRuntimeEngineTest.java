@@ -1,0 +1,249 @@
+package dev.kona.oci.runc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kona.common.error.FailedPreconditionException;
+import dev.kona.common.error.KonaException;
+import dev.kona.common.error.NotFoundException;
+import dev.kona.engine.ContainerEngine;
+import dev.kona.engine.ContainerId;
+import dev.kona.engine.ContainerState;
+import dev.kona.engine.ContainerStatus;
+import dev.kona.engine.CreateRequest;
+import dev.kona.engine.ExecProcess;
+import dev.kona.engine.ExecRequest;
+import dev.kona.engine.ExitStatus;
+import dev.kona.linux.cgroup.CgroupManager;
+import dev.kona.linux.cgroup.CgroupPath;
+import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.linux.testing.KernelTempDir;
+import dev.kona.linux.testing.NoLeaks;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Busybox bundles run by runc and by crun, each under conmon, on the real kernel as root. */
+@ExtendWith(NoLeaks.class)
+class OciRuntimeEngineTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  @TempDir(factory = KernelTempDir.class)
+  Path tmp;
+
+  private ContainerEngine engine;
+  private final List<ContainerId> ids = new ArrayList<>();
+  private final CgroupPath cgroupParent = CgroupPath.ROOT.child(KernelTempDir.PREFIX + "oci-" + ProcessHandle.current().pid());
+
+  private ContainerEngine engine(String runtime) throws IOException {
+    Path root = tmp.resolve("runtime-root");
+    OciRuntime r = runtime.equals("runc") ? OciRuntime.runc(root) : crun(root);
+    engine = new OciRuntimeEngine(r, tmp.resolve("state"), LinuxSyscalls.get());
+    return engine;
+  }
+
+  /**
+   * crun 1.8 refuses to run on a hybrid host whose cgroup2 mount holds a controller (here
+   * hugetlb, which no v1 hierarchy mounts), even without a cgroup manager. There it runs through
+   * a wrapper that hides that controller list in a private mount namespace; v1 cgroups work as
+   * usual.
+   */
+  private OciRuntime crun(Path root) throws IOException {
+    Path unified = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
+    if (!Files.exists(unified) || Files.readString(unified).isBlank()) {
+      return OciRuntime.crun(root);
+    }
+    Path wrapper = tmp.resolve("crun-hybrid");
+    Files.writeString(wrapper, """
+        #!/bin/sh
+        exec unshare -m --propagation slave sh -c \
+          'mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && exec /usr/bin/crun "$@"' crun "$@"
+        """);
+    wrapper.toFile().setExecutable(true);
+    return new OciRuntime("crun", wrapper, root, List.of());
+  }
+
+  private CreateRequest bundle(String name, String... args) throws IOException {
+    ContainerId id = ContainerId.parse(name);
+    ids.add(id);
+    Path bundle = BusyboxBundle.create(tmp.resolve("bundles").resolve(name),
+        cgroupParent.child(name).value(), List.of(args));
+    return new CreateRequest(id, bundle, tmp.resolve("logs").resolve(name + ".log"), false, false);
+  }
+
+  @AfterEach
+  void cleanUp() throws IOException {
+    try {
+      for (ContainerId id : ids) {
+        try {
+          engine.kill(id, 9);
+          engine.waitForExit(id, WAIT);
+          engine.delete(id);
+        } catch (NotFoundException gone) {
+          // deleted by the test
+        }
+      }
+    } finally {
+      CgroupManager.detect().delete(cgroupParent, Duration.ofSeconds(10));
+      assertEquals(List.of(), monitorsUnder(tmp), "no conmon left running");
+    }
+  }
+
+  /** Pids of processes whose command line mentions {@code dir} (conmon is not our child). */
+  static List<Long> monitorsUnder(Path dir) throws IOException {
+    List<Long> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          if (cmd.contains(dir.toString())) {
+            found.add(Long.parseLong(p.getFileName().toString()));
+            ProcessHandle.of(Long.parseLong(p.getFileName().toString())).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        } catch (IOException vanished) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void createStartExit_logsInCriFormat(String runtime) throws IOException {
+    ContainerEngine e = engine(runtime);
+    CreateRequest req = bundle("echo-" + runtime, "sh", "-c", "echo hello from $(hostname); echo oops >&2; exit 3");
+
+    ContainerState created = e.create(req);
+    assertEquals(ContainerStatus.CREATED, created.status());
+    assertTrue(created.pid() > 0);
+    assertEquals(ContainerStatus.CREATED, e.state(req.id()).status());
+
+    e.start(req.id());
+    ExitStatus exit = e.waitForExit(req.id(), WAIT);
+    assertEquals(3, exit.code());
+    assertEquals("Error", exit.reason());
+    ContainerState stopped = e.state(req.id());
+    assertEquals(ContainerStatus.STOPPED, stopped.status());
+    assertTrue(stopped.startedAt() != null);
+
+    List<String> log = Files.readAllLines(req.logPath());
+    assertTrue(log.stream().anyMatch(l -> l.matches("\\S+ stdout F hello from kona-test")), log.toString());
+    assertTrue(log.stream().anyMatch(l -> l.matches("\\S+ stderr F oops")), log.toString());
+
+    e.delete(req.id());
+    assertThrows(NotFoundException.class, () -> e.state(req.id()));
+    e.delete(req.id());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void stop_sleepingPid1_escalatesToKill(String runtime) throws IOException {
+    ContainerEngine e = engine(runtime);
+    CreateRequest req = bundle("sleep-" + runtime, "sleep", "300");
+    e.create(req);
+    e.start(req.id());
+    assertEquals(ContainerStatus.RUNNING, e.state(req.id()).status());
+    assertThrows(FailedPreconditionException.class, () -> e.delete(req.id()));
+
+    // pid 1 ignores SIGTERM without a handler: stop must escalate.
+    ExitStatus exit = e.stop(req.id(), 15, Duration.ofMillis(500));
+    assertEquals(9, exit.signal());
+    assertEquals(137, exit.code());
+    e.kill(req.id(), 9); // stopped: not an error
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void exec_runsInContainerWithItsEnv(String runtime) throws Exception {
+    ContainerEngine e = engine(runtime);
+    CreateRequest req = bundle("exec-" + runtime, "sleep", "300");
+    e.create(req);
+    e.start(req.id());
+
+    try (ExecProcess p = e.exec(req.id(), new ExecRequest(
+        List.of("sh", "-c", "echo $KONA $EXTRA $(hostname); cat /proc/self/status | grep NoNewPrivs; exit 7"),
+        List.of("EXTRA=x"), false, false))) {
+      String out = new String(p.stdio().stdout().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(7, p.waitFor(WAIT).code());
+      assertTrue(out.startsWith("1 x kona-test\n"), out);
+      assertTrue(out.matches("(?s).*NoNewPrivs:\\s+1.*"), out);
+    }
+    assertThrows(FailedPreconditionException.class,
+        () -> e.exec(req.id(), new ExecRequest(List.of("sh"), List.of(), true, false)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void missingProgram_isAClearErrorAndLeavesNothing(String runtime) throws IOException {
+    ContainerEngine e = engine(runtime);
+    CreateRequest req = bundle("missing-" + runtime, "/no/such/program");
+
+    KonaException error = assertThrows(KonaException.class, () -> {
+      e.create(req);
+      e.start(req.id());
+    });
+    assertTrue(error.getMessage().contains("/no/such/program") || error.getMessage().contains("no such file"),
+        error.getMessage());
+    try {
+      e.delete(req.id());
+    } catch (NotFoundException alreadyGone) {
+      // create cleaned up itself
+    }
+    assertFalse(Files.exists(tmp.resolve("state").resolve(req.id().value())));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void reopenLog_afterRotation(String runtime) throws Exception {
+    ContainerEngine e = engine(runtime);
+    CreateRequest req = bundle("rotate-" + runtime, "sh", "-c",
+        "i=0; while true; do echo line$i; i=$((i+1)); sleep 0.05; done");
+    e.create(req);
+    e.start(req.id());
+    assertTrue(Waits.until(WAIT, () -> Files.exists(req.logPath()) && size(req.logPath()) > 0));
+
+    Path rotated = req.logPath().resolveSibling("rotated.log");
+    Files.move(req.logPath(), rotated);
+    e.reopenLog(req.id());
+    assertTrue(Waits.until(WAIT, () -> Files.exists(req.logPath()) && size(req.logPath()) > 0),
+        "a new log file is written");
+    assertTrue(Files.readString(req.logPath()).contains(" stdout F line"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void list_findsContainersOfAnEarlierEngine(String runtime) throws IOException {
+    ContainerEngine first = engine(runtime);
+    CreateRequest req = bundle("list-" + runtime, "sleep", "300");
+    first.create(req);
+    first.start(req.id());
+
+    ContainerEngine restarted = engine(runtime);
+    List<ContainerState> all = restarted.list();
+    assertEquals(1, all.size());
+    assertEquals(ContainerStatus.RUNNING, all.getFirst().status());
+    assertNull(all.getFirst().exit());
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
