@@ -18,6 +18,10 @@ import dev.kona.runtime.RuntimeModule;
 import dev.kona.server.config.KonaConfig;
 import dev.kona.server.grpc.CallInterceptor;
 import dev.kona.server.grpc.CriServer;
+import dev.kona.server.streaming.StreamingServer;
+import dev.kona.server.wiring.Engines;
+import dev.kona.server.wiring.RuntimeStreaming;
+import dev.kona.server.wiring.ServerStreamUrls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,6 +105,7 @@ public final class Daemon {
     opened.push(images);
     CniModule cni = CniModule.open(config.cni(), config.stateRootPath(), meters.registry());
     HostFacts host = HostFacts.read();
+    ServerStreamUrls streamUrls = new ServerStreamUrls();
     RuntimeModule runtime =
         RuntimeModule.open(
             new RuntimeModule.Setup(
@@ -114,8 +119,14 @@ public final class Daemon {
                 Engines.nativeEngine(config, host),
                 CapabilityPolicy.fromMask(host.boundingCapabilities()),
                 RuntimeDefaultProfile::forCapabilities,
+                streamUrls,
                 () -> Map.of("config", effectiveConfigJson())));
     opened.push(runtime);
+    StreamingServer streaming = new StreamingServer(config.streaming(),
+        new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()));
+    streaming.start();
+    opened.push(streaming);
+    streamUrls.serveWith(streaming);
     // CNI GC releases attachments of sandboxes that died with an earlier daemon; plugins can be slow,
     // so it runs beside start-up rather than in front of the socket.
     java.util.Set<String> live = runtime.sandboxes().all().stream()

@@ -9,6 +9,7 @@ import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.container.SeccompProfiles;
 import dev.kona.runtime.container.StoreImages;
 import dev.kona.runtime.observe.Observability;
+import dev.kona.runtime.stream.StreamUrls;
 import dev.kona.runtime.spec.CapabilityPolicy;
 import dev.kona.runtime.spec.OciSpecBuilder;
 import java.util.List;
@@ -32,10 +33,12 @@ public final class RuntimeModule implements AutoCloseable {
 
   private final RuntimeServiceEndpoint endpoint;
   private final Sandboxes sandboxes;
+  private final Containers containers;
 
-  private RuntimeModule(RuntimeServiceEndpoint endpoint, Sandboxes sandboxes) {
+  private RuntimeModule(RuntimeServiceEndpoint endpoint, Sandboxes sandboxes, Containers containers) {
     this.endpoint = endpoint;
     this.sandboxes = sandboxes;
+    this.containers = containers;
   }
 
   /** What the runtime service is built from; the daemon fills it from its config and other modules. */
@@ -50,6 +53,7 @@ public final class RuntimeModule implements AutoCloseable {
       ContainerEngine engine,
       List<String> hostCapabilities,
       Function<Set<String>, Seccomp> runtimeDefaultSeccomp,
+      StreamUrls streamUrls,
       Supplier<Map<String, String>> verboseInfo) {}
 
   public static RuntimeModule open(Setup setup) {
@@ -69,8 +73,8 @@ public final class RuntimeModule implements AutoCloseable {
         };
     RuntimeServiceEndpoint endpoint =
         new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers,
-        new Observability());
-    return new RuntimeModule(endpoint, sandboxes);
+        new Observability(), setup.streamUrls());
+    return new RuntimeModule(endpoint, sandboxes, containers);
   }
 
   public BindableService criService() {
@@ -79,6 +83,10 @@ public final class RuntimeModule implements AutoCloseable {
 
   public Sandboxes sandboxes() {
     return sandboxes;
+  }
+
+  public Containers containers() {
+    return containers;
   }
 
   @Override

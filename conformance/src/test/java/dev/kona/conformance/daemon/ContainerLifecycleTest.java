@@ -12,7 +12,11 @@ import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
 import dev.kona.cri.api.v1.ContainerStatusRequest;
 import dev.kona.cri.api.v1.CreateContainerRequest;
+import dev.kona.cri.api.v1.ExecRequest;
+import dev.kona.cri.api.v1.ExecSyncRequest;
+import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.PortForwardRequest;
 import dev.kona.cri.api.v1.ListContainersRequest;
 import dev.kona.cri.api.v1.ListPodSandboxRequest;
 import dev.kona.cri.api.v1.PodSandbox;
@@ -164,6 +168,34 @@ class ContainerLifecycleTest {
     kona.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(stubborn).build());
     assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> status(stubborn)).getStatus().getCode());
     assertFalse(Files.exists(root.resolve("state/containers").resolve(stubborn)), "bundle removed");
+  }
+
+  @Test
+  void execSync_outputExitCodeAndTimeout() throws Exception {
+    String id = create("probe", "sleep", "1000");
+    kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+
+    ExecSyncResponse ok = kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id)
+        .addAllCmd(List.of("sh", "-c", "echo out; echo err >&2; exit 4")).setTimeout(10).build());
+    assertEquals("out\n", ok.getStdout().toStringUtf8());
+    assertEquals("err\n", ok.getStderr().toStringUtf8());
+    assertEquals(4, ok.getExitCode());
+
+    StatusRuntimeException timeout = assertThrows(StatusRuntimeException.class, () ->
+        kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id)
+            .addAllCmd(List.of("sleep", "30")).setTimeout(1).build()));
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, timeout.getStatus().getCode());
+    ExecSyncResponse procs = kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id)
+        .addAllCmd(List.of("sh", "-c", "for d in /proc/[0-9]*; do cat $d/cmdline; echo; done")).setTimeout(10).build());
+    assertFalse(procs.getStdout().toStringUtf8().contains("sleep30"), "the timed-out exec was killed: " + procs.getStdout().toStringUtf8());
+
+    String url = kona.runtime().exec(ExecRequest.newBuilder().setContainerId(id).addCmd("sh").setStdout(true).build()).getUrl();
+    assertTrue(url.matches("http://127\\.0\\.0\\.1:\\d+/exec/\\S+"), url);
+    String forward = kona.runtime().portForward(PortForwardRequest.newBuilder().setPodSandboxId(pod).addPort(80).build()).getUrl();
+    assertTrue(forward.matches("http://127\\.0\\.0\\.1:\\d+/portforward/\\S+"), forward);
+    StatusRuntimeException noStreams = assertThrows(StatusRuntimeException.class, () ->
+        kona.runtime().exec(ExecRequest.newBuilder().setContainerId(id).addCmd("sh").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, noStreams.getStatus().getCode());
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.kona.cni.config.CniConfig;
 import dev.kona.image.ImageConfig;
 import dev.kona.metrics.MetricsConfig;
 import dev.kona.runtime.CgroupDriver;
+import dev.kona.server.streaming.StreamingConfig;
 import java.nio.file.Path;
 
 /**
@@ -25,7 +26,8 @@ public record KonaConfig(
     LogConfig log,
     MetricsConfig metrics,
     ImageConfig images,
-    CniConfig cni) {
+    CniConfig cni,
+    StreamingConfig streaming) {
 
   public KonaConfig {
     requireAbsolute(socket, "socket");

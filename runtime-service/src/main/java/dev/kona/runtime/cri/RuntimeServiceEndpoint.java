@@ -1,5 +1,15 @@
 package dev.kona.runtime.cri;
 
+import dev.kona.cri.api.v1.AttachRequest;
+import dev.kona.cri.api.v1.AttachResponse;
+import dev.kona.cri.api.v1.ExecRequest;
+import dev.kona.cri.api.v1.ExecResponse;
+import dev.kona.cri.api.v1.ExecSyncRequest;
+import dev.kona.cri.api.v1.ExecSyncResponse;
+import dev.kona.cri.api.v1.PortForwardRequest;
+import dev.kona.cri.api.v1.PortForwardResponse;
+import dev.kona.cri.api.v1.ReopenContainerLogRequest;
+import dev.kona.cri.api.v1.ReopenContainerLogResponse;
 import dev.kona.cri.api.v1.ContainerEventResponse;
 import dev.kona.cri.api.v1.ContainerStatsRequest;
 import dev.kona.cri.api.v1.ContainerStatsResponse;
@@ -50,6 +60,7 @@ import dev.kona.runtime.NetworkReadiness;
 import dev.kona.runtime.RuntimeInfo;
 import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.observe.Observability;
+import dev.kona.runtime.stream.StreamUrls;
 import dev.kona.runtime.sandbox.Sandboxes;
 import io.grpc.stub.StreamObserver;
 import java.util.Map;
@@ -79,6 +90,9 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final ContainerStatus containerStatus;
   private final ListContainers listContainers;
   private final Observability observability;
+  private final ExecSync execSync;
+  private final ReopenContainerLog reopenContainerLog;
+  private final StreamingCalls streaming;
 
   public RuntimeServiceEndpoint(
       RuntimeInfo info,
@@ -87,8 +101,12 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
       Supplier<Map<String, String>> verboseInfo,
       Sandboxes sandboxes,
       Containers containers,
-      Observability observability) {
+      Observability observability,
+      StreamUrls streamUrls) {
     this.observability = observability;
+    this.execSync = new ExecSync(containers);
+    this.reopenContainerLog = new ReopenContainerLog(containers);
+    this.streaming = new StreamingCalls(containers, sandboxes, streamUrls);
     PodCidr podCidr = new PodCidr();
     this.createContainer = new CreateContainer(containers);
     this.startContainer = new StartContainer(containers);
@@ -220,6 +238,32 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   @Override
   public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
     observability.getContainerEvents(request, response);
+  }
+
+  @Override
+  public void execSync(ExecSyncRequest request, StreamObserver<ExecSyncResponse> response) {
+    unary(request, response, execSync::handle);
+  }
+
+  @Override
+  public void reopenContainerLog(
+      ReopenContainerLogRequest request, StreamObserver<ReopenContainerLogResponse> response) {
+    unary(request, response, reopenContainerLog::handle);
+  }
+
+  @Override
+  public void exec(ExecRequest request, StreamObserver<ExecResponse> response) {
+    unary(request, response, streaming::exec);
+  }
+
+  @Override
+  public void attach(AttachRequest request, StreamObserver<AttachResponse> response) {
+    unary(request, response, streaming::attach);
+  }
+
+  @Override
+  public void portForward(PortForwardRequest request, StreamObserver<PortForwardResponse> response) {
+    unary(request, response, streaming::portForward);
   }
 
   private static <Q, R> void unary(Q request, StreamObserver<R> response, Function<Q, R> handler) {

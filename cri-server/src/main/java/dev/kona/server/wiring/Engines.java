@@ -1,4 +1,4 @@
-package dev.kona.server;
+package dev.kona.server.wiring;
 
 import dev.kona.engine.ContainerEngine;
 import dev.kona.engine.ManagedCgroups;
@@ -16,14 +16,14 @@ import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.server.config.KonaConfig;
 
 /** Builds the container engines from the config: Kona's native engine is the default. */
-final class Engines {
+public final class Engines {
 
   /** The CRI's longest log line before it is split into partial entries, as containerd's default. */
   static final int MAX_LOG_LINE = 16 * 1024;
 
   private Engines() {}
 
-  static ContainerEngine nativeEngine(KonaConfig config, HostFacts host) {
+  public static ContainerEngine nativeEngine(KonaConfig config, HostFacts host) {
     RunRoot root = new RunRoot(config.runRootPath().resolve("engine"));
     SeccompProfileCompiler compiler = new SeccompProfileCompiler(LinuxSyscalls.get());
     SeccompCompiler seccomp = profile -> {

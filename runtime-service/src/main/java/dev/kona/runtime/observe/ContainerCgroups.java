@@ -1,0 +1,51 @@
+package dev.kona.runtime.observe;
+
+import dev.kona.linux.cgroup.CgroupDriver;
+import dev.kona.linux.cgroup.CgroupManager;
+import dev.kona.linux.cgroup.CgroupPath;
+import dev.kona.linux.cgroup.CgroupStats;
+import dev.kona.oci.spec.Spec;
+import dev.kona.oci.spec.SpecJson;
+import dev.kona.runtime.container.ContainerRecord;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * A container's cgroup, named by {@code linux.cgroupsPath} in its bundle's config.json, and its
+ * usage. The path never changes for a container, so the spec is read once per container.
+ */
+final class ContainerCgroups {
+
+  private final CgroupManager cgroups;
+  private final CgroupDriver driver;
+  private final ConcurrentMap<String, CgroupPath> paths = new ConcurrentHashMap<>();
+
+  ContainerCgroups(CgroupManager cgroups, CgroupDriver driver) {
+    this.cgroups = cgroups;
+    this.driver = driver;
+  }
+
+  CgroupStats stats(ContainerRecord container) {
+    return cgroups.stats(pathOf(container));
+  }
+
+  CgroupPath pathOf(ContainerRecord container) {
+    return paths.computeIfAbsent(container.id(), id -> resolve(container));
+  }
+
+  void retainOnly(Set<String> ids) {
+    paths.keySet().retainAll(ids);
+  }
+
+  private CgroupPath resolve(ContainerRecord container) {
+    Spec spec = SpecJson.read(Path.of(container.bundle()));
+    String cgroupsPath = spec.linux() == null ? null : spec.linux().cgroupsPath();
+    // The engine places a container without a cgroupsPath here (ManagedCgroups).
+    if (cgroupsPath == null || cgroupsPath.isEmpty()) {
+      return CgroupPath.parse("/kona/" + container.id());
+    }
+    return driver.resolve(cgroupsPath);
+  }
+}
