@@ -1,6 +1,9 @@
 package dev.kona.oci.runc;
 
+import dev.kona.common.error.InternalException;
 import dev.kona.common.error.InvalidArgumentException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +33,35 @@ public record OciRuntime(String name, Path binary, Path root, List<String> globa
 
   public static OciRuntime crun(Path root) {
     return new OciRuntime("crun", Path.of("/usr/bin/crun"), root, List.of());
+  }
+
+  /**
+   * crun for this host. crun 1.8 (Debian 12) refuses to start on a hybrid cgroup host whose
+   * cgroup2 mount holds a controller (e.g. hugetlb when no v1 hierarchy mounts it), even with
+   * cgroups disabled; there this returns a wrapper, written into {@code scratch}, that runs crun
+   * in a private mount namespace with that controller list hidden. v1 cgroups work unchanged.
+   */
+  public static OciRuntime crunForHost(Path root, Path scratch) {
+    Path controllers = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
+    try {
+      if (!Files.exists(controllers) || Files.readString(controllers).isBlank()) {
+        return crun(root);
+      }
+      Files.createDirectories(scratch);
+      Path wrapper = scratch.resolve("crun-hybrid");
+      Files.writeString(wrapper, """
+          #!/bin/sh
+          # Written by Kona: hide cgroup2 controllers from crun 1.8 on a hybrid host.
+          exec unshare -m --propagation slave sh -c \
+            'mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && exec /usr/bin/crun "$@"' crun "$@"
+          """);
+      if (!wrapper.toFile().setExecutable(true, true)) {
+        throw new InternalException("make " + wrapper + " executable: refused");
+      }
+      return new OciRuntime("crun", wrapper, root, List.of());
+    } catch (IOException e) {
+      throw new InternalException("prepare crun for this host: " + e.getMessage(), e);
+    }
   }
 
   /** The global options, which go before the subcommand. */

@@ -50,30 +50,9 @@ class OciRuntimeEngineTest {
 
   private ContainerEngine engine(String runtime) throws IOException {
     Path root = tmp.resolve("runtime-root");
-    OciRuntime r = runtime.equals("runc") ? OciRuntime.runc(root) : crun(root);
+    OciRuntime r = runtime.equals("runc") ? OciRuntime.runc(root) : OciRuntime.crunForHost(root, tmp.resolve("bin"));
     engine = new OciRuntimeEngine(r, tmp.resolve("state"), LinuxSyscalls.get());
     return engine;
-  }
-
-  /**
-   * crun 1.8 refuses to run on a hybrid host whose cgroup2 mount holds a controller (here
-   * hugetlb, which no v1 hierarchy mounts), even without a cgroup manager. There it runs through
-   * a wrapper that hides that controller list in a private mount namespace; v1 cgroups work as
-   * usual.
-   */
-  private OciRuntime crun(Path root) throws IOException {
-    Path unified = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
-    if (!Files.exists(unified) || Files.readString(unified).isBlank()) {
-      return OciRuntime.crun(root);
-    }
-    Path wrapper = tmp.resolve("crun-hybrid");
-    Files.writeString(wrapper, """
-        #!/bin/sh
-        exec unshare -m --propagation slave sh -c \
-          'mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && exec /usr/bin/crun "$@"' crun "$@"
-        """);
-    wrapper.toFile().setExecutable(true);
-    return new OciRuntime("crun", wrapper, root, List.of());
   }
 
   private CreateRequest bundle(String name, String... args) throws IOException {
