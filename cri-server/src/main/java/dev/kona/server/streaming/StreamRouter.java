@@ -123,6 +123,12 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
       connection = new SpdyConnection(transport);
     }
     SpdyUpgrade.upgrade(ctx, chosen, connection);
+    started(ctx, cached, "spdy");
+  }
+
+  private void started(ChannelHandlerContext ctx, StreamRequest request, String transport) {
+    context.metrics().sessionStarted(request.route(), transport);
+    ctx.channel().closeFuture().addListener(f -> context.metrics().sessionEnded());
   }
 
   private void serveWebSocket(
@@ -162,6 +168,7 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (selected == null) {
       return;
     }
+    started(ctx, cached, "websocket");
     ChannelFraming framing = ChannelFraming.forSubprotocol(selected);
     if (cached instanceof PortForwardSpec pf) {
       WebSocketPortForward session = new WebSocketPortForward(flow, framing, context.closeGrace(),
@@ -184,6 +191,7 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (WebSocketUpgrade.handshake(ctx, request, served) == null) {
       return;
     }
+    started(ctx, pf, "spdy-websocket");
     SpdyConnection connection = new SpdyConnection(new SpdyPortForward(context.runtime(),
         pf.sandboxId(), flow, context.config().streamCreationTimeout()));
     ctx.pipeline().replace(ctx.name(), "spdy-session", connection);
@@ -236,8 +244,10 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     };
   }
 
-  private static void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message,
+  private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message,
       List<String> acceptedProtocols) {
+    context.metrics().rejected(status.code() == 404 ? "not_found"
+        : status.code() == 403 ? "protocol" : "request");
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
         Unpooled.copiedBuffer(message + "\n", StandardCharsets.UTF_8));
     response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");

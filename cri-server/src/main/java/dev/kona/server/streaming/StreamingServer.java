@@ -4,6 +4,7 @@ import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.UnavailableException;
 import dev.kona.server.streaming.io.ConnectionFlow;
 import dev.kona.server.streaming.io.PipelineNames;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -54,15 +55,17 @@ public final class StreamingServer implements AutoCloseable {
   private Channel listener;
   private URI baseUrl;
 
-  public StreamingServer(StreamingConfig config, StreamingRuntime runtime) {
-    this(config, runtime, InstantSource.system());
+  public StreamingServer(StreamingConfig config, StreamingRuntime runtime, MeterRegistry meters) {
+    this(config, runtime, meters, InstantSource.system());
   }
 
   /** With a clock for token expiry, for tests. */
-  public StreamingServer(StreamingConfig config, StreamingRuntime runtime, InstantSource clock) {
+  public StreamingServer(StreamingConfig config, StreamingRuntime runtime, MeterRegistry meters,
+      InstantSource clock) {
     this.config = config;
     this.context = new StreamingContext(config, runtime,
-        new RequestCache(config.tokenTtl(), config.maxInFlight(), clock));
+        new RequestCache(config.tokenTtl(), config.maxInFlight(), clock),
+        new StreamingMetrics(meters));
   }
 
   /** Binds the listener; throws Unavailable if the address is taken, InvalidArgument for TLS. */
@@ -94,7 +97,7 @@ public final class StreamingServer implements AutoCloseable {
                 TimeUnit.SECONDS));
             p.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec());
             p.addLast(PipelineNames.HTTP_AGGREGATOR, new HttpObjectAggregator(64 * 1024));
-            p.addLast(PipelineNames.FLOW, new ConnectionFlow(ch));
+            p.addLast(PipelineNames.FLOW, new ConnectionFlow(ch, context.metrics()));
             p.addLast(PipelineNames.ROUTER, new StreamRouter(context));
           }
         });

@@ -1,5 +1,6 @@
 package dev.kona.server.streaming;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ final class StreamingFixture implements AutoCloseable {
 
   final ProcessRuntime runtime = new ProcessRuntime();
   final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final StreamingServer server;
 
   StreamingFixture() {
@@ -20,7 +22,7 @@ final class StreamingFixture implements AutoCloseable {
 
   StreamingFixture(StreamingConfig config) {
     InstantSource clock = now::get;
-    server = new StreamingServer(config, runtime, clock);
+    server = new StreamingServer(config, runtime, meters, clock);
     server.start();
   }
 

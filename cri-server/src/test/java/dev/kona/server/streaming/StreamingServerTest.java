@@ -10,6 +10,7 @@ import dev.kona.common.error.ResourceExhaustedException;
 import dev.kona.common.error.UnavailableException;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
@@ -136,7 +137,8 @@ class StreamingServerTest {
   void start_tlsKeyUnreadable_invalidArgument(@TempDir Path dir) throws Exception {
     Path cert = Files.writeString(dir.resolve("c.pem"), "not a certificate");
     StreamingServer server = new StreamingServer(
-        new StreamingConfig(null, 0, cert, cert, 0, 0, 0, 0), fixture.runtime);
+        new StreamingConfig(null, 0, cert, cert, 0, 0, 0, 0), fixture.runtime,
+        new SimpleMeterRegistry());
     assertThrows(InvalidArgumentException.class, server::start);
   }
 
@@ -169,10 +171,34 @@ class StreamingServerTest {
   }
 
   @Test
+  void metrics_countSessionsBytesAndRejections() throws Exception {
+    URI url = fixture.shell(StreamingFixture.out(), "printf 12345; exec sleep 1000");
+    var bytesOut = fixture.meters.get("kona.streaming.bytes").tag("direction", "to_client")
+        .counter();
+    var active = fixture.meters.get("kona.streaming.sessions.active").gauge();
+    try (SpdyTestClient client = SpdyTestClient.connect(url, SpdyRemoteCommandTest.KUBECTL_OFFER)) {
+      client.open("error");
+      client.open("stdout");
+      client.open("stderr");
+      SpdyRemoteCommandTest.await(() -> bytesOut.count() == 5.0);
+      assertEquals(1.0, active.value());
+    }
+    SpdyRemoteCommandTest.await(() -> active.value() == 0.0);
+    try (SpdyTestClient again = SpdyTestClient.connect(url, SpdyRemoteCommandTest.KUBECTL_OFFER)) {
+      assertEquals(HttpResponseStatus.NOT_FOUND, again.response.status());
+    }
+    assertEquals(1.0, fixture.meters.get("kona.streaming.sessions")
+        .tags("route", "exec", "transport", "spdy").counter().count());
+    assertEquals(1.0, fixture.meters.get("kona.streaming.rejected")
+        .tag("reason", "not_found").counter().count());
+  }
+
+  @Test
   void start_portTaken_unavailable() {
     int port = fixture.server.baseUrl().getPort();
     StreamingServer second = new StreamingServer(
-        new StreamingConfig("127.0.0.1", port, null, null, 0, 0, 0, 0), fixture.runtime);
+        new StreamingConfig("127.0.0.1", port, null, null, 0, 0, 0, 0), fixture.runtime,
+        new SimpleMeterRegistry());
     assertThrows(UnavailableException.class, second::start);
     second.close();
   }

@@ -22,16 +22,22 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class ConnectionFlow extends ChannelInboundHandlerAdapter {
 
   private final Channel channel;
+  private final TrafficCounter traffic;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final AtomicInteger pausers = new AtomicInteger();
 
-  public ConnectionFlow(Channel channel) {
+  public ConnectionFlow(Channel channel, TrafficCounter traffic) {
     this.channel = channel;
+    this.traffic = traffic;
   }
 
   public Channel channel() {
     return channel;
+  }
+
+  public TrafficCounter traffic() {
+    return traffic;
   }
 
   /** Blocks until the connection takes more writes; false once it is closed. */

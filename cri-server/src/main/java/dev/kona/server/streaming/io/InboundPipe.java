@@ -43,6 +43,7 @@ public final class InboundPipe {
       return;
     }
     queued.addAndGet(data.readableBytes());
+    flow.traffic().receivedFromClient(data.readableBytes());
     queue.add(data);
     updatePause();
   }

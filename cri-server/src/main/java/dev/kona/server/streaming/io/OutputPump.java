@@ -52,6 +52,7 @@ public final class OutputPump {
         continue;
       }
       total += n;
+      flow.traffic().sentToClient(n);
       sink.send(chunk);
     }
   }
