@@ -68,5 +68,10 @@ final class LibcHandles {
   static final MethodHandle IOCTL = errnoCapturing("ioctl",
       FunctionDescriptor.of(C_INT, C_INT, C_LONG, C_POINTER), Linker.Option.firstVariadicArg(2));
 
+  static final MethodHandle CONNECT = errnoCapturing("connect",
+      FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
+  static final MethodHandle SHUTDOWN = errnoCapturing("shutdown",
+      FunctionDescriptor.of(C_INT, C_INT, C_INT));
+
   private LibcHandles() {}
 }

@@ -316,6 +316,21 @@ public final class LinuxSyscalls implements Syscalls {
   }
 
   @Override
+  public OwnedFd socket(int domain, int type, int protocol) {
+    return new OwnedFd(SocketCalls.socket(domain, type, protocol), this);
+  }
+
+  @Override
+  public void connectUnix(OwnedFd socket, String path) {
+    SocketCalls.connectUnix(socket.get(), path);
+  }
+
+  @Override
+  public void shutdown(OwnedFd socket, int how) {
+    SocketCalls.shutdown(socket.get(), how);
+  }
+
+  @Override
   public void sethostname(String hostname) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = Libc.newCallState(a);

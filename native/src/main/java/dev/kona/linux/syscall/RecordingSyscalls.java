@@ -258,4 +258,20 @@ public final class RecordingSyscalls implements Syscalls {
     record("setInterfaceFlags", ifname, flags);
     interfaceFlags.put(ifname, flags);
   }
+
+  @Override
+  public OwnedFd socket(int domain, int type, int protocol) {
+    record("socket", domain, type, protocol);
+    return newFd();
+  }
+
+  @Override
+  public void connectUnix(OwnedFd socket, String path) {
+    record("connect", socket.get(), path);
+  }
+
+  @Override
+  public void shutdown(OwnedFd socket, int how) {
+    record("shutdown", socket.get(), how);
+  }
 }

@@ -74,6 +74,20 @@ public interface Syscalls {
 
   List<String> llistxattr(String path);
 
+  // sockets the JDK cannot make (AF_UNIX SOCK_SEQPACKET)
+  OwnedFd socket(int domain, int type, int protocol);
+
+  void connectUnix(OwnedFd socket, String path);
+
+  /** {@code shutdown(2)}: {@link #SHUT_WR} to send EOF, {@link #SHUT_RDWR} to wake a blocked reader. */
+  void shutdown(OwnedFd socket, int how);
+
+  int AF_UNIX = 1;
+  int SOCK_STREAM = 1;
+  int SOCK_SEQPACKET = 5;
+  int SHUT_WR = 1;
+  int SHUT_RDWR = 2;
+
   // the calling thread's UTS and network namespaces
   void sethostname(String hostname);
 

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * the daemon. Containers, their logs and their exit codes survive a daemon restart: conmon keeps
  * them and writes the exit file into the container's directory under {@code stateRoot}.
  *
- * <p>Not supported (FailedPrecondition): attach (conmon's attach socket is SOCK_SEQPACKET) and
- * exec with a terminal.
+ * <p>Attach goes through conmon's attach socket. Not supported (FailedPrecondition): exec with a
+ * terminal.
  */
 public final class OciRuntimeEngine implements ContainerEngine {
   private static final Logger log = LoggerFactory.getLogger(OciRuntimeEngine.class);
@@ -200,9 +200,11 @@ public final class OciRuntimeEngine implements ContainerEngine {
 
   @Override
   public StdioSession attach(ContainerId id) {
-    existing(id);
-    throw new FailedPreconditionException("attach to container " + id + ": not supported by the "
-        + runtime.name() + " engine");
+    ContainerDir dir = existing(id);
+    if (Files.exists(dir.exitFile())) {
+      throw new FailedPreconditionException("attach to container " + id + ": it has exited");
+    }
+    return ConmonAttachSession.connect(sys, Path.of(read(dir.bundleFile())), id.value());
   }
 
   @Override

@@ -194,6 +194,43 @@ class LinuxSyscallsTest {
     assertTrue(e.is(Errno.EBADF));
   }
 
+  @Test
+  void connectUnix_seqpacket_toMissingOrOverlongPath() {
+    try (OwnedFd s = sys.socket(Syscalls.AF_UNIX, Syscalls.SOCK_SEQPACKET, 0)) {
+      NativeCallException missing = assertThrows(NativeCallException.class,
+          () -> sys.connectUnix(s, dir.resolve("no-socket").toString()));
+      assertTrue(missing.is(Errno.ENOENT), missing.getMessage());
+      NativeCallException tooLong = assertThrows(NativeCallException.class,
+          () -> sys.connectUnix(s, "/" + "x".repeat(120)));
+      assertTrue(tooLong.is(Errno.ENAMETOOLONG));
+    }
+  }
+
+  @Test
+  void connectUnix_toListeningSocket() throws Exception {
+    Path path = dir.resolve("s.sock");
+    try (var server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(path));
+      try (OwnedFd s = sys.socket(Syscalls.AF_UNIX, Syscalls.SOCK_STREAM, 0);
+          var accepted = connectAndAccept(s, path, server)) {
+        sys.write(s, "ping".getBytes(StandardCharsets.UTF_8));
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(4);
+        while (buf.hasRemaining()) {
+          accepted.read(buf);
+        }
+        assertEquals("ping", new String(buf.array(), StandardCharsets.UTF_8));
+        sys.shutdown(s, Syscalls.SHUT_WR);
+        assertEquals(-1, accepted.read(java.nio.ByteBuffer.allocate(1)), "EOF after SHUT_WR");
+      }
+    }
+  }
+
+  private java.nio.channels.SocketChannel connectAndAccept(OwnedFd s, Path path,
+      java.nio.channels.ServerSocketChannel server) throws IOException {
+    sys.connectUnix(s, path.toString());
+    return server.accept();
+  }
+
   private static String stat(String format, Path path) throws Exception {
     Process p = new ProcessBuilder("stat", "-c", format, path.toString()).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

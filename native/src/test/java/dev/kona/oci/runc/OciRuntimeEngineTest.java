@@ -17,6 +17,7 @@ import dev.kona.engine.CreateRequest;
 import dev.kona.engine.ExecProcess;
 import dev.kona.engine.ExecRequest;
 import dev.kona.engine.ExitStatus;
+import dev.kona.engine.StdioSession;
 import dev.kona.linux.cgroup.CgroupManager;
 import dev.kona.linux.cgroup.CgroupPath;
 import dev.kona.linux.syscall.LinuxSyscalls;
@@ -216,6 +217,37 @@ class OciRuntimeEngineTest {
     assertEquals(1, all.size());
     assertEquals(ContainerStatus.RUNNING, all.getFirst().status());
     assertNull(all.getFirst().exit());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void attach_stdinAndBothStreams(String runtime) throws Exception {
+    ContainerEngine e = engine(runtime);
+    CreateRequest plain = bundle("attach-" + runtime, "sh", "-c",
+        "read line; echo got:$line; echo to-err >&2; read again; echo bye:$again");
+    CreateRequest req = new CreateRequest(plain.id(), plain.bundle(), plain.logPath(), true, true);
+    e.create(req);
+    try (StdioSession s = e.attach(req.id())) {
+      e.start(req.id());
+      s.stdin().write("hello\n".getBytes(StandardCharsets.UTF_8));
+      s.stdin().flush();
+      assertEquals("got:hello", readLine(s.stdout()));
+      assertEquals("to-err", readLine(s.stderr()));
+      s.stdin().write("again\n".getBytes(StandardCharsets.UTF_8));
+      s.closeStdin();
+      assertEquals("bye:again", readLine(s.stdout()));
+    }
+    assertEquals(0, e.waitForExit(req.id(), WAIT).code());
+    assertTrue(Files.readString(req.logPath()).contains(" stdout F got:hello"));
+    assertThrows(FailedPreconditionException.class, () -> e.attach(req.id()));
+  }
+
+  private static String readLine(java.io.InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+      line.append((char) c);
+    }
+    return line.toString();
   }
 
   private static long size(Path p) {
