@@ -86,10 +86,11 @@ static int setup(const plan_t *plan, ns_set_t *ns, const child_io_t *io, shim_er
   if (setup_filesystem(plan, e) < 0) {
     return -1;
   }
-  if (plan_find(plan, "rootfs") != NULL && paths_protect(plan, e) < 0) {
+  /* Sysctls go through /proc/sys before it becomes read-only, as runc orders it. */
+  if (process_kernel_settings(plan, ns->create[NS_UTS], e) < 0) {
     return -1;
   }
-  return process_kernel_settings(plan, ns->create[NS_UTS], e);
+  return plan_find(plan, "rootfs") != NULL ? paths_protect(plan, e) : 0;
 }
 
 void child_run(const plan_t *plan, ns_set_t *ns, const child_io_t *io) {

@@ -225,24 +225,26 @@ static void reap(monitor_t *m) {
   }
 }
 
-/* Reads one chunk of container output; closes the fd at EOF (EIO on a terminal). */
-static void pump(monitor_t *m, int *fd, int stream) {
+/* Reads one chunk of container output; closes the fd at EOF (EIO on a terminal). Returns 1 after
+ * data, 0 once closed, -1 when nothing is there now (non-blocking). */
+static int pump(monitor_t *m, int *fd, int stream) {
   char buf[FRAME_MAX];
   ssize_t n = read_retry(*fd, buf, sizeof buf);
+  if (n < 0 && errno == EAGAIN) {
+    return -1;
+  }
   if (n <= 0) {
-    if (n < 0 && errno == EAGAIN) {
-      return;
-    }
     crilog_flush(&m->log, stream);
     if (*fd == m->in_fd) {
       m->in_fd = -1;
     }
     close(*fd);
     *fd = -1;
-    return;
+    return 0;
   }
   crilog_write(&m->log, stream, buf, (size_t)n);
   control_output(m, stream == STREAM_STDOUT ? FRAME_STDOUT : FRAME_STDERR, buf, (size_t)n);
+  return 1;
 }
 
 __attribute__((noreturn)) static void finish(monitor_t *m) {
@@ -251,12 +253,7 @@ __attribute__((noreturn)) static void finish(monitor_t *m) {
   for (int s = 0; s < 2; s++) {
     if (*fds[s] >= 0) {
       fcntl(*fds[s], F_SETFL, O_NONBLOCK);
-      while (*fds[s] >= 0) {
-        int before = *fds[s];
-        pump(m, fds[s], s);
-        if (*fds[s] == before && errno == EAGAIN) {
-          break;
-        }
+      while (pump(m, fds[s], s) > 0) {
       }
     }
   }
