@@ -120,10 +120,11 @@ public final class Daemon {
                 CapabilityPolicy.fromMask(host.boundingCapabilities()),
                 RuntimeDefaultProfile::forCapabilities,
                 streamUrls,
-                () -> Map.of("config", effectiveConfigJson())));
+                () -> Map.of("config", effectiveConfigJson()),
+                meters.registry()));
     opened.push(runtime);
     StreamingServer streaming = new StreamingServer(config.streaming(),
-        new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()));
+        new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()), meters.registry());
     streaming.start();
     opened.push(streaming);
     streamUrls.serveWith(streaming);

@@ -54,7 +54,21 @@ public final class RuntimeModule implements AutoCloseable {
       List<String> hostCapabilities,
       Function<Set<String>, Seccomp> runtimeDefaultSeccomp,
       StreamUrls streamUrls,
-      Supplier<Map<String, String>> verboseInfo) {}
+      Supplier<Map<String, String>> verboseInfo,
+      io.micrometer.core.instrument.MeterRegistry meterRegistry) {}
+
+  /** Stats, CRI metrics and container events over this runtime's records, hooked into its lifecycle. */
+  private static Observability observability(Setup setup, Sandboxes sandboxes, Containers containers) {
+    Observability observability = new Observability(new Observability.Sources(sandboxes, containers, setup.images(),
+        dev.kona.linux.cgroup.CgroupManager.detect(),
+        setup.cgroupDriver() == CgroupDriver.SYSTEMD
+            ? dev.kona.linux.cgroup.CgroupDriver.SYSTEMD : dev.kona.linux.cgroup.CgroupDriver.CGROUPFS,
+        setup.syscalls(),
+        setup.meterRegistry() == null
+            ? new io.micrometer.core.instrument.simple.SimpleMeterRegistry() : setup.meterRegistry()));
+    containers.setEvents(observability.events());
+    return observability;
+  }
 
   public static RuntimeModule open(Setup setup) {
     SandboxPaths paths = new SandboxPaths(setup.runRoot(), setup.stateRoot());
@@ -73,7 +87,7 @@ public final class RuntimeModule implements AutoCloseable {
         };
     RuntimeServiceEndpoint endpoint =
         new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers,
-        new Observability(), setup.streamUrls());
+        observability(setup, sandboxes, containers), setup.streamUrls());
     return new RuntimeModule(endpoint, sandboxes, containers);
   }
 

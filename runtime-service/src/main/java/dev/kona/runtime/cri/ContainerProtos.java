@@ -21,7 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Translation between the CRI's container messages and the runtime's records, in one place. */
-final class ContainerProtos {
+public final class ContainerProtos {
 
   private ContainerProtos() {}
 
@@ -118,7 +118,7 @@ final class ContainerProtos {
     };
   }
 
-  static ContainerStatus toStatus(ContainerRecord r, dev.kona.engine.ContainerState s) {
+  public static ContainerStatus toStatus(ContainerRecord r, dev.kona.engine.ContainerState s) {
     ContainerSpec spec = r.spec();
     ContainerStatus.Builder b = ContainerStatus.newBuilder()
         .setId(r.id())

@@ -18,7 +18,7 @@ import dev.kona.runtime.sandbox.SandboxState;
 import java.util.Locale;
 
 /** Translation between the CRI's sandbox messages and the runtime's records, in one place. */
-final class SandboxProtos {
+public final class SandboxProtos {
 
   private SandboxProtos() {}
 
@@ -48,7 +48,7 @@ final class SandboxProtos {
         runtimeHandler);
   }
 
-  static PodSandboxStatus toStatus(SandboxRecord r) {
+  public static PodSandboxStatus toStatus(SandboxRecord r) {
     SandboxSpec s = r.spec();
     PodSandboxNetworkStatus.Builder network = PodSandboxNetworkStatus.newBuilder();
     if (!r.ips().isEmpty()) {

@@ -70,7 +70,8 @@ public final class SandboxLifecycle {
       if (spec.namespaces().ipc() != SandboxSpec.NamespaceMode.NODE) {
         own.add(NamespaceType.IPC);
       }
-      String hostname = hostnameOf(spec);
+      // No hostname asked for: the new UTS namespace keeps the node's, as with runc.
+      String hostname = spec.hostname().isEmpty() ? null : spec.hostname();
       PinnedNamespaces pinned = own.isEmpty() ? new PinnedNamespaces(Map.of()) : pinner.pin(runDir, own, hostname);
       undo.push("unpin namespaces", () -> pinner.unpin(pinned));
 
@@ -83,7 +84,7 @@ public final class SandboxLifecycle {
         undo.push("unmount " + shm, () -> mounter.unmount(mounted.toString()));
       }
 
-      PodFiles.write(filesDir, hostname, spec.dns());
+      PodFiles.write(filesDir, hostname == null ? localHostname() : hostname, spec.dns());
       undo.push("remove " + filesDir, () -> deleteTree(filesDir));
 
       applySysctls(spec, pinned);
@@ -166,13 +167,6 @@ public final class SandboxLifecycle {
     return new PodNetworkRequest(record.id(), spec.metadata().name(), spec.metadata().namespace(),
         spec.metadata().uid(), netns, ports, spec.annotations(), dns,
         spec.cgroupParent().isEmpty() ? null : spec.cgroupParent());
-  }
-
-  private static String hostnameOf(SandboxSpec spec) {
-    if (spec.hostNetwork()) {
-      return localHostname();
-    }
-    return spec.hostname().isEmpty() ? spec.metadata().name() : spec.hostname();
   }
 
   private static String localHostname() {

@@ -45,7 +45,7 @@ public final class OciSpecBuilder {
   public Spec build(SpecInputs in) {
     ContainerSpec c = in.container();
     ContainerSpec.Security sec = c.security();
-    String hostname = in.sandbox().utsns().isEmpty() ? "" : hostnameOf(in.sandbox());
+    String hostname = hostnameOf(in.sandbox());
     Process process = process(in, hostname);
     Seccomp seccomp = sec.privileged() ? null : in.seccomp().resolve(sec, process.capabilities().bounding());
     Linux linux = new Linux(List.of(), List.of(), Map.of(), resources(c), in.cgroupsPath(), namespaces(in),
@@ -54,7 +54,7 @@ public final class OciSpecBuilder {
         sec.privileged() ? List.of() : (sec.readonlyPaths().isEmpty() ? DefaultMounts.READONLY_PATHS : sec.readonlyPaths()),
         null);
     return new Spec(Spec.VERSION, process, new Root(in.rootfs().toString(), sec.readonlyRootfs()),
-        hostname.isEmpty() ? null : hostname, null, mounts(in), null, c.annotations(), linux);
+        null, null, mounts(in), null, c.annotations(), linux);
   }
 
   private Process process(SpecInputs in, String hostname) {
@@ -200,9 +200,16 @@ public final class OciSpecBuilder {
     return out;
   }
 
+  /** The pod's hostname, for $HOSTNAME; the pod's UTS namespace already carries it, so the spec sets none. */
   private static String hostnameOf(SandboxRecord s) {
-    String h = s.spec().hostname();
-    return h.isEmpty() ? s.spec().metadata().name() : h;
+    if (!s.spec().hostname().isEmpty()) {
+      return s.spec().hostname();
+    }
+    try {
+      return s.filesDir().isEmpty() ? "" : Files.readString(Path.of(s.filesDir(), "hostname")).trim();
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private static Long positive(long v) {

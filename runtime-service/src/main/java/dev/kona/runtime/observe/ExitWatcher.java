@@ -1,0 +1,94 @@
+package dev.kona.runtime.observe;
+
+import dev.kona.engine.ContainerStatus;
+import dev.kona.runtime.container.ContainerRecord;
+import dev.kona.runtime.container.Containers;
+import dev.kona.runtime.sandbox.SandboxRecord;
+import dev.kona.runtime.sandbox.Sandboxes;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Once a {@code period}, asks the engine for every container's state: reports exits containers
+ * made on their own (the runtime's lifecycle calls only see the exits it causes), refreshes the
+ * by-state gauges, and lets the stats caches forget containers that are gone.
+ */
+final class ExitWatcher implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExitWatcher.class);
+
+  private final Containers containers;
+  private final Sandboxes sandboxes;
+  private final ContainerEventHub events;
+  private final UsageCollector usage;
+  private final RuntimeMetrics metrics;
+  private final Duration period;
+  private final Thread thread;
+  private boolean first = true;
+
+  ExitWatcher(Containers containers, Sandboxes sandboxes, ContainerEventHub events, UsageCollector usage,
+      RuntimeMetrics metrics, Duration period) {
+    this.containers = containers;
+    this.sandboxes = sandboxes;
+    this.events = events;
+    this.usage = usage;
+    this.metrics = metrics;
+    this.period = period;
+    this.thread = Thread.ofPlatform().name("kona-exit-watcher").daemon().start(this::run);
+  }
+
+  private void run() {
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        poll();
+      } catch (RuntimeException e) {
+        LOG.warn("exit watcher: {}", e.toString());
+      }
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException stop) {
+        return;
+      }
+    }
+  }
+
+  void poll() {
+    Map<ContainerStatus, Integer> byState = new EnumMap<>(ContainerStatus.class);
+    Set<String> ids = new HashSet<>();
+    for (ContainerRecord r : containers.all()) {
+      ids.add(r.id());
+      ContainerStatus status = containers.stateOf(r).status();
+      byState.merge(status, 1, Integer::sum);
+      if (status == ContainerStatus.STOPPED) {
+        if (first) {
+          events.alreadyStopped(r.id());
+        } else {
+          events.stopped(r);
+        }
+      }
+    }
+    first = false;
+    int ready = 0;
+    int notReady = 0;
+    for (SandboxRecord s : sandboxes.all()) {
+      if (s.state() == dev.kona.runtime.sandbox.SandboxState.READY) {
+        ready++;
+      } else {
+        notReady++;
+      }
+    }
+    metrics.snapshot(byState, ready, notReady);
+    usage.retainOnly(ids);
+    events.retainOnly(ids);
+  }
+
+  @Override
+  public void close() {
+    thread.interrupt();
+  }
+}
