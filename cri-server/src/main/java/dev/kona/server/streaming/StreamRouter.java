@@ -33,6 +33,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves {@code GET|POST /exec|attach|portforward/<token>}: takes the request out of the cache
@@ -40,6 +42,8 @@ import java.util.Optional;
  * SPDY or WebSocket and hands it to the protocol's session.
  */
 final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamRouter.class);
 
   static final String PORT_FORWARD_PROTOCOL = "portforward.k8s.io";
   private static final List<String> WEBSOCKET_COMMAND_PROTOCOLS =
@@ -206,6 +210,15 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     ctx.pipeline().replace(ctx.name(), "ws-session", session);
     ctx.pipeline().addBefore("ws-session", "ws-aggregator",
         new WebSocketFrameAggregator(WebSocketUpgrade.MAX_FRAME));
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Malformed upgrades (Netty's handshaker throws) end here; the client gets no session.
+    log.debug("refuse streaming request from {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    if (ctx.channel().isActive()) {
+      reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad request: " + cause.getMessage(), List.of());
+    }
   }
 
   /** Ports from {@code ?port=80&port=443,8080}; null if one is not a port number. */

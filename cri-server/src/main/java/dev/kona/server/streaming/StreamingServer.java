@@ -107,7 +107,7 @@ public final class StreamingServer implements AutoCloseable {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       group = null;
       throw new UnavailableException("start streaming server on " + config.address() + ":"
-          + config.port() + ": " + e.getMessage(), e);
+          + config.port() + ": " + e, e);
     }
     InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
     String host = config.address().contains(":") ? "[" + config.address() + "]" : config.address();
