@@ -2,10 +2,18 @@ package dev.kona.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.engine.plan.ContainerPlanner;
+import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.engine.plan.HostFacts;
+import dev.kona.engine.plan.SeccompCompiler;
+import dev.kona.linux.seccomp.SeccompProfileCompiler;
+import dev.kona.linux.seccomp.SeccompProgram;
+import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.oci.spec.Seccomp;
+import dev.kona.oci.spec.SeccompSyscall;
 import dev.kona.linux.cgroup.CgroupDriver;
 import dev.kona.linux.cgroup.CgroupManager;
 import dev.kona.linux.cgroup.CgroupPath;
@@ -17,6 +25,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +37,12 @@ class ManagedCgroupsTest extends NativeEngineTestBase {
 
   @Override
   NativeEngine newEngine() {
-    return new NativeEngine(new RunRoot(runRoot), shim, new ContainerPlanner(HostFacts.read(), null),
+    SeccompProfileCompiler compiler = new SeccompProfileCompiler(LinuxSyscalls.get());
+    SeccompCompiler seccomp = profile -> {
+      SeccompProgram program = compiler.compile(profile);
+      return new SeccompCompiler.Filter(program.bpf(), program.flags());
+    };
+    return new NativeEngine(new RunRoot(runRoot), shim, new ContainerPlanner(HostFacts.read(), seccomp),
         new ManagedCgroups(manager, CgroupDriver.CGROUPFS), 16384);
   }
 
@@ -65,5 +79,18 @@ class ManagedCgroupsTest extends NativeEngineTestBase {
     ExitStatus exit = engine.waitForExit(id, WAIT);
     assertTrue(exit.oomKilled(), exit.toString());
     assertEquals("OOMKilled", exit.reason());
+  }
+
+  @Test
+  void create_invalidSeccompProfileFailsAndRemovesTheCgroup() throws IOException {
+    Spec spec = limited(64 << 20, "true");
+    Seccomp bad = Seccomp.of("SCMP_ACT_ALLOW", List.of("SCMP_ARCH_X86_64"),
+        List.of(SeccompSyscall.of("SCMP_ACT_NOPE", List.of("mkdir"))));
+    Path bundle = BusyboxBundle.write(dir, "badseccomp", spec.withLinux(spec.linux().withSeccomp(bad)));
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> engine.create(
+        new CreateRequest(ContainerId.parse("badseccomp"), bundle, null, false, false)));
+    assertTrue(e.getMessage().contains("SCMP_ACT_NOPE"), e.getMessage());
+    assertFalse(Files.exists(manager.layout().dir("memory", CgroupPath.parse(parent + "/c"))));
+    assertFalse(Files.exists(runRoot.resolve("containers/badseccomp")));
   }
 }

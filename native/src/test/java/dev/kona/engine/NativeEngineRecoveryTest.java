@@ -29,6 +29,30 @@ class NativeEngineRecoveryTest extends NativeEngineTestBase {
   }
 
   @Test
+  void killNine_ofTheDaemonJvmLeavesContainerRunningAndLogging() throws Exception {
+    Path bundle = BusyboxBundle.write(dir, "orphan",
+        BusyboxBundle.spec(rootfs, false, "sh", "-c", "i=0; while true; do echo tick$i; i=$((i+1)); sleep 0.02; done"));
+    java.lang.Process daemon = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "--enable-native-access=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), DaemonStandIn.class.getName(),
+        runRoot.toString(), shim.toString(), bundle.toString(), dir.resolve("orphan.log").toString(), "orphan")
+        .redirectErrorStream(true).start();
+    try {
+      java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream()));
+      assertEquals("started", out.readLine());
+    } finally {
+      daemon.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no cleanup
+    }
+    long size = Files.size(dir.resolve("orphan.log"));
+    Thread.sleep(200);
+    assertTrue(Files.size(dir.resolve("orphan.log")) > size, "the container goes on logging without its daemon");
+    ContainerId id = ContainerId.parse("orphan");
+    assertEquals(ContainerStatus.RUNNING, engine.state(id).status());
+    engine.kill(id, 9);
+    assertEquals(137, engine.waitForExit(id, WAIT).code());
+  }
+
+  @Test
   void state_learnsExitThatHappenedWhileDaemonWasDown() throws Exception {
     ContainerId id = run("gone", "sh", "-c", "echo bye; exit 4");
     engine = null;

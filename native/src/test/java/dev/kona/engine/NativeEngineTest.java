@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.KonaException;
 import dev.kona.oci.spec.Spec;
+import dev.kona.oci.spec.SpecMount;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,5 +91,18 @@ class NativeEngineTest extends NativeEngineTestBase {
     assertTrue(lines.get(0).endsWith(" stdout P " + "x".repeat(16384)));
     assertTrue(lines.get(1).endsWith(" stdout F " + "x".repeat(20000 - 16384)));
     assertTrue(lines.get(2).endsWith(" stdout F short"));
+  }
+
+  @Test
+  void create_badMountSourceFailsClearlyAndLeavesNothing() throws IOException {
+    Spec spec = BusyboxBundle.spec(rootfs, false, "true");
+    List<SpecMount> mounts = new java.util.ArrayList<>(spec.mounts());
+    mounts.add(SpecMount.of("/data", "bind", dir.resolve("no-such-dir").toString(), List.of("rbind", "ro")));
+    Path bundle = BusyboxBundle.write(dir, "badmount", spec.withMounts(mounts));
+    KonaException e = assertThrows(FailedPreconditionException.class, () -> engine.create(
+        new CreateRequest(ContainerId.parse("badmount"), bundle, null, false, false)));
+    assertTrue(e.getMessage().contains("mount: bind " + dir.resolve("no-such-dir") + " on /data: No such file or directory"),
+        e.getMessage());
+    assertFalse(Files.exists(runRoot.resolve("containers/badmount")));
   }
 }
