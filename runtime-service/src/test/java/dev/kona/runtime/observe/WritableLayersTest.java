@@ -33,8 +33,8 @@ class WritableLayersTest {
 
     clock.set(10_000);
     assertEquals(new ImageService.Usage(1000, 1), layers.usage("c1"), "a stale figure is served while it refreshes");
-    awaitWalks(2);
-    assertEquals(new ImageService.Usage(2000, 2), layers.usage("c1"));
+    assertEquals(new ImageService.Usage(2000, 2), awaitUsage(layers, "c1", 2000));
+    assertEquals(2, walks.get());
   }
 
   @Test
@@ -56,11 +56,13 @@ class WritableLayersTest {
     assertEquals(3, walks.get(), "b was measured again, a was not");
   }
 
-  private void awaitWalks(int n) throws InterruptedException {
-    for (int i = 0; i < 200 && walks.get() < n; i++) {
+  /** The background walk's figure, once it has landed in the cache. */
+  private static ImageService.Usage awaitUsage(WritableLayers layers, String id, long bytes) throws InterruptedException {
+    ImageService.Usage u = layers.usage(id);
+    for (int i = 0; i < 500 && u.bytes() != bytes; i++) {
       Thread.sleep(10);
+      u = layers.usage(id);
     }
-    Thread.sleep(20); // the walk's result lands in the cache after it counts
-    assertEquals(n, walks.get());
+    return u;
   }
 }
