@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -97,5 +98,18 @@ class NativeEngineStdioTest extends NativeEngineTestBase {
         e.getMessage());
     assertEquals(List.of(), Files.list(runRoot.resolve("exec")).toList());
     assertEquals(ContainerStatus.RUNNING, engine.state(id).status());
+  }
+
+  @Test
+  void attach_stdinOnceClosesStdinWhenTheFirstAttacherLeaves() throws IOException {
+    Path bundle = BusyboxBundle.write(dir, "once", BusyboxBundle.spec(rootfs, false, "cat"));
+    ContainerId id = ContainerId.parse("once");
+    engine.create(new CreateRequest(id, bundle, dir.resolve("once.log"), true, true));
+    try (StdioSession s = engine.attach(id)) {
+      engine.start(id);
+      s.stdin().write("only\n".getBytes(StandardCharsets.UTF_8));
+      assertEquals("only", readLine(s.stdout()));
+    }
+    assertEquals(0, engine.waitForExit(id, WAIT).code(), "cat saw EOF once the attacher left");
   }
 }

@@ -105,4 +105,20 @@ class NativeEngineTest extends NativeEngineTestBase {
         e.getMessage());
     assertFalse(Files.exists(runRoot.resolve("containers/badmount")));
   }
+
+  @Test
+  void start_programThatCannotExecFailsAtStartAndStops() throws IOException {
+    Path garbage = rootfs.resolve("bin/garbage");
+    Files.writeString(garbage, "not a program\n");
+    Files.setPosixFilePermissions(garbage, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try {
+      ContainerId id = create("garbage", BusyboxBundle.spec(rootfs, false, "/bin/garbage"), false);
+      KonaException e = assertThrows(FailedPreconditionException.class, () -> engine.start(id));
+      assertTrue(e.getMessage().contains("start container garbage: exec: /bin/garbage: Exec format error"), e.getMessage());
+      assertEquals(127, engine.waitForExit(id, WAIT).code());
+      assertEquals(ContainerStatus.STOPPED, engine.state(id).status());
+    } finally {
+      Files.delete(garbage);
+    }
+  }
 }
