@@ -4,11 +4,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * A running exec or an attach as the streaming server drives it. The server touches only the
- * streams the client asked for: it reads {@link #stdout()} and {@link #stderr()} to EOF on their
- * own threads, writes {@link #stdin()} from another, and calls {@link #awaitExit()} once output
- * has ended. {@link #close()} is called exactly once at the end, also when the client went away
- * mid-stream.
+ * A running exec or an attach as the streaming server drives it. The server reads {@link
+ * #stdout()} and {@link #stderr()} to EOF on their own threads (dropping a stream the client did
+ * not ask for, so the process never blocks on it), writes {@link #stdin()} from another only if
+ * the client asked for stdin, and calls {@link #awaitExit()} once the requested output has ended.
+ * {@link #close()} is called exactly once at the end, also when the client went away mid-stream.
  */
 public interface CommandSession extends AutoCloseable {
 

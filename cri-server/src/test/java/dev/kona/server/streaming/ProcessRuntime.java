@@ -96,14 +96,9 @@ final class ProcessRuntime implements StreamingRuntime {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectInput(stdio.stdin() ? ProcessBuilder.Redirect.PIPE
         : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    builder.redirectOutput(stdio.stdout() ? ProcessBuilder.Redirect.PIPE
-        : ProcessBuilder.Redirect.DISCARD);
-    if (stdio.tty()) {
-      builder.redirectErrorStream(true);
-    } else {
-      builder.redirectError(stdio.stderr() ? ProcessBuilder.Redirect.PIPE
-          : ProcessBuilder.Redirect.DISCARD);
-    }
+    // Output is always piped, as the engine's stdio sessions are: the server must drain what the
+    // client did not ask for.
+    builder.redirectErrorStream(stdio.tty());
     try {
       Session session = new Session(builder.start());
       sessions.add(session);

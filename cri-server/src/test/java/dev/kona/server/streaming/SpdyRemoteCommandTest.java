@@ -86,6 +86,19 @@ class SpdyRemoteCommandTest {
   }
 
   @Test
+  void exec_unrequestedStderrDrained_processDoesNotBlock() throws Exception {
+    // 1 MiB on stderr overflows any pipe; without draining, the process would never exit.
+    URI url = fixture.shell(new StdioOptions(false, true, false, false),
+        "head -c 1048576 /dev/zero >&2; echo done");
+    try (SpdyTestClient client = SpdyTestClient.connect(url, KUBECTL_OFFER)) {
+      SpdyTestClient.Stream error = client.open("error");
+      SpdyTestClient.Stream stdout = client.open("stdout");
+      assertEquals(SUCCESS, error.awaitText());
+      assertEquals("done\n", stdout.awaitText());
+    }
+  }
+
+  @Test
   void exec_stdinFinIsEof() throws Exception {
     URI url = fixture.exec(StreamingFixture.inOut(), "cat");
     try (SpdyTestClient client = SpdyTestClient.connect(url, KUBECTL_OFFER)) {

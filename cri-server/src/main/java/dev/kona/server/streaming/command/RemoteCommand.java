@@ -13,6 +13,7 @@ import dev.kona.server.streaming.io.OutputPump;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -181,9 +182,13 @@ public final class RemoteCommand {
     List<Thread> pumps = new ArrayList<>();
     if (stdio.stdout()) {
       pumps.add(pump(CommandStream.STDOUT, session.stdout()));
+    } else {
+      drain(CommandStream.STDOUT, session.stdout());
     }
     if (stdio.stderr()) {
       pumps.add(pump(CommandStream.STDERR, session.stderr()));
+    } else {
+      drain(CommandStream.STDERR, session.stderr());
     }
     CommandOutcome outcome;
     try {
@@ -224,6 +229,23 @@ public final class RemoteCommand {
                 Thread.currentThread().interrupt();
               }
             });
+  }
+
+  /**
+   * Reads and drops output nobody asked for, so the process never blocks on a full pipe. Not
+   * waited for: it ends at EOF or when the session closes.
+   */
+  private void drain(CommandStream stream, InputStream in) {
+    if (in == null) {
+      return;
+    }
+    Thread.ofVirtual().name("stream-drain-" + stream.streamType()).start(() -> {
+      try {
+        in.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        log.debug("{}: drain {}: {}", request.route(), stream.streamType(), e.toString());
+      }
+    });
   }
 
   private synchronized boolean isDisconnected() {
