@@ -112,6 +112,20 @@ class SpdyPortForwardTest {
   }
 
   @Test
+  void forward_dataStreamNeverOpened_errorAfterCreationTimeout() throws Exception {
+    try (StreamingFixture quick = new StreamingFixture(
+        new StreamingConfig(null, 0, null, null, 0, 0, 0, 1))) {
+      URI url = quick.server.register(new PortForwardSpec("sandbox", List.of()));
+      try (SpdyTestClient client = SpdyTestClient.connect(url, OFFER)) {
+        SpdyTestClient.Stream error = client.open(
+            Map.of("streamType", "error", "port", "80", "requestID", "9"));
+        assertEquals("timed out waiting for the data stream of request 9", error.awaitText());
+      }
+      assertTrue(quick.runtime.dialled.isEmpty());
+    }
+  }
+
+  @Test
   void forward_badPortHeader_streamRefused() throws Exception {
     URI url = fixture.server.register(new PortForwardSpec("sandbox", List.of()));
     try (SpdyTestClient client = SpdyTestClient.connect(url, OFFER)) {

@@ -77,6 +77,17 @@ class WebSocketRemoteCommandTest {
   }
 
   @Test
+  void exec_noSubprotocol_binaryChannelsPlainTextErrors() throws Exception {
+    URI url = fixture.shell(StreamingFixture.out(), "echo plain; exit 4");
+    try (WebSocketTestClient client = WebSocketTestClient.connect(url, null)) {
+      client.awaitClosed();
+      assertEquals("plain\n", client.text(STDOUT));
+      assertEquals("command terminated with non-zero exit code: exit status 4",
+          client.text(ERROR));
+    }
+  }
+
+  @Test
   void exec_ttyResizeOnChannel4() throws Exception {
     URI url = fixture.shell(new StdioOptions(true, true, false, true),
         "echo ready; read line; echo got $line");
