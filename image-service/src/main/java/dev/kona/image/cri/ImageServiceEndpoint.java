@@ -11,6 +11,8 @@ import dev.kona.cri.api.v1.PullImageRequest;
 import dev.kona.cri.api.v1.PullImageResponse;
 import dev.kona.cri.api.v1.RemoveImageRequest;
 import dev.kona.cri.api.v1.RemoveImageResponse;
+import dev.kona.cri.api.v1.StreamImagesRequest;
+import dev.kona.cri.api.v1.StreamImagesResponse;
 import dev.kona.image.ImageService;
 import io.grpc.stub.StreamObserver;
 
@@ -25,6 +27,7 @@ public final class ImageServiceEndpoint extends ImageServiceGrpc.ImageServiceImp
   private final PullImage pullImage;
   private final RemoveImage removeImage;
   private final ImageFsInfo imageFsInfo;
+  private final StreamImages streamImages;
 
   public ImageServiceEndpoint(ImageService images) {
     this.listImages = new ListImages(images);
@@ -32,6 +35,12 @@ public final class ImageServiceEndpoint extends ImageServiceGrpc.ImageServiceImp
     this.pullImage = new PullImage(images);
     this.removeImage = new RemoveImage(images);
     this.imageFsInfo = new ImageFsInfo(images);
+    this.streamImages = new StreamImages(images);
+  }
+
+  @Override
+  public void streamImages(StreamImagesRequest request, StreamObserver<StreamImagesResponse> response) {
+    streamImages.handle(request, response);
   }
 
   @Override

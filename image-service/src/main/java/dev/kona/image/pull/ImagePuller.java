@@ -39,8 +39,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,6 +154,7 @@ public final class ImagePuller {
               + runConfig.diffIds().size() + " diff IDs");
     }
     List<Digest> chainIds = ChainIds.of(runConfig.diffIds());
+    progress.layers(layers.size());
     for (int i = 0; i < layers.size(); i++) {
       lease.hold(chainIds.get(i));
       lease.hold(layers.get(i).digest());
@@ -183,76 +184,116 @@ public final class ImagePuller {
     return images.put(record);
   }
 
+  /**
+   * Downloads (at most {@code maxConcurrentDownloads} at once) and unpacks every layer. Snapshots are
+   * separate directories, so layers unpack in parallel (bounded by the cores) as soon as their blob is
+   * there; only a hard link into a lower layer makes a layer wait for the ones below it.
+   */
   private void unpackAll(
       RegistrySession session, List<Descriptor> layers, List<Digest> diffIds, List<Digest> chainIds, PullProgress progress) {
-    Semaphore permits = new Semaphore(maxConcurrentDownloads);
-    List<Future<?>> fetched = new ArrayList<>();
+    Semaphore downloadPermits = new Semaphore(maxConcurrentDownloads);
+    Semaphore unpackPermits = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
+    List<CompletableFuture<Snapshot>> committed = new ArrayList<>();
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      for (int i = 0; i < layers.size(); i++) {
-        Descriptor layer = layers.get(i);
-        if (snapshots.get(chainIds.get(i)).isPresent() || content.contains(layer.digest())) {
-          fetched.add(CompletableFuture.completedFuture(null));
-          continue;
-        }
-        fetched.add(pool.submit(() -> download(session, layer, permits, progress)));
-      }
       try {
-        List<Path> lowers = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
           Optional<Snapshot> present = snapshots.get(chainIds.get(i));
-          Snapshot snapshot = present.isPresent() ? present.get() : unpack(layers.get(i), diffIds.get(i), chainIds.get(i), fetched.get(i), lowers, progress);
-          lowers.addFirst(snapshot.dir());
+          if (present.isPresent()) {
+            committed.add(CompletableFuture.completedFuture(present.get()));
+            continue;
+          }
+          Descriptor layer = layers.get(i);
+          CompletableFuture<Void> download =
+              content.contains(layer.digest())
+                  ? CompletableFuture.completedFuture(null)
+                  : CompletableFuture.runAsync(() -> download(session, layer, downloadPermits, progress), pool);
+          List<CompletableFuture<Snapshot>> below = List.copyOf(committed);
+          Digest diffId = diffIds.get(i);
+          Digest chainId = chainIds.get(i);
+          committed.add(
+              download.thenApplyAsync(
+                  ignored -> unpack(layer, diffId, chainId, below, unpackPermits, progress), pool));
+        }
+        for (CompletableFuture<Snapshot> layer : committed) {
+          join(layer);
         }
       } finally {
-        pool.shutdownNow(); // on failure, stop the downloads still running
+        pool.shutdownNow(); // on failure, stop the downloads and unpacks still running
       }
     }
   }
 
-  private Void download(RegistrySession session, Descriptor layer, Semaphore permits, PullProgress progress)
-      throws InterruptedException {
-    permits.acquire();
+  private void download(RegistrySession session, Descriptor layer, Semaphore permits, PullProgress progress) {
     progress.enter();
     try {
-      downloads.fetch(layer, () -> BlobPuller.open(session, layer), progress::advance);
-      return null;
+      permits.acquire();
+      try {
+        downloads.fetch(layer, () -> BlobPuller.open(session, layer), progress::advance);
+      } finally {
+        permits.release();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("download layer " + layer.digest() + ": interrupted", e);
     } finally {
       progress.leave();
-      permits.release();
     }
   }
 
   private Snapshot unpack(
-      Descriptor layer, Digest diffId, Digest chainId, Future<?> download, List<Path> lowers, PullProgress progress) {
-    await(download, layer);
-    List<Path> below = List.copyOf(lowers);
-    Snapshot snapshot =
-        snapshots.commit(
-            chainId,
-            dir -> {
-              try (InputStream blob = content.open(layer.digest())) {
-                return LayerApplier.apply(blob, layer, diffId, dir, below);
-              }
-            });
-    progress.touch();
-    metrics.layerDone();
-    return snapshot;
-  }
-
-  private static void await(Future<?> download, Descriptor layer) {
+      Descriptor layer,
+      Digest diffId,
+      Digest chainId,
+      List<CompletableFuture<Snapshot>> below,
+      Semaphore permits,
+      PullProgress progress) {
+    progress.enter();
     try {
-      download.get();
+      permits.acquire();
+      try {
+        Supplier<List<Path>> lowers =
+            () -> below.reversed().stream().map(f -> join(f).dir()).toList();
+        Snapshot snapshot =
+            snapshots.commit(
+                chainId,
+                dir -> {
+                  try (InputStream blob = content.open(layer.digest())) {
+                    return LayerApplier.apply(blob, layer, diffId, dir, lowers);
+                  }
+                });
+        progress.layerDone();
+        metrics.layerDone();
+        return snapshot;
+      } finally {
+        permits.release();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UnavailableException("wait for layer " + layer.digest() + ": interrupted", e);
+      throw new UnavailableException("unpack layer " + layer.digest() + ": interrupted", e);
+    } finally {
+      progress.leave();
+    }
+  }
+
+  /** Waits for a future, rethrowing its failure as the family error it was. */
+  private static <T> T join(CompletableFuture<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("wait for layer: interrupted", e);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof KonaException k) {
+      Throwable cause = e.getCause();
+      while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof KonaException k) {
         throw k;
       }
-      if (e.getCause() instanceof IOException io) {
-        throw new UnavailableException("download layer " + layer.digest() + ": " + io, io);
+      if (cause instanceof IOException io) {
+        throw new UnavailableException("layer: " + io, io);
       }
-      throw new InternalException("download layer " + layer.digest() + ": " + e.getCause(), e.getCause());
+      throw new InternalException("layer: " + cause, cause);
     }
   }
 }

@@ -9,9 +9,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cancels pulls that received no bytes for the configured period, like the kubelet's progress
- * deadline: the pull's threads are interrupted and the pull fails with DEADLINE_EXCEEDED.
+ * deadline: the pull's threads are interrupted and the pull fails with DEADLINE_EXCEEDED. Also logs
+ * the progress of pulls that take longer than ten seconds, every ten seconds.
  */
 public final class ProgressWatchdog implements AutoCloseable {
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProgressWatchdog.class);
+  /** Long pulls log their progress this often. */
+  private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
 
   private final Duration timeout;
   private final Set<PullProgress> watched = ConcurrentHashMap.newKeySet();
@@ -37,6 +42,10 @@ public final class ProgressWatchdog implements AutoCloseable {
   private void check() {
     long now = System.nanoTime();
     for (PullProgress progress : watched) {
+      String report = progress.reportIfDue(now, REPORT_EVERY.toNanos());
+      if (report != null) {
+        LOG.info(report);
+      }
       if (!progress.stalled() && progress.idleNanos(now) > timeout.toNanos()) {
         progress.stall(
             "pull " + progress.image() + ": no progress for " + timeout.toSeconds() + " s (after "

@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PullProgress {
 
   private final String image;
+  private final long startNanos = System.nanoTime();
   private final AtomicLong bytes = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger layersDone = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile int layersTotal;
+  private volatile long lastReportNanos = startNanos;
   private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private volatile String stalledMessage;
@@ -37,6 +41,27 @@ public final class PullProgress {
 
   public long bytes() {
     return bytes.get();
+  }
+
+  public void layers(int total) {
+    layersTotal = total;
+  }
+
+  public void layerDone() {
+    layersDone.incrementAndGet();
+    touch();
+  }
+
+  /** A one-line summary for the progress log, or null when the last one is younger than {@code every}. */
+  String reportIfDue(long now, long everyNanos) {
+    if (now - lastReportNanos < everyNanos) {
+      return null;
+    }
+    lastReportNanos = now;
+    return String.format(
+        java.util.Locale.ROOT,
+        "pull %s under way for %d s: %.1f MB received, %d/%d layers unpacked",
+        image, (now - startNanos) / 1_000_000_000L, bytes.get() / 1e6, layersDone.get(), layersTotal);
   }
 
   long idleNanos(long now) {

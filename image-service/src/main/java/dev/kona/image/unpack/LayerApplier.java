@@ -21,7 +21,8 @@ public final class LayerApplier {
   private LayerApplier() {}
 
   /** Returns {bytes, inodes} of what was written. */
-  public static long[] apply(InputStream blob, Descriptor layer, Digest diffId, Path dir, List<Path> lowers) {
+  public static long[] apply(
+      InputStream blob, Descriptor layer, Digest diffId, Path dir, java.util.function.Supplier<List<Path>> lowers) {
     MessageDigest digester = diffId.newDigester();
     LayerUnpacker.Usage usage;
     try (InputStream tar = new DigestInputStream(Decompression.open(blob, layer.mediaType()), digester)) {

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -36,7 +37,7 @@ public final class LayerUnpacker {
   private static final String META_PREFIX = ".wh..wh.";
 
   private final Path root;
-  private final List<Path> lowers;
+  private final Supplier<List<Path>> lowers;
   private final EntryPaths paths;
   private final List<Map.Entry<Path, FileTime>> directoryTimes = new ArrayList<>();
   private long bytes;
@@ -48,8 +49,16 @@ public final class LayerUnpacker {
    *     only a lower layer holds becomes a copy
    */
   public LayerUnpacker(Path root, List<Path> lowers) {
+    this(root, () -> lowers);
+  }
+
+  /**
+   * @param lowers asked only when a hard link names a file this layer lacks, so layers can unpack in
+   *     parallel and wait for the ones below only in that rare case
+   */
+  public LayerUnpacker(Path root, Supplier<List<Path>> lowers) {
     this.root = root;
-    this.lowers = List.copyOf(lowers);
+    this.lowers = lowers;
     this.paths = new EntryPaths(root);
   }
 
@@ -148,7 +157,7 @@ public final class LayerUnpacker {
       return;
     }
     Path relative = root.relativize(source);
-    for (Path lower : lowers) {
+    for (Path lower : lowers.get()) {
       Path candidate = lower.resolve(relative);
       if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
         // the target lives in a lower snapshot; a copy keeps content and attributes

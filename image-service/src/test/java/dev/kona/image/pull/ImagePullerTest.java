@@ -212,6 +212,18 @@ class ImagePullerTest {
     }
   }
 
+  @Test
+  void pull_blobRedirectedToAnotherHost_followsTheRedirect() throws Exception {
+    try (CountingProxy proxy = new CountingProxy(registry.url())) {
+      open(TestImageServices.insecure(proxy.host()));
+      for (var layer : multi.layers()) {
+        proxy.inject(new CountingProxy.Redirect("/blobs/" + layer.digest()));
+      }
+      assertEquals(multi.id(), pull(proxy.host() + "/test/multi:1").id());
+      assertEquals(1, proxy.count("GET", "/v2/test/multi/blobs/" + multi.layers().getFirst().digest()));
+    }
+  }
+
   private static List<String> list(Path dir) throws Exception {
     try (var s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -44,6 +44,12 @@ public final class CountingProxy implements AutoCloseable {
   /** Sends the headers and the first {@code bytes}, then goes silent for {@code pause}. */
   public record Stall(String pathPart, long bytes, Duration pause) implements Fault {}
 
+  /**
+   * Answers 307 with a Location on the upstream registry itself (another host:port), as registries
+   * do for blobs in external storage; records whether the request carried an Authorization header.
+   */
+  public record Redirect(String pathPart) implements Fault {}
+
   /** Runs {@code action} before forwarding (e.g. stops the registry). */
   public record Before(String pathPart, Runnable action) implements Fault {}
 
@@ -117,6 +123,12 @@ public final class CountingProxy implements AutoCloseable {
       Fault fault = take(path);
       if (fault instanceof Before before) {
         before.action().run();
+      }
+      if (fault instanceof Redirect) {
+        String query = exchange.getRequestURI().getRawQuery();
+        exchange.getResponseHeaders().add("Location", upstream + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
+        exchange.sendResponseHeaders(307, -1);
+        return;
       }
       String query = exchange.getRequestURI().getRawQuery();
       HttpRequest.Builder request =

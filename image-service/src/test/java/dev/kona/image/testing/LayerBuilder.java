@@ -59,6 +59,29 @@ public final class LayerBuilder {
     }
   }
 
+  /**
+   * Adds a host directory tree under {@code prefix} (dirs, regular files, symlinks; other kinds and
+   * unreadable files are skipped), for large realistic layers.
+   */
+  public LayerBuilder hostTree(String prefix, Path hostDir) {
+    try (var walk = Files.walk(hostDir)) {
+      for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
+        String rel = hostDir.relativize(p).toString();
+        String name = rel.isEmpty() ? prefix : prefix + "/" + rel;
+        if (Files.isSymbolicLink(p)) {
+          symlink(name, Files.readSymbolicLink(p).toString());
+        } else if (Files.isDirectory(p)) {
+          dir(name, 0755);
+        } else if (Files.isRegularFile(p) && Files.isReadable(p)) {
+          file(name, Files.readAllBytes(p), Files.isExecutable(p) ? 0755 : 0644, 0, 0);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return this;
+  }
+
   public LayerBuilder symlink(String name, String target) {
     TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
     e.setLinkName(target);
