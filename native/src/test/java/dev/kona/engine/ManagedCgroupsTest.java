@@ -8,10 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kona.engine.plan.ContainerPlanner;
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.engine.plan.HostFacts;
-import dev.kona.engine.plan.SeccompCompiler;
-import dev.kona.linux.seccomp.SeccompProfileCompiler;
-import dev.kona.linux.seccomp.SeccompProgram;
-import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.oci.spec.Seccomp;
 import dev.kona.oci.spec.SeccompSyscall;
 import dev.kona.linux.cgroup.CgroupDriver;
@@ -37,12 +33,7 @@ class ManagedCgroupsTest extends NativeEngineTestBase {
 
   @Override
   NativeEngine newEngine() {
-    SeccompProfileCompiler compiler = new SeccompProfileCompiler(LinuxSyscalls.get());
-    SeccompCompiler seccomp = profile -> {
-      SeccompProgram program = compiler.compile(profile);
-      return new SeccompCompiler.Filter(program.bpf(), program.flags());
-    };
-    return new NativeEngine(new RunRoot(runRoot), shim, new ContainerPlanner(HostFacts.read(), seccomp),
+    return new NativeEngine(new RunRoot(runRoot), shim, new ContainerPlanner(HostFacts.read(), TestSeccomp.compiler()),
         new ManagedCgroups(manager, CgroupDriver.CGROUPFS), 16384);
   }
 

@@ -5,10 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.engine.plan.ContainerPlanner;
 import dev.kona.engine.plan.HostFacts;
-import dev.kona.engine.plan.SeccompCompiler;
-import dev.kona.linux.seccomp.SeccompProfileCompiler;
-import dev.kona.linux.seccomp.SeccompProgram;
-import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.oci.spec.Capabilities;
 import dev.kona.oci.spec.Process;
 import dev.kona.oci.spec.Rlimit;
@@ -17,6 +13,7 @@ import dev.kona.oci.spec.SeccompSyscall;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.User;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -37,18 +34,13 @@ class NativeEngineSpecTest extends NativeEngineTestBase {
 
   @Override
   NativeEngine newEngine() {
-    SeccompProfileCompiler compiler = new SeccompProfileCompiler(LinuxSyscalls.get());
-    SeccompCompiler seccomp = profile -> {
-      SeccompProgram program = compiler.compile(profile);
-      return new SeccompCompiler.Filter(program.bpf(), program.flags());
-    };
-    return new NativeEngine(new RunRoot(runRoot), shim, new ContainerPlanner(HostFacts.read(), seccomp),
+    return new NativeEngine(new RunRoot(runRoot), shim, new ContainerPlanner(HostFacts.read(), TestSeccomp.compiler()),
         CgroupPlacement.none(), 16384);
   }
 
-  @Test
-  void process_seesEverySettingOfTheSpec() throws IOException {
-    Spec base = BusyboxBundle.spec(rootfs, false, "sh", "-c", PROBE);
+  /** A non-root process with groups, some capabilities (one ambient), an rlimit, seccomp and a sysctl. */
+  static Spec restricted(Path rootfs, String script) {
+    Spec base = BusyboxBundle.spec(rootfs, false, "sh", "-c", script);
     List<String> some = List.of("CAP_CHOWN", "CAP_NET_BIND_SERVICE");
     Process process = new Process(false, null, new User(1000, 1000, 027, List.of(10L, 20L)), base.process().args(),
         base.process().env(), "/tmp",
@@ -56,9 +48,13 @@ class NativeEngineSpecTest extends NativeEngineTestBase {
         List.of(new Rlimit("RLIMIT_NOFILE", 2048, 1024)), true, null, null, null);
     Seccomp profile = Seccomp.of("SCMP_ACT_ALLOW", List.of("SCMP_ARCH_X86_64"),
         List.of(new SeccompSyscall(List.of("mkdir", "mkdirat"), "SCMP_ACT_ERRNO", 1, List.of())));
-    Spec spec = base.withProcess(process)
+    return base.withProcess(process)
         .withLinux(base.linux().withSeccomp(profile).withSysctl(Map.of("kernel.shm_rmid_forced", "1")));
-    ContainerId id = create("probe", spec, false);
+  }
+
+  @Test
+  void process_seesEverySettingOfTheSpec() throws IOException {
+    ContainerId id = create("probe", restricted(rootfs, PROBE), false);
     engine.start(id);
     assertEquals(0, engine.waitForExit(id, WAIT).code(), log("probe"));
     String out = log("probe").lines().map(l -> l.substring(l.indexOf(" F ") + 3)).collect(Collectors.joining("\n"));

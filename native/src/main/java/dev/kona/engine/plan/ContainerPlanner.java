@@ -33,7 +33,8 @@ public final class ContainerPlanner {
   private static final List<Symlink> DEFAULT_SYMLINKS = List.of(
       new Symlink("/proc/self/fd", "/dev/fd"), new Symlink("/proc/self/fd/0", "/dev/stdin"),
       new Symlink("/proc/self/fd/1", "/dev/stdout"), new Symlink("/proc/self/fd/2", "/dev/stderr"),
-      new Symlink("pts/ptmx", "/dev/ptmx"), new Symlink("/proc/kcore", "/dev/core"));
+      new Symlink("pts/ptmx", "/dev/ptmx"));
+  private static final Symlink CORE = new Symlink("/proc/kcore", "/dev/core");
   private static final Map<String, Long> ROOT_PROPAGATION = Map.of(
       "private", MS_PRIVATE, "rprivate", MS_PRIVATE | MS_REC, "slave", MS_SLAVE, "rslave", MS_SLAVE | MS_REC,
       "shared", MS_SHARED, "rshared", MS_SHARED | MS_REC, "unbindable", MS_UNBINDABLE,
@@ -73,7 +74,8 @@ public final class ContainerPlanner {
         spec.root().readonly(),
         MountTranslator.translate(spec.mounts(), bundle, host.cgroupV1Hierarchies()),
         devices(linux.devices()),
-        DEFAULT_SYMLINKS,
+        host.kcore() ? java.util.stream.Stream.concat(DEFAULT_SYMLINKS.stream(), java.util.stream.Stream.of(CORE)).toList()
+            : DEFAULT_SYMLINKS,
         linux.maskedPaths(),
         linux.readonlyPaths());
     return new LaunchPlan(

@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * What the planner needs to know about the host: the capabilities this process may hand on (its
  * bounding set; a host may lack CAP_SYS_RESOURCE) and the cgroup v1 hierarchies to mount in a
- * container (empty on a pure cgroup v2 host).
+ * container (empty on a pure cgroup v2 host), and whether /proc/kcore exists (runc links /dev/core
+ * to it only then).
  */
-public record HostFacts(long boundingCapabilities, List<String> cgroupV1Hierarchies) {
+public record HostFacts(long boundingCapabilities, List<String> cgroupV1Hierarchies, boolean kcore) {
 
   public HostFacts {
     cgroupV1Hierarchies = List.copyOf(cgroupV1Hierarchies);
@@ -26,7 +27,8 @@ public record HostFacts(long boundingCapabilities, List<String> cgroupV1Hierarch
           bounding = Long.parseUnsignedLong(line.substring(7).strip(), 16);
         }
       }
-      return new HostFacts(bounding, parseCgroups(Files.readString(Path.of("/proc/self/cgroup"))));
+      return new HostFacts(bounding, parseCgroups(Files.readString(Path.of("/proc/self/cgroup"))),
+          Files.exists(Path.of("/proc/kcore")));
     } catch (IOException e) {
       throw new UncheckedIOException("read host facts from /proc/self", e);
     }
