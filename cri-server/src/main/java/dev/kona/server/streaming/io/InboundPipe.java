@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries client bytes (process stdin, a forwarded connection's upload) from the event loop to a
- * blocking {@link OutputStream} on its own virtual thread. While more than {@link #HIGH_WATER}
- * bytes wait, the connection stops reading, so a process that does not read its stdin holds the
+ * blocking {@link OutputStream} on its own virtual thread. Once more than {@link #HIGH_WATER}
+ * bytes wait, the connection stops reading until fewer than {@link #LOW_WATER} do, so a process
+ * that does not read its stdin holds the
  * client back instead of filling the heap. Data offered before {@link #start} waits (bounded the
  * same way); after {@link #discard()} it is dropped.
  */
@@ -19,6 +20,8 @@ public final class InboundPipe {
 
   private static final Logger log = LoggerFactory.getLogger(InboundPipe.class);
   public static final long HIGH_WATER = 256 * 1024;
+  /** Reads resume below this, so a queue hovering at the high mark does not flap autoRead. */
+  public static final long LOW_WATER = 64 * 1024;
 
   private static final Object END = new Object();
 
@@ -119,11 +122,11 @@ public final class InboundPipe {
   }
 
   private synchronized void updatePause() {
-    boolean over = queued.get() > HIGH_WATER;
-    if (over && !paused) {
+    long now = queued.get();
+    if (!paused && now > HIGH_WATER) {
       paused = true;
       flow.pauseReads();
-    } else if (!over && paused) {
+    } else if (paused && now < LOW_WATER) {
       paused = false;
       flow.resumeReads();
     }
