@@ -8,7 +8,8 @@ import java.io.OutputStream;
  * #stdout()} and {@link #stderr()} to EOF on their own threads (dropping a stream the client did
  * not ask for, so the process never blocks on it), writes {@link #stdin()} from another only if
  * the client asked for stdin, and calls {@link #awaitExit()} once the requested output has ended.
- * {@link #close()} is called exactly once at the end, also when the client went away mid-stream.
+ * {@link #close()} ends the session when the command is over, and at once when the client goes
+ * away mid-stream; it may come more than once and from any thread.
  */
 public interface CommandSession extends AutoCloseable {
 

@@ -131,6 +131,8 @@ final class StreamRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private void started(ChannelHandlerContext ctx, StreamRequest request, String transport) {
+    log.debug("{} session over {} from {}: {}", request.route(), transport,
+        ctx.channel().remoteAddress(), request);
     context.metrics().sessionStarted(request.route(), transport);
     ctx.channel().closeFuture().addListener(f -> context.metrics().sessionEnded());
   }

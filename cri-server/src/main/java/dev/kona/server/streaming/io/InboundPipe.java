@@ -12,9 +12,8 @@ import org.slf4j.LoggerFactory;
  * Carries client bytes (process stdin, a forwarded connection's upload) from the event loop to a
  * blocking {@link OutputStream} on its own virtual thread. Once more than {@link #HIGH_WATER}
  * bytes wait, the connection stops reading until fewer than {@link #LOW_WATER} do, so a process
- * that does not read its stdin holds the
- * client back instead of filling the heap. Data offered before {@link #start} waits (bounded the
- * same way); after {@link #discard()} it is dropped.
+ * that does not read its stdin holds the client back instead of filling the heap. Data offered
+ * before {@link #start} waits (bounded the same way); after {@link #discard()} it is dropped.
  */
 public final class InboundPipe {
 
