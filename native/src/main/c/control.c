@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "monitor.h"
@@ -24,6 +25,18 @@ void client_drop(monitor_t *m, client_t *c) {
   c->fd = -1;
   c->mode = CLIENT_FREE;
   c->len = 0;
+}
+
+int control_listen(monitor_t *m, shim_error_t *e) {
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  strcpy(addr.sun_path, CONTROL_SOCKET);
+  unlink(CONTROL_SOCKET);
+  m->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (m->listen_fd < 0 || bind(m->listen_fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
+      listen(m->listen_fd, 16) < 0) {
+    return shim_fail(e, errno, "monitor", "listen on " CONTROL_SOCKET);
+  }
+  return 0;
 }
 
 void control_accept(monitor_t *m) {

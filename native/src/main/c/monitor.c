@@ -21,8 +21,6 @@
 #include "ns.h"
 #include "utils.h"
 
-#define CONTROL_SOCKET "ctl.sock"
-
 /* What the monitor tells the `create` process it forked from. */
 typedef struct report {
   char kind;
@@ -61,12 +59,20 @@ void monitor_start(monitor_t *m, char *reply, size_t len) {
     snprintf(reply, len, "error 16 container already started\n");
     return;
   }
+  if (m->exited) {
+    snprintf(reply, len, "error 3 container exited before start\n");
+    return;
+  }
   m->started = now_unix_nanos();
   m->status = ST_RUNNING;
   monitor_write_status(m);
-  (void)write_all(m->start_fd, "1", 1);
+  ssize_t w = write_all(m->start_fd, "1", 1);
   close(m->start_fd);
   m->start_fd = -1;
+  if (w < 0) {
+    snprintf(reply, len, "error %d container exited before start\n", errno);
+    return;
+  }
   /* The sync pipe closes on a successful execve; an error message means it failed. */
   sync_msg_t msg;
   ssize_t n = read_full(m->sync_fd, &msg, sizeof msg);
@@ -79,112 +85,6 @@ void monitor_start(monitor_t *m, char *reply, size_t len) {
     return;
   }
   snprintf(reply, len, "ok\n");
-}
-
-static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, shim_error_t *e) {
-  int p[2];
-  io->in = io->out = io->err = io->tty = -1;
-  if (plan_num(plan, "tty", 0)) {
-    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    char name[64];
-    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0) {
-      return shim_fail(e, errno, "stdio", "open a terminal");
-    }
-    io->tty = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (io->tty < 0) {
-      return shim_fail(e, errno, "stdio", "open %s", name);
-    }
-    m->tty = 1;
-    m->out_fd = m->in_fd = master;
-    return 0;
-  }
-  if (pipe2(p, O_CLOEXEC) < 0) {
-    return shim_fail(e, errno, "stdio", "stdout pipe");
-  }
-  m->out_fd = p[0];
-  io->out = p[1];
-  if (pipe2(p, O_CLOEXEC) < 0) {
-    return shim_fail(e, errno, "stdio", "stderr pipe");
-  }
-  m->err_fd = p[0];
-  io->err = p[1];
-  if (plan_num(plan, "stdin", 0)) {
-    if (pipe2(p, O_CLOEXEC) < 0) {
-      return shim_fail(e, errno, "stdio", "stdin pipe");
-    }
-    io->in = p[0];
-    m->in_fd = p[1];
-  } else if ((io->in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
-    return shim_fail(e, errno, "stdio", "open /dev/null");
-  }
-  return 0;
-}
-
-static int listen_control(monitor_t *m, shim_error_t *e) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  strcpy(addr.sun_path, CONTROL_SOCKET);
-  unlink(CONTROL_SOCKET);
-  m->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (m->listen_fd < 0 || bind(m->listen_fd, (struct sockaddr *)&addr, sizeof addr) < 0 ||
-      listen(m->listen_fd, 16) < 0) {
-    return shim_fail(e, errno, "monitor", "listen on " CONTROL_SOCKET);
-  }
-  return 0;
-}
-
-/* Everything up to the container waiting for start; returns the container pid or -1. */
-static pid_t spawn(monitor_t *m, shim_error_t *e) {
-  const plan_t *plan = m->plan;
-  child_io_t io;
-  ns_set_t ns;
-  int sync_p[2], start_p[2], clone_flags;
-  if (open_stdio(m, plan, &io, e) < 0 || ns_open(plan, &ns, e) < 0) {
-    return -1;
-  }
-  if (pipe2(sync_p, O_CLOEXEC) < 0 || pipe2(start_p, O_CLOEXEC) < 0) {
-    return shim_fail(e, errno, "monitor", "sync pipes");
-  }
-  if (crilog_open(&m->log, plan_str(plan, "log", NULL), (size_t)plan_num(plan, "log-max-line", 0), e) < 0 ||
-      ns_prepare_pid(&ns, &clone_flags, e) < 0) {
-    return -1;
-  }
-  pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)(clone_flags | SIGCHLD), 0, 0, 0, 0);
-  if (pid < 0) {
-    return shim_fail(e, errno, "monitor", "clone 0x%x", clone_flags);
-  }
-  if (pid == 0) {
-    close(sync_p[0]);
-    close(start_p[1]);
-    io.sync = sync_p[1];
-    io.start = start_p[0];
-    child_run(plan, &ns, &io);
-  }
-  ns_close(&ns);
-  close(sync_p[1]);
-  close(start_p[0]);
-  int child_fds[] = {io.in, io.out, io.err, io.tty};
-  for (size_t i = 0; i < 4; i++) {
-    if (child_fds[i] >= 0) {
-      close(child_fds[i]);
-    }
-  }
-  m->sync_fd = sync_p[0];
-  m->start_fd = start_p[1];
-  m->pid = pid;
-  sync_msg_t msg;
-  ssize_t n = read_full(m->sync_fd, &msg, sizeof msg);
-  if (n != (ssize_t)sizeof msg || msg.kind != SYNC_READY) {
-    if (n == (ssize_t)sizeof msg && msg.kind == SYNC_ERROR) {
-      *e = msg.err;
-    } else {
-      shim_fail(e, 0, "setup", "container process died before reporting");
-    }
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
-    }
-    return -1;
-  }
-  return pid;
 }
 
 static int oom_killed(const plan_t *plan) {
@@ -333,7 +233,7 @@ __attribute__((noreturn)) static void monitor_main(const plan_t *plan, const cha
     shim_fail(&err, errno, "monitor", "prepare in %s", dir);
     goto fail;
   }
-  if (spawn(m, &err) < 0 || listen_control(m, &err) < 0) {
+  if (monitor_spawn(m, &err) < 0 || control_listen(m, &err) < 0) {
     goto fail;
   }
   m->status = ST_CREATED;

@@ -46,11 +46,17 @@ typedef struct monitor {
 /* `kona-shim create <dir>`: prints "created <monitor-pid> <pid>" or "error <errno> <message>". */
 int monitor_create(const char *dir);
 
+#define CONTROL_SOCKET "ctl.sock"
+
+/* spawn.c: clones the container; its pid once it waits for start, or -1 with `e` filled. */
+pid_t monitor_spawn(monitor_t *m, shim_error_t *e);
+
 /* Used by the control socket. */
 void monitor_start(monitor_t *m, char *reply, size_t len);
 void monitor_write_status(monitor_t *m);
 
 /* control.c */
+int control_listen(monitor_t *m, shim_error_t *e);
 void control_accept(monitor_t *m);
 void control_readable(monitor_t *m, client_t *c);
 void control_output(monitor_t *m, int type, const char *data, size_t len);

@@ -94,11 +94,51 @@ static void fd_path(int fd, char *buf, size_t len) {
   snprintf(buf, len, "/proc/self/fd/%d", fd);
 }
 
+/*
+ * pivot_root refuses a new root whose parent mount is shared, which it is when the rootfs asks
+ * for shared propagation: make just that parent private (as runc does), so the rest of the tree
+ * keeps its peer groups with the host.
+ */
+static int make_parent_mount_private(const char *rootfs, shim_error_t *e) {
+  FILE *f = fopen("/proc/self/mountinfo", "re");
+  if (f == NULL) {
+    return shim_fail(e, errno, "mount", "open /proc/self/mountinfo");
+  }
+  char line[4096];
+  char best[PATH_MAX] = "";
+  int best_shared = 0;
+  size_t rootfs_len = strlen(rootfs);
+  while (fgets(line, sizeof line, f) != NULL) {
+    char mp[PATH_MAX];
+    /* fields: id parent major:minor root mount-point options optional... - fstype ... */
+    if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1) {
+      continue;
+    }
+    size_t n = strlen(mp);
+    int contains = strcmp(mp, "/") == 0
+        || (n <= rootfs_len && strncmp(rootfs, mp, n) == 0 && (rootfs[n] == '/' || rootfs[n] == '\0'));
+    if (contains && n >= strlen(best)) {
+      snprintf(best, sizeof best, "%s", mp);
+      char *dash = strstr(line, " - ");
+      char *shared = strstr(line, " shared:");
+      best_shared = shared != NULL && (dash == NULL || shared < dash);
+    }
+  }
+  fclose(f);
+  if (best_shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0) {
+    return shim_fail(e, errno, "mount", "make %s private before pivot_root", best);
+  }
+  return 0;
+}
+
 int rootfs_prepare(const plan_t *plan, int *rootfd, shim_error_t *e) {
   const char *rootfs = plan_str(plan, "rootfs", NULL);
   long long prop = plan_num(plan, "rootfs-propagation", MS_SLAVE | MS_REC);
   if (mount(NULL, "/", NULL, (unsigned long)prop, NULL) < 0) {
     return shim_fail(e, errno, "mount", "set propagation of / to 0x%llx", prop);
+  }
+  if (make_parent_mount_private(rootfs, e) < 0) {
+    return -1;
   }
   if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
     return shim_fail(e, errno, "mount", "bind rootfs %s onto itself", rootfs);
@@ -236,13 +276,24 @@ int devices_create(const plan_t *plan, int rootfd, shim_error_t *e) {
 }
 
 int rootfs_pivot(const char *rootfs, shim_error_t *e) {
+  cleanup_close int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+  if (oldroot < 0) {
+    return shim_fail(e, errno, "pivot_root", "open old root");
+  }
   if (chdir(rootfs) < 0) {
     return shim_fail(e, errno, "pivot_root", "chdir %s", rootfs);
   }
   if (syscall(SYS_pivot_root, ".", ".") < 0) {
     return shim_fail(e, errno, "pivot_root", "pivot_root into %s", rootfs);
   }
-  /* The old root is stacked under the new one: keep its unmount from reaching the host. */
+  /*
+   * The old root is stacked on the new one. Step onto it explicitly (the kernel does not promise
+   * what "." is after pivot_root): making "." rslave must reach only the old tree, or the
+   * container's own shared volumes would stop propagating back to the host.
+   */
+  if (fchdir(oldroot) < 0) {
+    return shim_fail(e, errno, "pivot_root", "fchdir to old root");
+  }
   if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) {
     return shim_fail(e, errno, "pivot_root", "make old root slave");
   }
