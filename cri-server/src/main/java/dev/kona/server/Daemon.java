@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kona.cni.CniModule;
 import dev.kona.image.ImageModule;
+import dev.kona.engine.NativeEngine;
 import dev.kona.engine.plan.HostFacts;
+import dev.kona.runtime.sandbox.EnginePodPidNamespaces;
 import dev.kona.linux.seccomp.RuntimeDefaultProfile;
 import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.runtime.spec.CapabilityPolicy;
@@ -106,6 +108,7 @@ public final class Daemon {
     CniModule cni = CniModule.open(config.cni(), config.stateRootPath(), meters.registry());
     HostFacts host = HostFacts.read();
     ServerStreamUrls streamUrls = new ServerStreamUrls();
+    NativeEngine engine = Engines.nativeEngine(config, host);
     RuntimeModule runtime =
         RuntimeModule.open(
             new RuntimeModule.Setup(
@@ -116,7 +119,8 @@ public final class Daemon {
                 LinuxSyscalls.get(),
                 cni,
                 images.images(),
-                Engines.nativeEngine(config, host),
+                engine,
+                new EnginePodPidNamespaces(engine.podInits()),
                 CapabilityPolicy.fromMask(host.boundingCapabilities()),
                 RuntimeDefaultProfile::forCapabilities,
                 streamUrls,

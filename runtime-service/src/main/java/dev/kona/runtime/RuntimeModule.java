@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.Function;
 import dev.kona.linux.syscall.Syscalls;
 import dev.kona.runtime.cri.RuntimeServiceEndpoint;
+import dev.kona.runtime.sandbox.PodPidNamespaces;
 import dev.kona.runtime.sandbox.SandboxLifecycle;
 import dev.kona.runtime.sandbox.SandboxPaths;
 import dev.kona.runtime.sandbox.Sandboxes;
@@ -51,6 +52,7 @@ public final class RuntimeModule implements AutoCloseable {
       PodNetworks networks,
       ImageService images,
       ContainerEngine engine,
+      PodPidNamespaces podPidNamespaces,
       List<String> hostCapabilities,
       Function<Set<String>, Seccomp> runtimeDefaultSeccomp,
       StreamUrls streamUrls,
@@ -72,7 +74,7 @@ public final class RuntimeModule implements AutoCloseable {
 
   public static RuntimeModule open(Setup setup) {
     SandboxPaths paths = new SandboxPaths(setup.runRoot(), setup.stateRoot());
-    Sandboxes sandboxes = new Sandboxes(new SandboxLifecycle(paths, setup.syscalls(), setup.networks()), paths);
+    Sandboxes sandboxes = new Sandboxes(new SandboxLifecycle(paths, setup.syscalls(), setup.networks(), setup.podPidNamespaces()), paths);
     Containers containers = new Containers(sandboxes,
         new StoreImages(setup.images(), new Mounter(setup.syscalls())),
         setup.engine(),

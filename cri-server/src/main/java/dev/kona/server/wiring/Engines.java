@@ -1,6 +1,5 @@
 package dev.kona.server.wiring;
 
-import dev.kona.engine.ContainerEngine;
 import dev.kona.engine.ManagedCgroups;
 import dev.kona.engine.NativeEngine;
 import dev.kona.engine.RunRoot;
@@ -23,7 +22,7 @@ public final class Engines {
 
   private Engines() {}
 
-  public static ContainerEngine nativeEngine(KonaConfig config, HostFacts host) {
+  public static NativeEngine nativeEngine(KonaConfig config, HostFacts host) {
     RunRoot root = new RunRoot(config.runRootPath().resolve("engine"));
     SeccompProfileCompiler compiler = new SeccompProfileCompiler(LinuxSyscalls.get());
     SeccompCompiler seccomp = profile -> {

@@ -92,9 +92,8 @@ public final class Containers implements SandboxContainers {
       images.mountRootfs(id, image, rootfs);
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
 
-      ContainerRecord target = targetOf(spec);
       Spec oci = specs.build(new SpecInputs(id, spec, image.facts(), sandbox, rootfs, cgroupsPath(sandbox, id),
-          seccomp, target == null ? null : "/proc/" + engine.state(new ContainerId(target.id())).pid() + "/ns/pid"));
+          seccomp, pidNamespaceOf(sandbox, spec)));
       SpecJson.write(bundle, oci);
 
       Path logPath = logPathOf(sandbox, spec);
@@ -217,11 +216,20 @@ public final class Containers implements SandboxContainers {
     }
   }
 
-  private ContainerRecord targetOf(ContainerSpec spec) {
-    if (!spec.security().pidMode().equals("TARGET")) {
-      return null;
-    }
-    return get(spec.security().targetId());
+  /** The PID namespace to join: the pod's shared one, or an ephemeral container's target's. */
+  private String pidNamespaceOf(SandboxRecord sandbox, ContainerSpec spec) {
+    return switch (spec.security().pidMode()) {
+      case "POD" -> sandboxes.podPidNamespace(sandbox.id());
+      case "TARGET" -> {
+        ContainerRecord target = get(spec.security().targetId());
+        int pid = engine.state(new ContainerId(target.id())).pid();
+        if (pid <= 0) {
+          throw new FailedPreconditionException("create container " + spec.name() + ": target container " + target.id() + " is not running");
+        }
+        yield "/proc/" + pid + "/ns/pid";
+      }
+      default -> null;
+    };
   }
 
   private static String cgroupsPath(SandboxRecord sandbox, String id) {

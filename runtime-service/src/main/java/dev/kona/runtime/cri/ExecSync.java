@@ -48,7 +48,6 @@ final class ExecSync {
     Duration timeout = request.getTimeout() > 0 ? Duration.ofSeconds(request.getTimeout()) : NO_TIMEOUT;
     try (ExecProcess process = containers.engine().exec(id,
         new ExecRequest(request.getCmdList(), List.of(), false, false))) {
-      process.stdio().closeStdin();
       CompletableFuture<byte[]> stdout = drain(process.stdio().stdout());
       CompletableFuture<byte[]> stderr = drain(process.stdio().stderr());
       ExitStatus exit;

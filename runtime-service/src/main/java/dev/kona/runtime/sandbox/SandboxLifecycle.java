@@ -44,9 +44,11 @@ public final class SandboxLifecycle {
   private final NamespacePinner pinner;
   private final Mounter mounter;
   private final PodNetworks networks;
+  private final PodPidNamespaces pidNamespaces;
 
   /** @param networks CNI, or null to give pods only their own loopback */
-  public SandboxLifecycle(SandboxPaths paths, Syscalls sys, PodNetworks networks) {
+  public SandboxLifecycle(SandboxPaths paths, Syscalls sys, PodNetworks networks, PodPidNamespaces pidNamespaces) {
+    this.pidNamespaces = pidNamespaces;
     this.paths = paths;
     this.sys = sys;
     this.pinner = new NamespacePinner(sys);
@@ -93,6 +95,11 @@ public final class SandboxLifecycle {
           pathOf(pinned, NamespaceType.NET), pathOf(pinned, NamespaceType.IPC), pathOf(pinned, NamespaceType.UTS),
           shm.toString(), filesDir.toString(), List.of(), false);
 
+      if (spec.namespaces().pid() == SandboxSpec.NamespaceMode.POD) {
+        pidNamespaces.start(record);
+        undo.push("stop pod init", () -> pidNamespaces.stop(id));
+      }
+
       if (!spec.hostNetwork() && networks != null) {
         // CNI runs DEL itself when an ADD fails; nothing to undo here but the pins.
         PodNetworkResult result = networks.setUp(networkRequest(record));
@@ -103,6 +110,10 @@ public final class SandboxLifecycle {
       undo.commit();
       return record;
     }
+  }
+
+  public PodPidNamespaces pidNamespaces() {
+    return pidNamespaces;
   }
 
   /** CNI DEL; throws if a plugin fails so the kubelet retries StopPodSandbox. */
@@ -121,6 +132,7 @@ public final class SandboxLifecycle {
     KonaException first = null;
     Path runDir = paths.runDir(record.id());
     try {
+      pidNamespaces.stop(record.id());
       if (!record.shm().isEmpty() && !record.shm().equals(HOST_SHM.toString())) {
         mounter.unmount(record.shm());
       }

@@ -54,6 +54,11 @@ public final class Sandboxes {
     restore();
   }
 
+  /** The shared PID namespace of a pod that asked for one. */
+  public String podPidNamespace(String sandboxId) {
+    return lifecycle.pidNamespaces().pidNamespace(sandboxId);
+  }
+
   public void setContainers(SandboxContainers containers) {
     this.containers = containers;
   }

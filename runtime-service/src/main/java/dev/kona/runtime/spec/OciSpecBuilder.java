@@ -60,6 +60,10 @@ public final class OciSpecBuilder {
   private Process process(SpecInputs in, String hostname) {
     ContainerSpec c = in.container();
     ContainerSpec.Security sec = c.security();
+    if (sec.runAsGroup() >= 0 && sec.runAsUser() < 0 && sec.runAsUsername().isEmpty()) {
+      throw new InvalidArgumentException(
+          "config.linux.security_context.run_as_group is set without run_as_user or run_as_username");
+    }
     String userSpec = !sec.runAsUsername().isEmpty() ? sec.runAsUsername()
         : sec.runAsUser() >= 0 ? Long.toString(sec.runAsUser())
         : in.image().user();
@@ -130,11 +134,11 @@ public final class OciSpecBuilder {
     }
     switch (in.container().security().pidMode()) {
       case "NODE" -> { }
-      case "TARGET" -> {
-        if (in.targetPidNamespace() == null) {
-          throw new InvalidArgumentException("config.linux.security_context.namespace_options.target_id: the target container is not running");
+      case "TARGET", "POD" -> {
+        if (in.pidNamespace() == null) {
+          throw new InvalidArgumentException("config.linux.security_context.namespace_options.pid: no PID namespace to join");
         }
-        ns.add(LinuxNamespace.join(LinuxNamespace.PID, in.targetPidNamespace()));
+        ns.add(LinuxNamespace.join(LinuxNamespace.PID, in.pidNamespace()));
       }
       default -> ns.add(LinuxNamespace.create(LinuxNamespace.PID));
     }

@@ -10,7 +10,8 @@ import java.nio.file.Path;
  * rootfs and chosen the cgroup path.
  *
  * @param seccomp resolves the filter the container asked for
- * @param targetPidNamespace /proc/&lt;pid&gt;/ns/pid of the target container for TARGET pid mode, else null
+ * @param pidNamespace the PID namespace to join: the pod's (pid mode POD) or the target container's
+ *     (TARGET); null for a new one or the host's
  */
 public record SpecInputs(
     String containerId,
@@ -20,4 +21,4 @@ public record SpecInputs(
     Path rootfs,
     String cgroupsPath,
     SeccompProfiles seccomp,
-    String targetPidNamespace) {}
+    String pidNamespace) {}
