@@ -83,6 +83,19 @@ class NativeEngineRecoveryTest extends NativeEngineTestBase {
   }
 
   @Test
+  void monitor_residentSizeStaysUnderOneMebibyte() throws Exception {
+    ContainerId id = run("rss", "sh", "-c", "while true; do echo tick; sleep 0.01; done");
+    Thread.sleep(300);
+    MonitorStatus status = MonitorStatus.read(runRoot.resolve("containers/rss"));
+    String proc = Files.readString(Path.of("/proc", Integer.toString(status.monitorPid()), "status"));
+    long rssKb = proc.lines().filter(l -> l.startsWith("VmRSS:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+    assertTrue(rssKb < 1024, "monitor VmRSS " + rssKb + " kB");
+    engine.kill(id, 9);
+    engine.waitForExit(id, WAIT);
+  }
+
+  @Test
   void cycles_leaveRunRootMountsAndProcessesAsTheyWere() throws IOException {
     for (int i = 0; i < 100; i++) {
       ContainerId id = run("cycle" + i, "true");

@@ -59,6 +59,7 @@ class NativeEngineTest extends NativeEngineTestBase {
     assertEquals(9, exit.signal());
     assertEquals(137, exit.code());
     assertEquals("", log("never"));
+    assertThrows(FailedPreconditionException.class, () -> engine.start(id));
   }
 
   @Test
