@@ -12,7 +12,7 @@
 #   CRITEST          critest binary (required)
 #   CRICTL           crictl binary (optional): readiness probe and removal of pods a failed run left
 #   RESULTS_DIR      where results go (default conformance/critest/results/<UTC time>)
-#   REGISTRY_MIRROR  host:port of a registry serving critest's images, e.g. 127.0.0.1:5000;
+#   REGISTRY_MIRROR  host:port of a registry serving critest's images (default 127.0.0.1:5000);
 #                    registry.k8s.io, gcr.io, public.ecr.aws, docker.io, k8s.gcr.io and quay.io are
 #                    then pulled from it only (TODO: needs the image service's registry mirrors,
 #                    see mirror_config). Unset: pulls go to the public registries.
@@ -105,10 +105,10 @@ interrupted() {
 trap 'interrupted INT 130' INT
 trap 'interrupted TERM 143' TERM
 
-# Registry mapping for critest's image hosts.
-# TODO(image mirrors): these keys follow the [images.registries."<host>"] table the image
-# service is adding (mirrors tried in order, no fallback to the real host). Until the daemon
-# knows them it refuses to start with REGISTRY_MIRROR set: see kona.log in the results.
+# Registry mapping for critest's image hosts: every pull goes to the mirror, never to the real
+# host (on a machine without internet that would be a DNS query to a non-loopback resolver).
+# REGISTRY_MIRROR=none lets pulls go to the public registries, for machines that may do that.
+REGISTRY_MIRROR="${REGISTRY_MIRROR:-127.0.0.1:5000}"
 mirror_config() {
   local mirror="$1"
   case "$mirror" in
@@ -154,12 +154,12 @@ sock="$work/kona.sock"
   else
     echo "enabled = false"
   fi
-  if [ -n "${REGISTRY_MIRROR:-}" ]; then
+  if [ "$REGISTRY_MIRROR" != none ]; then
     mirror_config "$REGISTRY_MIRROR"
   fi
 } >"$results/kona.toml"
-if [ -z "${REGISTRY_MIRROR:-}" ]; then
-  say "REGISTRY_MIRROR is unset: critest's images are pulled from the public registries"
+if [ "$REGISTRY_MIRROR" = none ]; then
+  say "REGISTRY_MIRROR=none: critest's images are pulled from the public registries"
 fi
 
 # The config file is named explicitly so that the machine's /etc/kona/kona.toml plays no part.
