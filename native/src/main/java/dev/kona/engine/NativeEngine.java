@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * root (after a daemon restart) sees every container, with exits that happened meanwhile.
  */
 public final class NativeEngine implements ContainerEngine {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NativeEngine.class);
   private static final String BUNDLE_FILE = "bundle";
   private static final int SIGKILL = 9;
 
@@ -79,6 +80,8 @@ public final class NativeEngine implements ContainerEngine {
       LaunchPlan plan = planner.plan(spec, request.bundle(), new ContainerPlanner.Placement(
           placed.procsFiles(), placed.oomCounter(), request.logPath(), request.stdin(), request.stdinOnce(), maxLogLine));
       Files.writeString(dir.resolve(BUNDLE_FILE), request.bundle().toString());
+      // A copy of the spec, so exec and delete do not depend on the bundle still being there.
+      Files.copy(request.bundle().resolve(SpecJson.FILE_NAME), dir.resolve(SpecJson.FILE_NAME));
       launcher.create(dir, PlanEncoder.encode(plan));
       return state(id);
     } catch (IOException | RuntimeException e) {
@@ -158,11 +161,15 @@ public final class NativeEngine implements ContainerEngine {
       monitors.signal(dir, SIGKILL);
       monitors.waitForExit(dir, Duration.ofSeconds(10));
     }
-    Spec spec = readBundleSpec(dir);
-    RunRoot.deleteTree(dir);
+    Spec spec = savedSpec(dir);
     if (spec != null) {
-      cgroups.remove(id, spec);
+      try {
+        cgroups.remove(id, spec);
+      } catch (RuntimeException e) {
+        LOG.warn("delete container {}: remove its cgroups: {}", id, e.getMessage());
+      }
     }
+    RunRoot.deleteTree(dir);
   }
 
   @Override
@@ -172,7 +179,10 @@ public final class NativeEngine implements ContainerEngine {
     if (state.status() != ContainerStatus.RUNNING) {
       throw new FailedPreconditionException("exec in container " + id + ": expected RUNNING, is " + state.status());
     }
-    Spec spec = readBundleSpec(dir);
+    Spec spec = savedSpec(dir);
+    if (spec == null) {
+      throw new InternalException("exec in container " + id + ": its saved config.json is unreadable");
+    }
     CgroupPlacement.Placed placed = cgroups.locate(id, spec);
     LaunchPlan plan = execPlanner.plan(spec, state.pid(), placed.procsFiles(), request.args(), request.env(),
         request.tty(), request.stdin());
@@ -282,10 +292,11 @@ public final class NativeEngine implements ContainerEngine {
     }
   }
 
-  private static Spec readBundleSpec(Path dir) {
+  /** The spec copied into the state directory at create; null if it is unreadable. */
+  private static Spec savedSpec(Path dir) {
     try {
-      return readSpec(Path.of(Files.readString(dir.resolve(BUNDLE_FILE)).strip()));
-    } catch (IOException | KonaException e) {
+      return readSpec(dir);
+    } catch (KonaException e) {
       return null;
     }
   }

@@ -39,7 +39,11 @@ class NativeEngineRecoveryTest extends NativeEngineTestBase {
         .redirectErrorStream(true).start();
     try {
       java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(daemon.getInputStream()));
-      assertEquals("started", out.readLine());
+      StringBuilder seen = new StringBuilder();
+      for (String line = out.readLine(); !"started".equals(line); line = out.readLine()) {
+        assertTrue(line != null, "the stand-in daemon died: " + seen);
+        seen.append(line).append('\n'); // e.g. SLF4J's notice that it has no provider
+      }
     } finally {
       daemon.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no cleanup
     }
