@@ -199,6 +199,27 @@ class ContainerLifecycleTest {
   }
 
   @Test
+  void daemonKilled_containersKeepRunning_andExitsMeanwhileAreRecorded() throws Exception {
+    String runner = create("runner", "sleep", "1000");
+    String quitter = create("quitter", "sh", "-c", "sleep 2; exit 5");
+    for (String id : List.of(runner, quitter)) {
+      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    }
+    kona.kill();
+    Thread.sleep(3_000); // quitter exits while no daemon runs
+
+    kona = KonaDaemon.start(root, "--config=" + root.resolve("kona.toml"));
+    assertEquals(ContainerState.CONTAINER_RUNNING, status(runner).getState());
+    ContainerStatus quit = status(quitter);
+    assertEquals(ContainerState.CONTAINER_EXITED, quit.getState());
+    assertEquals(5, quit.getExitCode());
+    assertTrue(quit.getFinishedAt() > quit.getStartedAt(), "finish time recorded by the monitor");
+    ExecSyncResponse alive = kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(runner)
+        .addAllCmd(List.of("echo", "still here")).setTimeout(10).build());
+    assertEquals("still here\n", alive.getStdout().toStringUtf8());
+  }
+
+  @Test
   void badRequests_unknownImageAndNameClash() {
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () ->
         kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(pod)

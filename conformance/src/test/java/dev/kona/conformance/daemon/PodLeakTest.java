@@ -1,0 +1,112 @@
+package dev.kona.conformance.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.cri.api.v1.ContainerConfig;
+import dev.kona.cri.api.v1.ContainerMetadata;
+import dev.kona.cri.api.v1.CreateContainerRequest;
+import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.LinuxPodSandboxConfig;
+import dev.kona.cri.api.v1.PodSandboxConfig;
+import dev.kona.cri.api.v1.PodSandboxMetadata;
+import dev.kona.cri.api.v1.PullImageRequest;
+import dev.kona.cri.api.v1.RemovePodSandboxRequest;
+import dev.kona.cri.api.v1.RunPodSandboxRequest;
+import dev.kona.cri.api.v1.StartContainerRequest;
+import dev.kona.cri.api.v1.StopPodSandboxRequest;
+import dev.kona.image.testing.LocalRegistry;
+import dev.kona.image.testing.SampleImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pods with two running containers each, created and torn down over and over through the CRI,
+ * leave the mount table, the pod's cgroups, the monitors and the run root as they found them.
+ */
+class PodLeakTest {
+
+  static final int CYCLES = Integer.getInteger("kona.leak.cycles", 200);
+
+  @TempDir Path root;
+
+  @Test
+  void podCycles_leaveNothingBehind() throws Exception {
+    String cgroupParent = "/kona-leak-" + UUID.randomUUID().toString().substring(0, 8);
+    try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
+      registry.pusher().push("busybox", "1.0", SampleImages.busybox());
+      String image = registry.host() + "/busybox:1.0";
+      KonaDaemon.writeLoopbackNetwork(root);
+      try (KonaDaemon kona = KonaDaemon.startWithConfig(root,
+          "[images.registries.\"" + registry.host() + "\"]\ninsecure = true\n")) {
+        kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+        Snapshot before = Snapshot.take(root, cgroupParent);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < CYCLES; i++) {
+          PodSandboxConfig pod = PodSandboxConfig.newBuilder()
+              .setMetadata(PodSandboxMetadata.newBuilder().setName("leak-" + i).setNamespace("default")
+                  .setUid(UUID.randomUUID().toString()))
+              .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent))
+              .build();
+          String podId = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+          for (String name : List.of("a", "b")) {
+            String id = kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+                .setSandboxConfig(pod)
+                .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName(name))
+                    .setImage(ImageSpec.newBuilder().setImage(image)).addAllCommand(List.of("sleep", "1000")))
+                .build()).getContainerId();
+            kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+          }
+          kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+          kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%d pod cycles (run, 2 x create+start, stop, remove): %.1f s, %.0f ms per cycle%n",
+            CYCLES, seconds, seconds * 1000 / CYCLES);
+        assertEquals(before, Snapshot.take(root, cgroupParent), "state after " + CYCLES + " cycles");
+      }
+    }
+  }
+
+  /** What a pod could leak: mounts under the test root, its cgroups, monitors, files in the run root. */
+  record Snapshot(List<String> mounts, List<String> cgroups, long monitors, List<String> runRoot) {
+
+    static Snapshot take(Path root, String cgroupParent) throws IOException {
+      List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+          .map(l -> l.split(" ")[4]).filter(p -> p.startsWith(root.toString())).sorted().toList();
+      List<String> cgroups = new ArrayList<>();
+      for (String controller : List.of("memory", "cpu", "pids")) {
+        Path dir = Path.of("/sys/fs/cgroup", controller).resolve(cgroupParent.substring(1));
+        if (Files.isDirectory(dir)) {
+          try (Stream<Path> children = Files.list(dir)) {
+            children.filter(Files::isDirectory).forEach(c -> cgroups.add(c.toString()));
+          }
+        }
+      }
+      long monitors;
+      try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+        monitors = procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+            .filter(p -> {
+              try {
+                return new String(Files.readAllBytes(p.resolve("cmdline"))).contains(root.toString());
+              } catch (IOException gone) {
+                return false;
+              }
+            }).count();
+      }
+      List<String> runRoot;
+      try (Stream<Path> walk = Files.walk(root.resolve("run"))) {
+        runRoot = walk.map(Path::toString).filter(p -> p.contains("/sandboxes/") || p.contains("/containers/"))
+            .sorted().toList();
+      }
+      return new Snapshot(mounts, cgroups, monitors, runRoot);
+    }
+  }
+}
