@@ -28,6 +28,17 @@ class ImageServiceTest {
   @TempDir Path temp;
 
   @Test
+  void pull_configuredPinnedImage_isReportedPinned() {
+    registry.pusher().push("test/pause", "3.9", SampleImages.busybox());
+    registry.pusher().push("test/other", "1", SampleImages.withUser("7"));
+    ImageConfig config = TestImageServices.insecure(registry.host()).withPinnedImages(List.of(registry.host() + "/test/pause:3.9"));
+    try (ImageService images = TestImageServices.open(temp.resolve("pinned"), config)) {
+      assertTrue(images.pull(ImageReference.parse(registry.host() + "/test/pause:3.9"), Credentials.NONE).pinned());
+      assertFalse(images.pull(ImageReference.parse(registry.host() + "/test/other:1"), Credentials.NONE).pinned());
+    }
+  }
+
+  @Test
   void open_afterRestart_keepsImagesAndContainerLayersAndSweepsLeftovers() throws Exception {
     BuiltImage image = SampleImages.withUser("1000:1000");
     registry.pusher().push("test/restart", "1", image);

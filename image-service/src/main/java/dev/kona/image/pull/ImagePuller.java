@@ -104,7 +104,9 @@ public final class ImagePuller {
       ImageRecord record = pullHeld(ref, credentials, progress, lease);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       metrics.succeeded(took);
-      LOG.info("pulled {} as {} ({} bytes downloaded in {} ms)", ref, record.id(), progress.bytes(), took.toMillis());
+      LOG.info(
+          "pulled {} as {} ({} bytes downloaded, {} ms; {})",
+          ref, record.id(), progress.bytes(), took.toMillis(), progress.breakdown());
       return record;
     } catch (RuntimeException e) {
       KonaException failure = failure(ref, progress, e);
@@ -227,8 +229,10 @@ public final class ImagePuller {
     progress.enter();
     try {
       permits.acquire();
+      long start = System.nanoTime();
       try {
         downloads.fetch(layer, () -> BlobPuller.open(session, layer), progress::advance);
+        progress.spent(true, System.nanoTime() - start);
       } finally {
         permits.release();
       }
@@ -250,6 +254,7 @@ public final class ImagePuller {
     progress.enter();
     try {
       permits.acquire();
+      long start = System.nanoTime();
       try {
         Supplier<List<Path>> lowers =
             () -> below.reversed().stream().map(f -> join(f).dir()).toList();
@@ -262,6 +267,7 @@ public final class ImagePuller {
                   }
                 });
         progress.layerDone();
+        progress.spent(false, System.nanoTime() - start);
         metrics.layerDone();
         return snapshot;
       } finally {

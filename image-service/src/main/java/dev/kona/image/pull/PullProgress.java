@@ -17,6 +17,8 @@ public final class PullProgress {
   private final java.util.concurrent.atomic.AtomicInteger layersDone = new java.util.concurrent.atomic.AtomicInteger();
   private volatile int layersTotal;
   private volatile long lastReportNanos = startNanos;
+  private final AtomicLong downloadNanos = new AtomicLong();
+  private final AtomicLong unpackNanos = new AtomicLong();
   private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private volatile String stalledMessage;
@@ -41,6 +43,16 @@ public final class PullProgress {
 
   public long bytes() {
     return bytes.get();
+  }
+
+  /** Adds the time one layer spent downloading or unpacking (summed over layers, so may exceed wall time). */
+  public void spent(boolean downloading, long nanos) {
+    (downloading ? downloadNanos : unpackNanos).addAndGet(nanos);
+  }
+
+  /** "download X ms, unpack Y ms" summed over layers, for the pull's closing log line. */
+  public String breakdown() {
+    return "layer download " + downloadNanos.get() / 1_000_000 + " ms, layer unpack " + unpackNanos.get() / 1_000_000 + " ms";
   }
 
   public void layers(int total) {

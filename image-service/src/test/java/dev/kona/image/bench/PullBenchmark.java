@@ -28,13 +28,15 @@ import java.util.Locale;
  * more than 200 MB from this machine's /usr/bin, /usr/share/doc and /usr/share/locale (plus busybox), a derived image that
  * shares its base layers, and 500 small images; pushes them to a local docker-registry; then runs
  * the pulls in a child JVM that holds only the image service, so that the child's peak RSS is what
- * a daemon would need.
+ * a daemon would need. Where containerd is installed, the same two pulls go through a private
+ * containerd first ({@link ContainerdBaseline}) for comparison.
  *
  * <p>Run: {@code ./mvnw -pl image-service test-compile exec:exec@bench} (as root).
  */
 public final class PullBenchmark {
 
   private static final int SMALL_IMAGES = 500;
+  private static final String KONA_COLD = "KONA_COLD_SECONDS=";
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--child")) {
@@ -67,15 +69,28 @@ public final class PullBenchmark {
       System.out.printf(Locale.ROOT, "setup: built and pushed in %.1f s; big image %d layers, %.1f MB compressed, %.1f MB uncompressed%n",
           (System.nanoTime() - start) / 1e9, image.layers().size(), image.compressedSize() / 1e6, uncompressed / 1e6);
       Path root = Files.createTempDirectory("kona-bench-");
+      double containerdCold = ContainerdBaseline.compare(registry.host());
       Process child =
           new ProcessBuilder(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "--enable-native-access=ALL-UNNAMED",
                   "-cp", System.getProperty("java.class.path"),
                   PullBenchmark.class.getName(), "--child", registry.host(), root.toString())
-              .inheritIO()
+              .redirectErrorStream(true)
               .start();
+      double konaCold = Double.NaN;
+      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          System.out.println(line);
+          if (line.startsWith(KONA_COLD)) {
+            konaCold = Double.parseDouble(line.substring(KONA_COLD.length()));
+          }
+        }
+      }
       int rc = child.waitFor();
+      if (!Double.isNaN(containerdCold) && !Double.isNaN(konaCold)) {
+        System.out.printf(Locale.ROOT, "cold pull, containerd time / Kona time: %.2f (goal: >= 1.5)%n", containerdCold / konaCold);
+      }
       new ProcessBuilder("rm", "-rf", root.toString()).inheritIO().start().waitFor();
       if (rc != 0) {
         throw new IllegalStateException("benchmark child exited " + rc);
@@ -86,13 +101,15 @@ public final class PullBenchmark {
   private static void child(String host, Path root) throws Exception {
     ImageConfig config = TestImageServices.insecure(host);
     try (ImageService images = ImageService.open(config, root.resolve("images"), new ImageMetrics(new SimpleMeterRegistry()))) {
-      pull(images, host + "/bench/big:1", "cold pull");
-      pull(images, host + "/bench/derived:1", "pull sharing base layers");
+      // a running daemon has pulled before: the small images warm the JIT on the pull path first
       long start = System.nanoTime();
       for (int i = 0; i < SMALL_IMAGES; i++) {
         images.pull(ImageReference.parse(host + "/bench/small-" + i + ":1"), Credentials.NONE);
       }
       System.out.printf(Locale.ROOT, "%d small images (shared layer) pulled in %.1f s%n", SMALL_IMAGES, (System.nanoTime() - start) / 1e9);
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.kona.image.pull")).setLevel(ch.qos.logback.classic.Level.INFO);
+      System.out.printf(Locale.ROOT, "%s%.3f%n", KONA_COLD, pull(images, host + "/bench/big:1", "cold pull"));
+      pull(images, host + "/bench/derived:1", "pull sharing base layers");
       ImageServiceEndpoint endpoint = new ImageServiceEndpoint(images);
       ListImagesRequest list = ListImagesRequest.getDefaultInstance();
       report("ListImages (" + images.list().size() + " images)", 300, () -> endpoint.listImages(list, sink()));
@@ -103,7 +120,7 @@ public final class PullBenchmark {
     System.out.println("peak RSS of the image service JVM: " + peakRss());
   }
 
-  private static void pull(ImageService images, String name, String what) {
+  private static double pull(ImageService images, String name, String what) {
     long before = images.imageFsUsage().bytes();
     long start = System.nanoTime();
     var record = images.pull(ImageReference.parse(name), Credentials.NONE);
@@ -112,6 +129,7 @@ public final class PullBenchmark {
     System.out.printf(Locale.ROOT,
         "%s: %.2f s, image %.1f MB compressed (%.1f MB/s), %.1f MB newly stored (blobs + unpacked, %.1f MB/s)%n",
         what, seconds, record.size() / 1e6, record.size() / 1e6 / seconds, stored / 1e6, stored / 1e6 / seconds);
+    return seconds;
   }
 
   private static void report(String what, int calls, Runnable call) {
