@@ -31,8 +31,8 @@ import java.util.function.Predicate;
 
 /**
  * A daemon with busybox pulled from a real local registry and one pod on the loopback-only CNI
- * network: the common ground of the observe suites. {@link #close} removes every pod, then stops
- * the daemon and checks nothing is left.
+ * network: the common ground of the observe suites. {@link #close} of the first pod removes every
+ * pod, then stops the daemon and checks nothing is left.
  */
 final class ObservedPod implements AutoCloseable {
 
@@ -41,13 +41,16 @@ final class ObservedPod implements AutoCloseable {
   final Path root;
   final PodSandboxConfig config;
   final String pod;
+  private final boolean ownsDaemon;
 
-  private ObservedPod(KonaDaemon kona, String image, Path root, PodSandboxConfig config, String pod) {
+  private ObservedPod(KonaDaemon kona, String image, Path root, PodSandboxConfig config, String pod,
+      boolean ownsDaemon) {
     this.kona = kona;
     this.image = image;
     this.root = root;
     this.config = config;
     this.pod = pod;
+    this.ownsDaemon = ownsDaemon;
   }
 
   static String pushBusybox(LocalRegistry registry) throws Exception {
@@ -61,20 +64,29 @@ final class ObservedPod implements AutoCloseable {
         "[images.registries.\"" + registry.host() + "\"]\ninsecure = true\n");
     try {
       kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-      PodSandboxConfig config = PodSandboxConfig.newBuilder()
-          .setMetadata(PodSandboxMetadata.newBuilder().setName(podName).setNamespace("observe")
-              .setUid(UUID.randomUUID().toString()))
-          .setHostname(podName)
-          .setLogDirectory(root.resolve("logs").toString())
-          .putLabels("app", podName)
-          .build();
-      String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
-          .getPodSandboxId();
-      return new ObservedPod(kona, image, root, config, pod);
+      return runPod(kona, image, root, podName, true);
     } catch (Exception | AssertionError e) {
       kona.close();
       throw e;
     }
+  }
+
+  /** Another pod in the same daemon; closing it leaves the daemon to its owner. */
+  ObservedPod another(String podName) {
+    return runPod(kona, image, root, podName, false);
+  }
+
+  private static ObservedPod runPod(KonaDaemon kona, String image, Path root, String podName, boolean owner) {
+    PodSandboxConfig config = PodSandboxConfig.newBuilder()
+        .setMetadata(PodSandboxMetadata.newBuilder().setName(podName).setNamespace("observe")
+            .setUid(UUID.randomUUID().toString()))
+        .setHostname(podName)
+        .setLogDirectory(root.resolve("logs").toString())
+        .putLabels("app", podName)
+        .build();
+    String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build())
+        .getPodSandboxId();
+    return new ObservedPod(kona, image, root, config, pod, owner);
   }
 
   /** Creates (not starts) a container running {@code sh -c script}, labelled role=name. */
@@ -134,6 +146,9 @@ final class ObservedPod implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (!ownsDaemon) {
+      return;
+    }
     try {
       for (PodSandbox p : kona.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
         kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());

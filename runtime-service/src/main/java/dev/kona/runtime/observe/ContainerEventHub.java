@@ -4,6 +4,7 @@ import dev.kona.cri.api.v1.ContainerEventResponse;
 import dev.kona.cri.api.v1.ContainerEventType;
 import dev.kona.runtime.container.ContainerEvents;
 import dev.kona.runtime.container.ContainerRecord;
+import dev.kona.runtime.sandbox.SandboxRecord;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -25,8 +26,12 @@ final class ContainerEventHub implements ContainerEvents, AutoCloseable {
   /** Events waiting for the dispatcher; past this the runtime is far ahead and events are dropped. */
   private static final int PENDING_LIMIT = 10_000;
 
-  /** One lifecycle change, before rendering. */
-  record Event(ContainerEventType type, ContainerRecord container, long atNanos) {}
+  /**
+   * One lifecycle change, before rendering: of a container ({@code container} set) or of a pod
+   * sandbox ({@code container} null, {@code id} the sandbox's, {@code sandbox} as last seen).
+   */
+  record Event(ContainerEventType type, String id, String sandboxId, ContainerRecord container,
+      SandboxRecord sandbox, long atNanos) {}
 
   private final BlockingQueue<Event> pending = new LinkedBlockingQueue<>(PENDING_LIMIT);
   private final Set<String> stopReported = ConcurrentHashMap.newKeySet();
@@ -67,6 +72,11 @@ final class ContainerEventHub implements ContainerEvents, AutoCloseable {
     enqueue(ContainerEventType.CONTAINER_DELETED_EVENT, container);
   }
 
+  /** A pod sandbox's change, seen by the {@link ExitWatcher}; not counted in the container meters. */
+  void sandbox(ContainerEventType type, SandboxRecord sandbox) {
+    offer(new Event(type, sandbox.id(), sandbox.id(), null, sandbox, nowNanos()));
+  }
+
   /** Records a stop that happened before this daemon started, so it is not reported as new. */
   void alreadyStopped(String containerId) {
     stopReported.add(containerId);
@@ -83,9 +93,13 @@ final class ContainerEventHub implements ContainerEvents, AutoCloseable {
 
   private void enqueue(ContainerEventType type, ContainerRecord container) {
     metrics.event(type);
-    if (!pending.offer(new Event(type, container, nowNanos()))) {
+    offer(new Event(type, container.id(), container.sandboxId(), container, null, nowNanos()));
+  }
+
+  private void offer(Event e) {
+    if (!pending.offer(e)) {
       metrics.eventDropped();
-      LOG.warn("container events: dispatcher {} events behind, dropped {} of {}", PENDING_LIMIT, type, container.id());
+      LOG.warn("container events: dispatcher {} events behind, dropped {} of {}", PENDING_LIMIT, e.type(), e.id());
     }
   }
 
@@ -103,7 +117,7 @@ final class ContainerEventHub implements ContainerEvents, AutoCloseable {
       try {
         fanOut.publish(render.apply(e));
       } catch (RuntimeException failure) {
-        LOG.warn("container events: render {} of {}: {}", e.type(), e.container().id(), failure.toString());
+        LOG.warn("container events: render {} of {}: {}", e.type(), e.id(), failure.toString());
       }
     }
   }

@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * An event as the kubelet's evented PLEG reads it: the pod sandbox status and the statuses of the
  * pod's containers, so it can update its cache without asking back. A deleted container is no
- * longer among them; a pod removed meanwhile leaves the sandbox status out.
+ * longer among them. A sandbox event carries the sandbox as last seen; a container event of a pod
+ * removed meanwhile leaves the sandbox status out, and the kubelet skips it.
  */
 final class EventRenderer implements Function<ContainerEventHub.Event, ContainerEventResponse> {
 
@@ -26,12 +27,15 @@ final class EventRenderer implements Function<ContainerEventHub.Event, Container
 
   @Override
   public ContainerEventResponse apply(ContainerEventHub.Event e) {
-    String podId = e.container().sandboxId();
+    String podId = e.sandboxId();
     ContainerEventResponse.Builder b = ContainerEventResponse.newBuilder()
-        .setContainerId(e.container().id())
+        .setContainerId(e.id())
         .setContainerEventType(e.type())
         .setCreatedAt(e.atNanos());
     SandboxRecord pod = sandboxes.find(podId);
+    if (pod == null) {
+      pod = e.sandbox();
+    }
     if (pod != null) {
       b.setPodSandboxStatus(SandboxProtos.toStatus(pod));
     }

@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Once a {@code period}, asks the engine for every container's state: reports exits containers
- * made on their own (the runtime's lifecycle calls only see the exits it causes), refreshes the
- * by-state gauges, and lets the stats caches forget containers that are gone.
+ * made on their own (the runtime's lifecycle calls only see the exits it causes) and the pod
+ * sandboxes' changes, refreshes the by-state gauges, and lets the stats caches forget containers
+ * that are gone.
  */
 final class ExitWatcher implements AutoCloseable {
 
@@ -29,6 +30,7 @@ final class ExitWatcher implements AutoCloseable {
   private final RuntimeMetrics metrics;
   private final Duration period;
   private final Thread thread;
+  private final SandboxTransitions podTransitions = new SandboxTransitions();
   private boolean first = true;
 
   ExitWatcher(Containers containers, Sandboxes sandboxes, ContainerEventHub events, UsageCollector usage,
@@ -73,9 +75,13 @@ final class ExitWatcher implements AutoCloseable {
       }
     }
     first = false;
+    var pods = sandboxes.all();
+    for (SandboxTransitions.Transition t : podTransitions.next(pods)) {
+      events.sandbox(t.type(), t.sandbox());
+    }
     int ready = 0;
     int notReady = 0;
-    for (SandboxRecord s : sandboxes.all()) {
+    for (SandboxRecord s : pods) {
       if (s.state() == dev.kona.runtime.sandbox.SandboxState.READY) {
         ready++;
       } else {
