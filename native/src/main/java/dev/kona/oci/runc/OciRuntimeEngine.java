@@ -296,7 +296,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
       return;
     }
     int pid = Integer.parseInt(read(dir.conmonPidFile()).strip());
-    boolean gone = Waits.until(timeout, () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+    boolean gone = Waits.until(timeout, () -> !Pids.running(pid));
     if (!gone) {
       log.warn("conmon {} for {} still alive after {}", pid, dir.dir(), timeout);
     }
