@@ -3,6 +3,7 @@
  * connection carries frames both ways. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,10 +124,37 @@ static void command(monitor_t *m, client_t *c, char *line) {
   }
 }
 
+/* Writes to the process's stdin without letting a process that never reads it stall the monitor
+ * (its log, its other clients): waits up to a second for room, then drops input until the pipe
+ * drains again. Returns -1 once the reader is gone. */
+static int write_stdin(monitor_t *m, const char *data, size_t len) {
+  size_t done = 0;
+  int budget = m->stdin_stalled ? 0 : 1000;
+  while (done < len) {
+    ssize_t n = write(m->in_fd, data + done, len - done);
+    if (n > 0) {
+      done += (size_t)n;
+      m->stdin_stalled = 0;
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && errno == EAGAIN && budget > 0) {
+      struct pollfd p = {.fd = m->in_fd, .events = POLLOUT};
+      poll(&p, 1, 100);
+      budget -= 100;
+    } else if (n < 0 && errno == EAGAIN) {
+      m->stdin_stalled = 1;
+      return 0;
+    } else {
+      return -1;
+    }
+  }
+  return 0;
+}
+
 static void attach_frame(monitor_t *m, client_t *c, int type, const char *data, size_t len) {
   if (type == FRAME_STDIN && m->in_fd >= 0) {
     c->sent_stdin = 1;
-    if (write_all(m->in_fd, data, len) < 0 && !m->tty) {
+    if (write_stdin(m, data, len) < 0 && !m->tty) {
       close(m->in_fd);
       m->in_fd = -1;
     }

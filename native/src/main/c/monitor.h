@@ -38,6 +38,7 @@ typedef struct monitor {
   int out_fd, err_fd, in_fd; /* with a terminal, out_fd and in_fd are the same master */
   int tty;
   int stdin_once;
+  int stdin_stalled; /* the process did not read its stdin for a second: input is dropped */
   int sync_fd, start_fd;
   crilog_t log;
   client_t clients[MAX_CLIENTS];

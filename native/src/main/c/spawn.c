@@ -30,6 +30,7 @@ static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, shim_err
     }
     m->tty = 1;
     m->out_fd = m->in_fd = master;
+    fcntl(master, F_SETFL, O_NONBLOCK); /* see write_stdin; reads poll first */
     return 0;
   }
   if (pipe2(p, O_CLOEXEC) < 0) {
@@ -48,6 +49,7 @@ static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, shim_err
     }
     io->in = p[0];
     m->in_fd = p[1];
+    fcntl(m->in_fd, F_SETFL, O_NONBLOCK); /* a process that never reads stdin must not block us */
   } else if ((io->in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
     return shim_fail(e, errno, "stdio", "open /dev/null");
   }

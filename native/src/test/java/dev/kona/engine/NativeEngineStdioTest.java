@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Attach, stdin, terminals and exec, on the real kernel (needs root). */
 class NativeEngineStdioTest extends NativeEngineTestBase {
@@ -111,5 +112,18 @@ class NativeEngineStdioTest extends NativeEngineTestBase {
       assertEquals("only", readLine(s.stdout()));
     }
     assertEquals(0, engine.waitForExit(id, WAIT).code(), "cat saw EOF once the attacher left");
+  }
+
+  @Test
+  @Timeout(30)
+  void attach_stdinNobodyReadsDoesNotStallTheMonitor() throws IOException {
+    ContainerId id = create("deaf", BusyboxBundle.spec(rootfs, false, "sh", "-c", "echo start; sleep 2; echo end"), true);
+    try (StdioSession s = engine.attach(id)) {
+      engine.start(id);
+      assertEquals("start", readLine(s.stdout()));
+      s.stdin().write(new byte[1 << 20]); // far more than a pipe holds; sh never reads it
+      assertEquals("end", readLine(s.stdout()));
+    }
+    assertEquals(0, engine.waitForExit(id, WAIT).code());
   }
 }
