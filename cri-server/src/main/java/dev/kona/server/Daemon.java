@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.kona.cni.CniModule;
 import dev.kona.image.ImageModule;
 import dev.kona.engine.NativeEngine;
+import dev.kona.linux.cgroup.CgroupManager;
 import dev.kona.engine.plan.HostFacts;
 import dev.kona.runtime.sandbox.EnginePodPidNamespaces;
 import dev.kona.linux.seccomp.RuntimeDefaultProfile;
@@ -121,6 +122,7 @@ public final class Daemon {
                 images.images(),
                 engine,
                 new EnginePodPidNamespaces(engine.podInits()),
+                CgroupManager.detect(),
                 CapabilityPolicy.fromMask(host.boundingCapabilities()),
                 RuntimeDefaultProfile::forCapabilities,
                 streamUrls,

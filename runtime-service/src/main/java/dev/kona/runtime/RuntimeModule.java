@@ -5,6 +5,8 @@ import dev.kona.engine.ContainerEngine;
 import dev.kona.image.ImageService;
 import dev.kona.linux.mount.Mounter;
 import dev.kona.oci.spec.Seccomp;
+import dev.kona.linux.cgroup.CgroupManager;
+import dev.kona.runtime.container.CgroupUpdates;
 import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.container.SeccompProfiles;
 import dev.kona.runtime.container.StoreImages;
@@ -53,6 +55,7 @@ public final class RuntimeModule implements AutoCloseable {
       ImageService images,
       ContainerEngine engine,
       PodPidNamespaces podPidNamespaces,
+      CgroupManager cgroupManager,
       List<String> hostCapabilities,
       Function<Set<String>, Seccomp> runtimeDefaultSeccomp,
       StreamUrls streamUrls,
@@ -80,6 +83,10 @@ public final class RuntimeModule implements AutoCloseable {
         setup.engine(),
         new OciSpecBuilder(new CapabilityPolicy(setup.hostCapabilities())),
         new SeccompProfiles(setup.runtimeDefaultSeccomp()),
+        new CgroupUpdates(setup.cgroupManager(), switch (setup.cgroupDriver()) {
+          case CGROUPFS -> dev.kona.linux.cgroup.CgroupDriver.CGROUPFS;
+          case SYSTEMD -> dev.kona.linux.cgroup.CgroupDriver.SYSTEMD;
+        }),
         setup.stateRoot());
     NetworkReadiness network = setup.networks() == null
         ? NetworkReadiness.Readiness::ok

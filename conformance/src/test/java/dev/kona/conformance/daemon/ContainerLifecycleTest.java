@@ -16,6 +16,8 @@ import dev.kona.cri.api.v1.ExecRequest;
 import dev.kona.cri.api.v1.ExecSyncRequest;
 import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.LinuxContainerResources;
+import dev.kona.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.kona.cri.api.v1.PortForwardRequest;
 import dev.kona.cri.api.v1.ListContainersRequest;
 import dev.kona.cri.api.v1.ListPodSandboxRequest;
@@ -140,8 +142,8 @@ class ContainerLifecycleTest {
   @Test
   void stop_signalsFirst_thenKillsAfterTheTimeout_andRemoveCleansUp() throws Exception {
     String graceful = create("graceful", "sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.1; done");
-    // sleep as PID 1 of its namespace has no handler for SIGTERM, so only SIGKILL ends it.
-    String stubborn = create("stubborn", "sleep", "1000");
+    // Ignores SIGTERM, so only SIGKILL ends it.
+    String stubborn = create("stubborn", "sh", "-c", "trap '' TERM; while true; do sleep 0.1; done");
     for (String id : List.of(graceful, stubborn)) {
       kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
       assertEquals(ContainerState.CONTAINER_RUNNING, status(id).getState());
@@ -217,6 +219,27 @@ class ContainerLifecycleTest {
     ExecSyncResponse alive = kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(runner)
         .addAllCmd(List.of("echo", "still here")).setTimeout(10).build());
     assertEquals("still here\n", alive.getStdout().toStringUtf8());
+  }
+
+  @Test
+  void updateContainerResources_rewritesTheCgroupLimits() throws Exception {
+    String id = create("resized", "sleep", "1000");
+    kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    kona.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(id)
+        .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20).setCpuShares(512)
+            .setCpuQuota(50_000).setCpuPeriod(100_000))
+        .build());
+    Path memory = Path.of("/sys/fs/cgroup/memory/kona", id, "memory.limit_in_bytes");
+    Path cpu = Path.of("/sys/fs/cgroup/cpu/kona", id);
+    assertEquals(String.valueOf(96L << 20), Files.readString(memory).trim());
+    assertEquals("512", Files.readString(cpu.resolve("cpu.shares")).trim());
+    assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim());
+
+    kona.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
+    StatusRuntimeException stopped = assertThrows(StatusRuntimeException.class, () ->
+        kona.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(id)
+            .setLinux(LinuxContainerResources.newBuilder().setCpuShares(256)).build()));
+    assertEquals(Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
   }
 
   @Test

@@ -22,6 +22,10 @@ public record ContainerRecord(
     int stopSignal,
     String startError) {
 
+  public ContainerRecord withSpec(ContainerSpec newSpec) {
+    return new ContainerRecord(id, sandboxId, newSpec, imageRef, createdAtNanos, bundle, logPath, stopSignal, startError);
+  }
+
   public ContainerRecord withStartError(String error) {
     return new ContainerRecord(id, sandboxId, spec, imageRef, createdAtNanos, bundle, logPath, stopSignal, error);
   }

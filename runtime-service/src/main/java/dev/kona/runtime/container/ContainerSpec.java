@@ -67,6 +67,11 @@ public record ContainerSpec(
     }
   }
 
+  public ContainerSpec withResources(Resources r) {
+    return new ContainerSpec(name, attempt, image, command, args, workingDir, envs, mounts, devices, labels,
+        annotations, logPath, stdin, stdinOnce, tty, r, security);
+  }
+
   /** The key names are reserved under within a pod: name and attempt. */
   public String reservationKey(String sandboxId) {
     return sandboxId + "/" + name + "_" + attempt;

@@ -49,6 +49,7 @@ public final class Containers implements SandboxContainers {
   private final ContainerEngine engine;
   private final OciSpecBuilder specs;
   private final SeccompProfiles seccomp;
+  private final CgroupUpdates cgroups;
   private final Path bundles;
   private final JsonStore<ContainerRecord> store;
   private final ConcurrentMap<String, ContainerRecord> records = new ConcurrentHashMap<>();
@@ -58,7 +59,8 @@ public final class Containers implements SandboxContainers {
   private volatile ContainerEvents events = ContainerEvents.NONE;
 
   public Containers(Sandboxes sandboxes, ContainerImages images, ContainerEngine engine, OciSpecBuilder specs,
-      SeccompProfiles seccomp, Path stateRoot) {
+      SeccompProfiles seccomp, CgroupUpdates cgroups, Path stateRoot) {
+    this.cgroups = cgroups;
     this.sandboxes = sandboxes;
     this.images = images;
     this.engine = engine;
@@ -174,6 +176,28 @@ public final class Containers implements SandboxContainers {
       return null;
     });
     locks.remove(id);
+  }
+
+  /**
+   * Applies new resources to a created or running container's cgroups and records them, so
+   * ContainerStatus reports what is in force.
+   */
+  public void updateResources(String idOrPrefix, ContainerSpec.Resources resources) {
+    String id = index.resolve(idOrPrefix, "container_id");
+    withLock(id, () -> {
+      ContainerRecord record = require(id);
+      ContainerStatus status = stateOf(record).status();
+      if (status != ContainerStatus.RUNNING && status != ContainerStatus.CREATED) {
+        throw new FailedPreconditionException("update resources of container " + id + ": it is " + status);
+      }
+      ContainerSpec updated = record.spec().withResources(resources);
+      Spec oci = SpecJson.read(Path.of(record.bundle()));
+      cgroups.update(oci.linux().cgroupsPath(), OciSpecBuilder.resources(updated));
+      ContainerRecord changed = record.withSpec(updated);
+      store.put(id, changed);
+      records.put(id, changed);
+      return null;
+    });
   }
 
   public ContainerRecord get(String idOrPrefix) {

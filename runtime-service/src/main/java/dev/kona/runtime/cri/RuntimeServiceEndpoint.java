@@ -1,6 +1,8 @@
 package dev.kona.runtime.cri;
 
 import dev.kona.cri.api.v1.AttachRequest;
+import dev.kona.cri.api.v1.UpdateContainerResourcesRequest;
+import dev.kona.cri.api.v1.UpdateContainerResourcesResponse;
 import dev.kona.cri.api.v1.AttachResponse;
 import dev.kona.cri.api.v1.ExecRequest;
 import dev.kona.cri.api.v1.ExecResponse;
@@ -91,6 +93,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final ListContainers listContainers;
   private final Observability observability;
   private final ExecSync execSync;
+  private final UpdateContainerResources updateContainerResources;
   private final ReopenContainerLog reopenContainerLog;
   private final StreamingCalls streaming;
 
@@ -105,6 +108,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
       StreamUrls streamUrls) {
     this.observability = observability;
     this.execSync = new ExecSync(containers);
+    this.updateContainerResources = new UpdateContainerResources(containers);
     this.reopenContainerLog = new ReopenContainerLog(containers);
     this.streaming = new StreamingCalls(containers, sandboxes, streamUrls);
     PodCidr podCidr = new PodCidr();
@@ -238,6 +242,12 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   @Override
   public void getContainerEvents(GetEventsRequest request, StreamObserver<ContainerEventResponse> response) {
     observability.getContainerEvents(request, response);
+  }
+
+  @Override
+  public void updateContainerResources(
+      UpdateContainerResourcesRequest request, StreamObserver<UpdateContainerResourcesResponse> response) {
+    unary(request, response, updateContainerResources::handle);
   }
 
   @Override

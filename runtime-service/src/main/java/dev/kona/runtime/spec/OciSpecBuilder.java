@@ -145,7 +145,8 @@ public final class OciSpecBuilder {
     return ns;
   }
 
-  private static Resources resources(ContainerSpec c) {
+  /** The cgroup resources of a container, as its spec carries them (also for a live update). */
+  public static Resources resources(ContainerSpec c) {
     ContainerSpec.Resources r = c.resources();
     CpuResources cpu = CpuResources.of(positive(r.cpuShares()), r.cpuQuota() != 0 ? r.cpuQuota() : null,
         positive(r.cpuPeriod()), r.cpusetCpus().isEmpty() ? null : r.cpusetCpus(),
