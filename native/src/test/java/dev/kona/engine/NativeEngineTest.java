@@ -122,4 +122,13 @@ class NativeEngineTest extends NativeEngineTestBase {
       Files.delete(garbage);
     }
   }
+
+  @Test
+  void create_idTooLongForTheControlSocketPathIsRefused() throws IOException {
+    Path bundle = BusyboxBundle.write(dir, "long", BusyboxBundle.spec(rootfs, false, "true"));
+    ContainerId id = ContainerId.parse("x".repeat(120));
+    KonaException e = assertThrows(dev.kona.common.error.InvalidArgumentException.class,
+        () -> engine.create(new CreateRequest(id, bundle, null, false, false)));
+    assertTrue(e.getMessage().contains("too long for run root"), e.getMessage());
+  }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /** The five capability sets as bit masks (bit n is capability n). */
 public record CapabilitySets(long bounding, long effective, long permitted, long inheritable, long ambient) {
-  private static final List<String> NAMES = List.of(
+  /** Capability names by number, as the kernel numbers them. */
+  public static final List<String> NAMES = List.of(
       "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
       "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
       "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
