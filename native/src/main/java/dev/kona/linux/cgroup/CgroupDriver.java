@@ -1,6 +1,7 @@
 package dev.kona.linux.cgroup;
 
 import dev.kona.common.error.InvalidArgumentException;
+import java.util.Locale;
 
 /**
  * How the kubelet names cgroups ({@code cgroupDriver} in its config, which Kona must match).
@@ -13,7 +14,7 @@ public enum CgroupDriver {
   SYSTEMD;
 
   public static CgroupDriver parse(String text) {
-    return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "cgroupfs" -> CGROUPFS;
       case "systemd" -> SYSTEMD;
       default -> throw new InvalidArgumentException(

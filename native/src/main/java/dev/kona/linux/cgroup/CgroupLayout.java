@@ -4,6 +4,7 @@ import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.linux.mount.MountInfo;
 import dev.kona.linux.mount.MountTable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,7 +50,7 @@ public record CgroupLayout(
 
   public static CgroupLayout detect(List<MountInfo> mounts) {
     Map<String, Path> v1 = new LinkedHashMap<>();
-    List<Path> others = new java.util.ArrayList<>();
+    List<Path> others = new ArrayList<>();
     for (MountInfo m : mounts) {
       if (m.fsType().equals("cgroup2") && m.mountPoint().equals(DEFAULT_ROOT.toString())) {
         return v2(DEFAULT_ROOT);

@@ -1,5 +1,7 @@
 package dev.kona.linux.cgroup;
 
+import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.linux.syscall.Syscalls;
 import java.time.Duration;
 import java.util.List;
 
@@ -49,7 +51,7 @@ public interface CgroupManager {
    */
   void delete(CgroupPath path, Duration timeout);
 
-  static CgroupManager forLayout(CgroupLayout layout, CgroupFs fs, dev.kona.linux.syscall.Syscalls sys) {
+  static CgroupManager forLayout(CgroupLayout layout, CgroupFs fs, Syscalls sys) {
     return layout.version() == CgroupLayout.CgroupVersion.V2
         ? new CgroupV2Manager(layout, fs, sys)
         : new CgroupV1Manager(layout, fs, sys);
@@ -58,6 +60,6 @@ public interface CgroupManager {
   /** The manager for this machine's cgroups. */
   static CgroupManager detect() {
     return forLayout(CgroupLayout.detect(), new KernelCgroupFs(),
-        dev.kona.linux.syscall.LinuxSyscalls.get());
+        LinuxSyscalls.get());
   }
 }

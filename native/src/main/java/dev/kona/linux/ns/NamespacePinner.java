@@ -1,5 +1,6 @@
 package dev.kona.linux.ns;
 
+import dev.kona.common.error.AlreadyExistsException;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.KonaException;
@@ -88,7 +89,7 @@ public final class NamespacePinner {
       return new PinnedNamespaces(pinned);
     } catch (FileAlreadyExistsException e) {
       unpinQuietly(pinned, e);
-      throw new dev.kona.common.error.AlreadyExistsException(
+      throw new AlreadyExistsException(
           "pin namespaces in " + runDir + ": " + e.getFile() + " already exists", e);
     } catch (IOException e) {
       unpinQuietly(pinned, e);

@@ -13,6 +13,7 @@ import dev.kona.oci.spec.SpecJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ final class ConmonLauncher {
     sys.mkfifo(dir.syncFifo().toString(), 0600);
     try {
       // conmon links <socket dir>/<id> to the bundle, where it puts the attach socket.
-      java.nio.file.Files.createDirectories(dir.socketDir());
+      Files.createDirectories(dir.socketDir());
     } catch (IOException e) {
       throw new InternalException("create " + dir.socketDir() + ": " + e.getMessage(), e);
     }
@@ -104,7 +105,7 @@ final class ConmonLauncher {
 
   private static boolean conmonAlive(ContainerDir dir) {
     try {
-      long pid = Long.parseLong(java.nio.file.Files.readString(dir.conmonPidFile()).strip());
+      long pid = Long.parseLong(Files.readString(dir.conmonPidFile()).strip());
       return Pids.running(pid);
     } catch (IOException | NumberFormatException e) {
       return false;

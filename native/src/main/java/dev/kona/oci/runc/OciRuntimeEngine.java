@@ -1,5 +1,6 @@
 package dev.kona.oci.runc;
 
+import dev.kona.common.error.AlreadyExistsException;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
@@ -14,10 +15,13 @@ import dev.kona.engine.ExecProcess;
 import dev.kona.engine.ExecRequest;
 import dev.kona.engine.ExitStatus;
 import dev.kona.engine.StdioSession;
+import dev.kona.linux.syscall.NativeCallException;
+import dev.kona.linux.syscall.OpenFlags;
 import dev.kona.linux.syscall.Syscalls;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecJson;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +77,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
       Files.createDirectories(stateRoot);
       Files.createDirectory(dir.dir());
     } catch (FileAlreadyExistsException e) {
-      throw new dev.kona.common.error.AlreadyExistsException(
+      throw new AlreadyExistsException(
           "create container " + request.id() + ": already exists", e);
     } catch (IOException e) {
       throw new InternalException("create container " + request.id() + ": " + e.getMessage(), e);
@@ -212,10 +216,9 @@ public final class OciRuntimeEngine implements ContainerEngine {
     ContainerDir dir = existing(id);
     Path ctl = Path.of(read(dir.bundleFile())).resolve("ctl");
     // conmon's control FIFO: "<type> <height> <width>", type 2 reopens the log file.
-    try (var fd = sys.open(ctl.toString(), dev.kona.linux.syscall.OpenFlags.O_WRONLY
-        | dev.kona.linux.syscall.OpenFlags.O_NONBLOCK, 0)) {
-      sys.write(fd, "2 0 0\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-    } catch (dev.kona.linux.syscall.NativeCallException e) {
+    try (var fd = sys.open(ctl.toString(), OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK, 0)) {
+      sys.write(fd, "2 0 0\n".getBytes(StandardCharsets.US_ASCII));
+    } catch (NativeCallException e) {
       throw e.toKonaException().withContext("reopen log of container " + id);
     }
   }

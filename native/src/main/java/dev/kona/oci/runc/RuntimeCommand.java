@@ -3,6 +3,7 @@ package dev.kona.oci.runc;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.InternalException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ final class RuntimeCommand {
     }
   }
 
-  private static CompletableFuture<String> drain(java.io.InputStream in) {
+  private static CompletableFuture<String> drain(InputStream in) {
     return CompletableFuture.supplyAsync(() -> {
       try (in) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);

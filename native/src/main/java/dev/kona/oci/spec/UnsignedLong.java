@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
+import java.math.BigInteger;
 
 /**
  * The spec's uint64 fields (rlimits, seccomp argument values) reach 2^64-1, which a Java long
@@ -50,7 +51,7 @@ final class UnsignedLong {
     @Override
     public void serialize(Long value, JsonGenerator gen, SerializerProvider provider)
         throws IOException {
-      gen.writeNumber(new java.math.BigInteger(Long.toUnsignedString(value)));
+      gen.writeNumber(new BigInteger(Long.toUnsignedString(value)));
     }
   }
 }
