@@ -23,7 +23,10 @@ import dev.kona.linux.cgroup.CgroupPath;
 import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.linux.testing.KernelTempDir;
 import dev.kona.linux.testing.NoLeaks;
+import dev.kona.oci.spec.Spec;
+import dev.kona.oci.spec.SpecJson;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -242,7 +245,25 @@ class OciRuntimeEngineTest {
     assertThrows(FailedPreconditionException.class, () -> e.attach(req.id()));
   }
 
-  private static String readLine(java.io.InputStream in) throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void terminal_outputArrivesOnStdoutThroughAPty(String runtime) throws Exception {
+    ContainerEngine e = engine(runtime);
+    CreateRequest plain = bundle("tty-" + runtime, "sh", "-c", "tty; echo done");
+    Path config = plain.bundle().resolve("config.json");
+    Spec spec = SpecJson.read(plain.bundle());
+    SpecJson.write(plain.bundle(), spec.withProcess(spec.process().withTerminal(true)));
+    assertTrue(Files.readString(config).contains("\"terminal\" : true"));
+
+    e.create(plain);
+    e.start(plain.id());
+    assertEquals(0, e.waitForExit(plain.id(), WAIT).code());
+    String log = Files.readString(plain.logPath());
+    assertTrue(log.matches("(?s).* stdout F /dev/pts/\\d+\\r?\n.*"), log);
+    assertTrue(log.contains(" stdout F done"), log);
+  }
+
+  private static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
       line.append((char) c);
