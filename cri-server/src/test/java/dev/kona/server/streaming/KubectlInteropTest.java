@@ -132,7 +132,7 @@ class KubectlInteropTest {
   void attach_stdin() throws Exception {
     fixture.runtime.attachCommands.put("c1", List.of("cat"));
     Result r = kubectl(Map.of(), "attached\n".getBytes(StandardCharsets.UTF_8),
-        "attach", "-i", "-q", "p", "-c", "c");
+        "attach", "-i", "p", "-c", "c");
     assertEquals(0, r.exit(), r.stderr());
     assertEquals("attached\n", r.stdout());
   }
