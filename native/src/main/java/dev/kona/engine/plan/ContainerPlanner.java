@@ -78,8 +78,10 @@ public final class ContainerPlanner {
             : DEFAULT_SYMLINKS,
         linux.maskedPaths(),
         linux.readonlyPaths());
+    List<NamespaceEntry> namespaces = namespaces(linux.namespaces());
+    SysctlPolicy.check(linux.sysctl(), namespaces);
     return new LaunchPlan(
-        namespaces(linux.namespaces()),
+        namespaces,
         placement.cgroupProcs(),
         fs,
         spec.hostname(),

@@ -29,8 +29,7 @@ public final class ExecPlanner {
       for (String type : List.of("cgroup", "ipc", "uts", "net", "pid", "mnt")) {
         namespaces.add(NamespaceEntry.join(type, Path.of("/proc", Integer.toString(containerPid), "ns", type)));
       }
-      List<String> allEnv = new ArrayList<>(process.env());
-      allEnv.addAll(env);
+      List<String> allEnv = mergeEnv(process.env(), env);
       return new LaunchPlan(namespaces, cgroupProcs, null, null, java.util.Map.of(),
           ContainerPlanner.rlimits(process.rlimits()), process.oomScoreAdj(),
           container.security(process, linux == null ? new Linux(null, null, null, null, null, null, null, null, null, null, null, null) : linux),
@@ -40,5 +39,22 @@ public final class ExecPlanner {
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException("plan exec in container pid " + containerPid + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The container's environment with the exec's entries replacing those of the same name. */
+  static List<String> mergeEnv(List<String> base, List<String> extra) {
+    java.util.LinkedHashMap<String, String> byName = new java.util.LinkedHashMap<>();
+    for (String entry : base) {
+      byName.put(name(entry), entry);
+    }
+    for (String entry : extra) {
+      byName.put(name(entry), entry);
+    }
+    return new ArrayList<>(byName.values());
+  }
+
+  private static String name(String entry) {
+    int eq = entry.indexOf('=');
+    return eq < 0 ? entry : entry.substring(0, eq);
   }
 }
