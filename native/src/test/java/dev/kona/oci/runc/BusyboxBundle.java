@@ -22,7 +22,7 @@ import java.util.List;
 final class BusyboxBundle {
   static final Path BUSYBOX = Path.of("/bin/busybox");
   private static final List<String> APPLETS =
-      List.of("sh", "echo", "sleep", "cat", "id", "hostname", "ls", "true", "false", "grep");
+      List.of("sh", "echo", "sleep", "cat", "id", "hostname", "ls", "true", "false", "grep", "tail", "tty");
   static final List<String> CAPS = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID",
       "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP",
       "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");

@@ -23,6 +23,8 @@ import dev.kona.linux.cgroup.CgroupPath;
 import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.linux.testing.KernelTempDir;
 import dev.kona.linux.testing.NoLeaks;
+import dev.kona.oci.spec.MemoryResources;
+import dev.kona.oci.spec.Resources;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecJson;
 import java.io.IOException;
@@ -261,6 +263,38 @@ class OciRuntimeEngineTest {
     String log = Files.readString(plain.logPath());
     assertTrue(log.matches("(?s).* stdout F /dev/pts/\\d+\\r?\n.*"), log);
     assertTrue(log.contains(" stdout F done"), log);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void exitWhileNoEngineRuns_isReportedByTheNextOne(String runtime) throws Exception {
+    ContainerEngine first = engine(runtime);
+    CreateRequest req = bundle("gone-" + runtime, "sh", "-c", "sleep 0.3; exit 4");
+    first.create(req);
+    first.start(req.id());
+    Thread.sleep(1000); // the "daemon" is down while the container exits
+
+    ContainerEngine restarted = engine(runtime);
+    ContainerState state = restarted.state(req.id());
+    assertEquals(ContainerStatus.STOPPED, state.status());
+    assertEquals(4, state.exit().code());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void oomKill_isReported(String runtime) throws Exception {
+    ContainerEngine e = engine(runtime);
+    CreateRequest req = bundle("oom-" + runtime, "tail", "/dev/zero");
+    Spec spec = SpecJson.read(req.bundle());
+    Resources resources = new Resources(List.of(), MemoryResources.limit(16L << 20, 16L << 20),
+        null, null, null, List.of(), null);
+    SpecJson.write(req.bundle(), spec.withLinux(spec.linux().withResources(resources)));
+    e.create(req);
+    e.start(req.id());
+    ExitStatus exit = e.waitForExit(req.id(), WAIT);
+    assertEquals(9, exit.signal());
+    assertTrue(exit.oomKilled(), exit.toString());
+    assertEquals("OOMKilled", exit.reason());
   }
 
   private static String readLine(InputStream in) throws IOException {
