@@ -31,8 +31,9 @@ static int open_resolved(int rootfd, const char *path) {
 }
 
 /* Opens `path` inside the root as O_PATH, creating missing directories (and the last component as
- * a directory or an empty file) one component at a time under an already resolved parent. */
-static int open_in_root(int rootfd, const char *path, int create, shim_error_t *e) {
+ * a directory or an empty file) one component at a time under an already resolved parent. A
+ * dangling symlink on the way is followed inside the root and its target created, as runc does. */
+static int open_in_root_depth(int rootfd, const char *path, int create, int depth, shim_error_t *e) {
   int fd = open_resolved(rootfd, path);
   if (fd >= 0 || errno != ENOENT || create == CREATE_NONE) {
     if (fd < 0) {
@@ -64,6 +65,20 @@ static int open_in_root(int rootfd, const char *path, int create, shim_error_t *
     snprintf(name, sizeof name, "%.*s", (int)n, p);
     int last = *end == '\0' || end[strspn(end, "/")] == '\0';
     int next = open_resolved(rootfd, prefix);
+    char link[PATH_MAX];
+    ssize_t linklen = next < 0 && errno == ENOENT ? readlinkat(parent, name, link, sizeof link - 1) : -1;
+    if (linklen >= 0) {
+      char joined[PATH_MAX];
+      link[linklen] = '\0';
+      if (depth >= 40) {
+        return shim_fail(e, ELOOP, "mount", "resolve %s in rootfs", path);
+      }
+      int base = link[0] == '/' ? 0 : (int)(plen - n - 1);
+      if (snprintf(joined, sizeof joined, "%.*s/%s%s", base, prefix, link, end) >= (int)sizeof joined) {
+        return shim_fail(e, ENAMETOOLONG, "mount", "path %s", path);
+      }
+      return open_in_root_depth(rootfd, joined, create, depth + 1, e);
+    }
     if (next < 0 && errno == ENOENT) {
       if (last && create == CREATE_FILE) {
         int f = openat(parent, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
@@ -88,6 +103,10 @@ static int open_in_root(int rootfd, const char *path, int create, shim_error_t *
   int result = parent;
   parent = -1;
   return result;
+}
+
+static int open_in_root(int rootfd, const char *path, int create, shim_error_t *e) {
+  return open_in_root_depth(rootfd, path, create, 0, e);
 }
 
 static void fd_path(int fd, char *buf, size_t len) {
