@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -342,7 +343,15 @@ static int readonly_path(const char *path, shim_error_t *e) {
   if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) {
     return errno == ENOENT ? 0 : shim_fail(e, errno, "readonly paths", "bind %s", path);
   }
-  if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) < 0) {
+  /* Keep nosuid, nodev and noexec of the mount underneath: a remount replaces all flags. */
+  struct statvfs sv;
+  unsigned long keep = 0;
+  if (statvfs(path, &sv) == 0) {
+    keep |= (sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0;
+    keep |= (sv.f_flag & ST_NODEV) ? MS_NODEV : 0;
+    keep |= (sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0;
+  }
+  if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | keep, NULL) < 0) {
     return shim_fail(e, errno, "readonly paths", "remount %s read-only", path);
   }
   return 0;

@@ -41,4 +41,41 @@ class PodInitsTest extends NativeEngineTestBase {
     assertFalse(Files.exists(runRoot.resolve("pod-init/pod1")));
     assertThrows(NotFoundException.class, () -> inits.pidNamespace("pod1"));
   }
+
+  @Test
+  void init_reapsOrphansOfThePod() throws Exception {
+    PodInits inits = engine.podInits();
+    int initPid = inits.start("pod2", List.of());
+    try {
+      Spec spec = BusyboxBundle.spec(rootfs, false, "sh", "-c", "sleep 0.2 & exit 0");
+      List<LinuxNamespace> namespaces = new ArrayList<>(spec.linux().namespaces());
+      namespaces.replaceAll(ns -> ns.type().equals(LinuxNamespace.PID)
+          ? LinuxNamespace.join(LinuxNamespace.PID, inits.pidNamespace("pod2").toString()) : ns);
+      ContainerId id = create("parent", spec.withLinux(spec.linux().withNamespaces(namespaces)), false);
+      engine.start(id);
+      assertEquals(0, engine.waitForExit(id, WAIT).code());
+      Thread.sleep(600); // the orphaned sleep ends, re-parented to the pod's init
+      assertEquals(List.of(), childrenOf(initPid), "the pod's init left zombies or strays");
+      engine.delete(id);
+    } finally {
+      inits.stop("pod2");
+    }
+  }
+
+  private static List<String> childrenOf(int pid) throws IOException {
+    List<String> children = new ArrayList<>();
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+        try {
+          String status = Files.readString(p.resolve("status"));
+          if (status.contains("\nPPid:\t" + pid + "\n")) {
+            children.add(p.getFileName() + " " + status.lines().filter(l -> l.startsWith("State:")).findFirst().orElse(""));
+          }
+        } catch (IOException e) {
+          // gone meanwhile
+        }
+      }
+    }
+    return children;
+  }
 }
