@@ -176,7 +176,9 @@ public final class OciRuntimeEngine implements ContainerEngine {
     if (!Files.isDirectory(dir.dir())) {
       return;
     }
-    if (isRunning(id) && !Files.exists(dir.exitFile())) {
+    RuntimeState before = runtimeState(id);
+    boolean started = before != null && !before.status().equals("created") && !before.status().equals("stopped");
+    if (started && !Files.exists(dir.exitFile())) {
       throw new FailedPreconditionException("delete container " + id + ": still running");
     }
     RuntimeCommand.Result r = RuntimeCommand.run(runtime.command("delete", "--force", id.value()), null);

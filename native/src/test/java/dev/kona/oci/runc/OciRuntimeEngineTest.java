@@ -297,6 +297,18 @@ class OciRuntimeEngineTest {
     assertEquals("OOMKilled", exit.reason());
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void delete_neverStarted(String runtime) throws Exception {
+    ContainerEngine e = engine(runtime);
+    CreateRequest req = bundle("unstarted-" + runtime, "echo", "never");
+    int pid = e.create(req).pid();
+    e.delete(req.id());
+    assertThrows(NotFoundException.class, () -> e.state(req.id()));
+    assertTrue(Waits.until(WAIT, () -> !Pids.running(pid)), "container init is gone");
+    assertEquals("", Files.exists(req.logPath()) ? Files.readString(req.logPath()) : "");
+  }
+
   private static String readLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder();
     for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
