@@ -41,7 +41,11 @@ public enum Errno {
   ENOTEMPTY(39, "directory not empty", ErrorKind.FAILED_PRECONDITION),
   ELOOP(40, "too many levels of symbolic links", ErrorKind.INVALID_ARGUMENT),
   ENODATA(61, "no data available", ErrorKind.NOT_FOUND),
+  ENOTSOCK(88, "socket operation on non-socket", ErrorKind.INVALID_ARGUMENT),
   EOPNOTSUPP(95, "operation not supported", ErrorKind.FAILED_PRECONDITION),
+  EADDRINUSE(98, "address already in use", ErrorKind.ALREADY_EXISTS),
+  ECONNRESET(104, "connection reset by peer", ErrorKind.UNAVAILABLE),
+  ENOTCONN(107, "transport endpoint is not connected", ErrorKind.FAILED_PRECONDITION),
   ECONNREFUSED(111, "connection refused", ErrorKind.UNAVAILABLE),
   ETIMEDOUT(110, "connection timed out", ErrorKind.DEADLINE_EXCEEDED);
 

@@ -15,7 +15,7 @@ final class SocketCalls {
   private static final int SUN_PATH_MAX = 108;
   private static final int EINTR = Errno.EINTR.number();
   // Shutting down a socket the peer already closed is not an error here.
-  private static final int ENOTCONN = 107;
+  private static final int ENOTCONN = Errno.ENOTCONN.number();
 
   private SocketCalls() {}
 
