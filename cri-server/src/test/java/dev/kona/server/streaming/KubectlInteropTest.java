@@ -74,6 +74,10 @@ class KubectlInteropTest {
   private Result kubectl(Map<String, String> env, byte[] stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(kubectl));
     command.addAll(List.of(args));
+    return run(env, stdin, command.toArray(String[]::new));
+  }
+
+  private Result run(Map<String, String> env, byte[] stdin, String... command) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().putAll(env);
@@ -84,7 +88,7 @@ class KubectlInteropTest {
     }
     var out = Thread.ofVirtual().start(() -> drain(process.getInputStream()));
     var err = Thread.ofVirtual().start(() -> drain(process.getErrorStream()));
-    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl " + String.join(" ", args));
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", command));
     out.join();
     err.join();
     return new Result(process.exitValue(), outputs.get(process.getInputStream()),
@@ -118,6 +122,18 @@ class KubectlInteropTest {
     assertEquals(0, r.exit(), r.stderr());
     assertEquals("piped\nlines\n", r.stdout());
     assertTrue(api.upgrades.getFirst().contains("SPDY/3.1"), api.upgrades.toString());
+  }
+
+  @Test
+  void exec_tty_terminalSizeReachesRuntime() throws Exception {
+    // script(1) gives kubectl a terminal of a known size, so it opens the resize stream.
+    String inner = kubectl + " exec -it p -c c -- sh -c 'sleep 1; echo tty-ok'";
+    Result r = run(Map.of(), new byte[0], "script", "-qec", "stty cols 91 rows 37; " + inner,
+        "/dev/null");
+    assertEquals(0, r.exit(), r.stderr());
+    assertTrue(r.stdout().contains("tty-ok"), r.stdout());
+    ProcessRuntime.Session session = fixture.runtime.sessions.getFirst();
+    assertTrue(session.resizes.contains(new TerminalSize(91, 37)), session.resizes.toString());
   }
 
   @Test
