@@ -47,9 +47,9 @@ void monitor_write_status(monitor_t *m) {
   char buf[512];
   shim_error_t ignored;
   int n = snprintf(buf, sizeof buf,
-                   "status=%s\nmonitor_pid=%d\nmonitor_start=%llu\npid=%d\ncreated=%lld\nstarted=%lld\n"
-                   "finished=%lld\nexit_code=%d\nsignal=%d\noom=%d\n",
-                   NAMES[m->status], getpid(), process_start_ticks(getpid()), m->pid, (long long)m->created,
+                   "status=%s\nmonitor_pid=%d\nmonitor_start=%llu\npid=%d\npid_start=%llu\ncreated=%lld\n"
+                   "started=%lld\nfinished=%lld\nexit_code=%d\nsignal=%d\noom=%d\n",
+                   NAMES[m->status], getpid(), process_start_ticks(getpid()), m->pid, m->pid_start, (long long)m->created,
                    (long long)m->started, (long long)m->finished, m->exit_code, m->exit_signal, m->oom);
   (void)write_file_atomic(".", "status", buf, (size_t)n, &ignored);
 }
@@ -237,6 +237,7 @@ __attribute__((noreturn)) static void monitor_main(const plan_t *plan, const cha
     goto fail;
   }
   m->status = ST_CREATED;
+  m->pid_start = process_start_ticks(m->pid);
   monitor_write_status(m);
   send_report(report_fd, 'C', m->pid, NULL);
   close(report_fd);

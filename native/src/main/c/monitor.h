@@ -30,6 +30,7 @@ typedef struct client {
 typedef struct monitor {
   const plan_t *plan;
   pid_t pid;
+  unsigned long long pid_start; /* the container process's start time, against pid reuse */
   int status;
   int64_t created, started, finished;
   int exit_code, exit_signal, oom;

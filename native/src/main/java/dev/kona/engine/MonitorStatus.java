@@ -10,11 +10,11 @@ import java.util.Map;
 
 /**
  * The status file a monitor writes (temp file + rename) at each transition: key=value lines.
- * {@code monitorStart} is the monitor's start time in clock ticks, so a recycled pid is not
- * mistaken for the monitor.
+ * {@code monitorStart} and {@code pidStart} are start times in clock ticks, so a recycled pid is
+ * not mistaken for the monitor or the container's process.
  */
 record MonitorStatus(
-    String status, int monitorPid, long monitorStart, int pid, long created, long started, long finished,
+    String status, int monitorPid, long monitorStart, int pid, long pidStart, long created, long started, long finished,
     int exitCode, int signal, boolean oom) {
 
   static final String FILE = "status";
@@ -43,6 +43,7 @@ record MonitorStatus(
         (int) num(kv, "monitor_pid"),
         num(kv, "monitor_start"),
         (int) num(kv, "pid"),
+        num(kv, "pid_start"),
         num(kv, "created"),
         num(kv, "started"),
         num(kv, "finished"),
@@ -58,6 +59,11 @@ record MonitorStatus(
   /** True while the monitor process that wrote this file still runs. */
   boolean monitorAlive() {
     return monitorPid > 0 && ProcStat.startTicks(monitorPid) == monitorStart;
+  }
+
+  /** True while the container's process still runs (checked against pid reuse by start time). */
+  boolean processAlive() {
+    return pid > 0 && pidStart > 0 && ProcStat.startTicks(pid) == pidStart;
   }
 
   ExitStatus exit() {

@@ -164,7 +164,8 @@ public final class NativeEngine implements ContainerEngine {
     if (status != null && status.status().equals("running") && status.monitorAlive()) {
       throw new FailedPreconditionException("delete container " + id + ": it is running (pid " + status.pid() + "); stop it first");
     }
-    if (status != null && status.status().equals("created") && status.monitorAlive()) {
+    boolean orphan = status != null && !status.stopped() && !status.monitorAlive() && status.processAlive();
+    if (status != null && status.status().equals("created") && status.monitorAlive() || orphan) {
       monitors.signal(dir, SIGKILL);
       monitors.waitForExit(dir, Duration.ofSeconds(10));
     }

@@ -1,6 +1,7 @@
 package dev.kona.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -54,6 +55,22 @@ class NativeEngineRecoveryTest extends NativeEngineTestBase {
     assertEquals(ContainerStatus.RUNNING, engine.state(id).status());
     engine.kill(id, 9);
     assertEquals(137, engine.waitForExit(id, WAIT).code());
+  }
+
+  @Test
+  void kill_reachesTheProcessOfAMonitorKilledFromOutside() throws Exception {
+    ContainerId id = run("orphaned", "sleep", "1000");
+    MonitorStatus status = MonitorStatus.read(runRoot.resolve("containers/orphaned"));
+    ProcessHandle.of(status.monitorPid()).orElseThrow().destroyForcibly();
+    for (int i = 0; i < 100 && ProcessHandle.of(status.monitorPid()).isPresent(); i++) {
+      Thread.sleep(10);
+    }
+    assertEquals(ContainerStatus.UNKNOWN, engine.state(id).status());
+    assertTrue(status.processAlive(), "the container outlives its monitor");
+    engine.kill(id, 9);
+    assertEquals(255, engine.waitForExit(id, WAIT).code(), "the real exit code died with the monitor");
+    assertFalse(status.processAlive());
+    engine.delete(id);
   }
 
   @Test
