@@ -4,6 +4,7 @@ import dev.kona.common.error.InternalException;
 import dev.kona.common.error.NotFoundException;
 import dev.kona.image.content.ContentStore;
 import dev.kona.image.content.Digest;
+import dev.kona.image.content.FileTrees;
 import dev.kona.image.content.Platform;
 import dev.kona.image.manifest.ImageRunConfig;
 import dev.kona.image.manifest.ManifestReader;
@@ -12,6 +13,7 @@ import dev.kona.image.pull.ProgressWatchdog;
 import dev.kona.image.ref.ImageReference;
 import dev.kona.image.registry.Credentials;
 import dev.kona.image.registry.RegistryHosts;
+import dev.kona.image.registry.TrustStores;
 import dev.kona.image.snapshot.ContainerRootfs;
 import dev.kona.image.snapshot.RootfsPlan;
 import dev.kona.image.snapshot.SnapshotStore;
@@ -68,7 +70,7 @@ public final class ImageService implements AutoCloseable {
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(30))
             .sslContext(
-                dev.kona.image.registry.TrustStores.sslContext(
+                TrustStores.sslContext(
                     config.registries().values().stream()
                         .map(ImageConfig.RegistryConfig::caFile)
                         .filter(f -> f != null && !f.isEmpty())
@@ -190,7 +192,7 @@ public final class ImageService implements AutoCloseable {
   /** Bytes and inodes of one container's writable layer (a walk of its upper dir). */
   public Usage writableLayerUsage(String containerId) {
     try {
-      long[] usage = dev.kona.image.content.FileTrees.usage(containers.containersDir().resolve(containerId).resolve("upper"));
+      long[] usage = FileTrees.usage(containers.containersDir().resolve(containerId).resolve("upper"));
       return new Usage(usage[0], usage[1]);
     } catch (IOException e) {
       throw new InternalException("measure writable layer of " + containerId + ": " + e, e);

@@ -30,7 +30,7 @@ import java.util.function.LongConsumer;
  * size and digest while streaming, fsyncs and renames into place, so a blob path that exists always
  * holds verified content. A blob that already exists counts as written. Leftover ingest files (a
  * crash mid-write) are deleted when the store opens. Deleting is the garbage collector's business;
- * callers must hold a lease on blobs they are about to use (see {@code ImageStore}).
+ * callers hold a lease on blobs they are about to use (see {@code store.Leases}).
  *
  * <p>Errors: a missing blob is NOT_FOUND; a size or digest mismatch is FAILED_PRECONDITION and leaves
  * nothing behind; a broken source stream is UNAVAILABLE.

@@ -1,5 +1,6 @@
 package dev.kona.image.registry;
 
+import dev.kona.common.error.InvalidArgumentException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -24,7 +25,7 @@ public record Credentials(String username, String password, String identityToken
     String decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
     int colon = decoded.indexOf(':');
     if (colon < 0) {
-      throw new dev.kona.common.error.InvalidArgumentException("auth.auth: expected base64 of user:password");
+      throw new InvalidArgumentException("auth.auth: expected base64 of user:password");
     }
     return new Credentials(decoded.substring(0, colon), decoded.substring(colon + 1), "", "");
   }

@@ -3,6 +3,7 @@ package dev.kona.image.snapshot;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.KonaException;
+import dev.kona.common.error.UnavailableException;
 import dev.kona.image.content.AtomicFiles;
 import dev.kona.image.content.ContentStore;
 import dev.kona.image.content.Digest;
@@ -230,7 +231,7 @@ public final class SnapshotStore {
       return running.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new dev.kona.common.error.UnavailableException("wait for snapshot: interrupted", e);
+      throw new UnavailableException("wait for snapshot: interrupted", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof KonaException k) {
         throw k.withContext("shared unpack");

@@ -3,7 +3,9 @@ package dev.kona.image.store;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.InternalException;
+import dev.kona.common.error.NotFoundException;
 import dev.kona.image.content.AtomicFiles;
+import dev.kona.image.content.ContentStore;
 import dev.kona.image.content.Digest;
 import dev.kona.image.ref.ImageReference;
 import java.io.IOException;
@@ -151,7 +153,7 @@ public final class ImageStore {
   public synchronized ImageRecord rename(Digest id, List<String> tags, List<String> digests) {
     ImageRecord current = byId.get(id);
     if (current == null) {
-      throw new dev.kona.common.error.NotFoundException("rename image " + id + ": not in the store");
+      throw new NotFoundException("rename image " + id + ": not in the store");
     }
     ImageRecord renamed = current.withNames(tags, digests);
     persist(renamed);
@@ -168,7 +170,7 @@ public final class ImageStore {
     }
     try {
       Files.deleteIfExists(file(id));
-      dev.kona.image.content.ContentStore.fsyncDirectory(records);
+      ContentStore.fsyncDirectory(records);
     } catch (IOException e) {
       throw new InternalException("remove image record " + id + ": " + e.getMessage(), e);
     }

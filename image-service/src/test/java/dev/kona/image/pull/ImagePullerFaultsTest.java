@@ -54,7 +54,7 @@ class ImagePullerFaultsTest {
   @BeforeEach
   void open() throws Exception {
     proxy = new CountingProxy(registry.url());
-    images = TestImageServices.open(temp.resolve("images"), TestImageServices.insecure(proxy.host()).withProgressTimeoutSeconds(2));
+    images = TestImageServices.open(temp.resolve("images"), TestImageServices.insecure(proxy.host()));
   }
 
   @AfterEach
@@ -105,6 +105,8 @@ class ImagePullerFaultsTest {
 
   @Test
   void pull_stalledRegistry_isCancelledAfterTheProgressTimeout() throws Exception {
+    images.close();
+    images = TestImageServices.open(temp.resolve("images"), TestImageServices.insecure(proxy.host()).withProgressTimeoutSeconds(2));
     proxy.inject(new CountingProxy.Stall(layerPath(0), 1024, Duration.ofSeconds(60)));
     DeadlineExceededException e = assertThrows(DeadlineExceededException.class, this::pull);
     assertTrue(e.getMessage().contains("no progress for 2 s"), e.getMessage());

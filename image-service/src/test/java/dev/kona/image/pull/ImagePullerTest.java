@@ -177,6 +177,20 @@ class ImagePullerTest {
   }
 
   @Test
+  void pull_firstMirrorDown_triesTheNextInOrder() throws Exception {
+    int closedPort = LocalRegistry.freePort();
+    try (CountingProxy second = new CountingProxy(registry.url())) {
+      RegistryConfig mirrors =
+          new RegistryConfig(List.of("http://127.0.0.1:" + closedPort, second.url()), false, false, null, null, null, null);
+      open(ImageConfig.defaults().withRegistries(Map.of("quay.io", mirrors)));
+      registry.pusher().push("org/app", "2", SampleImages.busybox());
+      ImageRecord record = pull("quay.io/org/app:2");
+      assertEquals(List.of("quay.io/org/app:2"), record.repoTags());
+      assertEquals(1, second.count("GET", "/v2/org/app/manifests/2"));
+    }
+  }
+
+  @Test
   void pull_againAndSharedBase_fetchesOnlyWhatIsMissing() throws Exception {
     try (CountingProxy proxy = new CountingProxy(registry.url())) {
       open(TestImageServices.insecure(proxy.host()));
