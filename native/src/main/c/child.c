@@ -74,10 +74,16 @@ static int setup_filesystem(const plan_t *plan, shim_error_t *e) {
 }
 
 static int setup(const plan_t *plan, ns_set_t *ns, const child_io_t *io, shim_error_t *e) {
-  sigset_t all;
-  sigemptyset(&all);
-  sigprocmask(SIG_SETMASK, &all, NULL);
-  signal(SIGPIPE, SIG_DFL);
+  /* Ignored signals survive execve: give the program default dispositions and an empty mask,
+   * whatever the daemon or the monitor had. */
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int sig = 1; sig < NSIG; sig++) {
+    if (sig != SIGKILL && sig != SIGSTOP) {
+      signal(sig, SIG_DFL);
+    }
+  }
   if (setup_stdio(io, e) < 0 || join_cgroups(plan, e) < 0 || ns_join(ns, e) < 0 ||
       ns_unshare(ns, e) < 0) {
     return -1;
