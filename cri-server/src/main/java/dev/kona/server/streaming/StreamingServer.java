@@ -118,7 +118,7 @@ public final class StreamingServer implements AutoCloseable {
   /** {@code http(s)://host:port}, known after {@link #start()}. */
   public synchronized URI baseUrl() {
     if (baseUrl == null) {
-      throw new IllegalStateException("streaming server not started");
+      throw new UnavailableException("streaming server not started");
     }
     return baseUrl;
   }
@@ -129,8 +129,8 @@ public final class StreamingServer implements AutoCloseable {
    * many URLs are outstanding.
    */
   public URI register(StreamRequest request) {
-    String token = context.cache().insert(request);
-    return baseUrl().resolve("/" + request.route() + "/" + token);
+    URI base = baseUrl();
+    return base.resolve("/" + request.route() + "/" + context.cache().insert(request));
   }
 
   /** Closes the listener and all open connections, then stops the event loops. */
@@ -145,6 +145,7 @@ public final class StreamingServer implements AutoCloseable {
     listener = null;
     group = null;
     log.info("streaming server on {} stopped", baseUrl);
+    baseUrl = null;
   }
 
   private SslContext sslContext() {

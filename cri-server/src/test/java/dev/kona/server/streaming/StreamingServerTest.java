@@ -194,6 +194,13 @@ class StreamingServerTest {
   }
 
   @Test
+  void register_afterClose_unavailable() {
+    fixture.server.close();
+    assertThrows(UnavailableException.class,
+        () -> fixture.shell(StreamingFixture.out(), "true"));
+  }
+
+  @Test
   void start_portTaken_unavailable() {
     int port = fixture.server.baseUrl().getPort();
     StreamingServer second = new StreamingServer(
