@@ -59,15 +59,15 @@ static int join_cgroups(const plan_t *plan, shim_error_t *e) {
   return 0;
 }
 
-static int setup_filesystem(const plan_t *plan, shim_error_t *e) {
+static int setup_filesystem(const plan_t *plan, const child_io_t *io, shim_error_t *e) {
   const char *rootfs = plan_str(plan, "rootfs", NULL);
   if (rootfs == NULL) {
     return process_limits(plan, e); /* exec: the joined mount namespace is already the container's */
   }
   cleanup_close int rootfd = -1;
   if (rootfs_prepare(plan, &rootfd, e) < 0 || mounts_apply(plan, rootfd, e) < 0 ||
-      devices_create(plan, rootfd, e) < 0 || process_limits(plan, e) < 0 ||
-      rootfs_pivot(rootfs, e) < 0) {
+      devices_create(plan, rootfd, e) < 0 || (io->tty >= 0 && console_bind(rootfd, io->tty_name, e) < 0) ||
+      process_limits(plan, e) < 0 || rootfs_pivot(rootfs, e) < 0) {
     return -1;
   }
   return 0;
@@ -89,7 +89,7 @@ static int setup(const plan_t *plan, ns_set_t *ns, const child_io_t *io, shim_er
     return -1;
   }
   ns_close(ns);
-  if (setup_filesystem(plan, e) < 0) {
+  if (setup_filesystem(plan, io, e) < 0) {
     return -1;
   }
   /* Sysctls go through /proc/sys before it becomes read-only, as runc orders it. */

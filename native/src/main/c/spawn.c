@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -25,6 +26,7 @@ static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, shim_err
       return shim_fail(e, errno, "stdio", "open a terminal");
     }
     io->tty = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    snprintf(io->tty_name, sizeof io->tty_name, "%s", name);
     if (io->tty < 0) {
       return shim_fail(e, errno, "stdio", "open %s", name);
     }

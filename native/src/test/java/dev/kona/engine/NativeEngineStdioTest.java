@@ -57,12 +57,12 @@ class NativeEngineStdioTest extends NativeEngineTestBase {
 
   @Test
   void tty_outputThroughTerminalWithSize() throws IOException {
-    ContainerId id = create("tty", BusyboxBundle.spec(rootfs, true, "sh", "-c", "test -t 1 && echo is-a-tty; stty size"), false);
+    ContainerId id = create("tty", BusyboxBundle.spec(rootfs, true, "sh", "-c", "test -t 1 && echo is-a-tty; stty size; test -c /dev/console && echo console"), false);
     try (StdioSession s = engine.attach(id)) {
       s.resize(100, 30);
       engine.start(id);
       String out = readAll(s.stdout());
-      assertTrue(out.contains("is-a-tty\r\n30 100\r\n"), out);
+      assertTrue(out.contains("is-a-tty\r\n30 100\r\nconsole\r\n"), out);
     }
     assertEquals(0, engine.waitForExit(id, WAIT).code());
     assertTrue(log("tty").contains(" stdout F is-a-tty\r\n"), log("tty"));
