@@ -27,6 +27,15 @@ class ShimBinaryTest {
     assertTrue(out.startsWith("error 2 read: open " + dir.resolve("nothing/plan")), out);
   }
 
+  @Test
+  void create_malformedPlanNamesTheRecord() throws Exception {
+    Path shim = ShimBinary.install(dir);
+    Path state = Files.createDirectories(dir.resolve("bad"));
+    Files.writeString(state.resolve("plan"), "version 1:1\narg 9:short\n");
+    String out = run(shim.toString(), "create", state.toString());
+    assertEquals("error 22 plan: record 2 (arg): bad field length: Invalid argument", out);
+  }
+
   private static String run(String... command) throws Exception {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
