@@ -73,5 +73,14 @@ final class LibcHandles {
   static final MethodHandle SHUTDOWN = errnoCapturing("shutdown",
       FunctionDescriptor.of(C_INT, C_INT, C_INT));
 
+  static final MethodHandle BIND = errnoCapturing("bind",
+      FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_INT));
+  static final MethodHandle LISTEN = errnoCapturing("listen",
+      FunctionDescriptor.of(C_INT, C_INT, C_INT));
+  static final MethodHandle ACCEPT4 = errnoCapturing("accept4",
+      FunctionDescriptor.of(C_INT, C_INT, C_POINTER, C_POINTER, C_INT));
+  static final MethodHandle RECVMSG = errnoCapturing("recvmsg",
+      FunctionDescriptor.of(C_LONG, C_INT, C_POINTER, C_INT));
+
   private LibcHandles() {}
 }

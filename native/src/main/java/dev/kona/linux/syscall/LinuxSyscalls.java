@@ -331,6 +331,37 @@ public final class LinuxSyscalls implements Syscalls {
   }
 
   @Override
+  public OwnedFd listenUnix(String path, int type) {
+    OwnedFd fd = socket(AF_UNIX, type, 0);
+    try {
+      FdPassingCalls.bindAndListen(fd.get(), path);
+      return fd;
+    } catch (RuntimeException e) {
+      fd.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public OwnedFd accept(OwnedFd listener) {
+    return new OwnedFd(FdPassingCalls.accept(listener.get()), this);
+  }
+
+  @Override
+  public OwnedFd receiveFd(OwnedFd socket) {
+    int fd = FdPassingCalls.receiveFd(socket.get());
+    if (fd < 0) {
+      throw NativeCallException.of("recvmsg", socket + ": no descriptor in message", Errno.EINVAL.number());
+    }
+    return new OwnedFd(fd, this);
+  }
+
+  @Override
+  public void setWindowSize(OwnedFd terminal, int rows, int columns) {
+    FdPassingCalls.setWindowSize(terminal.get(), rows, columns);
+  }
+
+  @Override
   public void sethostname(String hostname) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = Libc.newCallState(a);

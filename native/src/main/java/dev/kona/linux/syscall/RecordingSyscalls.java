@@ -274,4 +274,27 @@ public final class RecordingSyscalls implements Syscalls {
   public void shutdown(OwnedFd socket, int how) {
     record("shutdown", socket.get(), how);
   }
+
+  @Override
+  public OwnedFd listenUnix(String path, int type) {
+    record("listen", path, type);
+    return newFd();
+  }
+
+  @Override
+  public OwnedFd accept(OwnedFd listener) {
+    record("accept", listener.get());
+    return newFd();
+  }
+
+  @Override
+  public OwnedFd receiveFd(OwnedFd socket) {
+    record("recvmsg", socket.get());
+    return newFd();
+  }
+
+  @Override
+  public void setWindowSize(OwnedFd terminal, int rows, int columns) {
+    record("setWindowSize", terminal.get(), rows, columns);
+  }
 }

@@ -82,6 +82,17 @@ public interface Syscalls {
   /** {@code shutdown(2)}: {@link #SHUT_WR} to send EOF, {@link #SHUT_RDWR} to wake a blocked reader. */
   void shutdown(OwnedFd socket, int how);
 
+  /** socket + bind + listen on an AF_UNIX path. */
+  OwnedFd listenUnix(String path, int type);
+
+  OwnedFd accept(OwnedFd listener);
+
+  /** The descriptor passed (SCM_RIGHTS) in the next message on {@code socket}. */
+  OwnedFd receiveFd(OwnedFd socket);
+
+  /** {@code TIOCSWINSZ} on a terminal. */
+  void setWindowSize(OwnedFd terminal, int rows, int columns);
+
   int AF_UNIX = 1;
   int SOCK_STREAM = 1;
   int SOCK_SEQPACKET = 5;

@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * the daemon. Containers, their logs and their exit codes survive a daemon restart: conmon keeps
  * them and writes the exit file into the container's directory under {@code stateRoot}.
  *
- * <p>Attach goes through conmon's attach socket. Not supported (FailedPrecondition): exec with a
- * terminal.
+ * <p>Attach goes through conmon's attach socket; an exec with a terminal gets its pty master
+ * from the runtime over a console socket.
  */
 public final class OciRuntimeEngine implements ContainerEngine {
   private static final Logger log = LoggerFactory.getLogger(OciRuntimeEngine.class);
@@ -193,10 +193,6 @@ public final class OciRuntimeEngine implements ContainerEngine {
   @Override
   public ExecProcess exec(ContainerId id, ExecRequest request) {
     ContainerDir dir = existing(id);
-    if (request.tty()) {
-      throw new FailedPreconditionException("exec in container " + id + ": a terminal is not supported by the "
-          + runtime.name() + " engine");
-    }
     if (!isRunning(id)) {
       throw new FailedPreconditionException("exec in container " + id + ": not running");
     }

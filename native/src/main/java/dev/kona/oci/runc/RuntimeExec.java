@@ -1,6 +1,7 @@
 package dev.kona.oci.runc;
 
 import dev.kona.common.error.DeadlineExceededException;
+import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.engine.ContainerId;
 import dev.kona.engine.ExecProcess;
@@ -35,34 +36,48 @@ final class RuntimeExec implements ExecProcess {
   private final Syscalls sys;
   private final StdioSession stdio;
 
-  private RuntimeExec(java.lang.Process child, Path processJson, Syscalls sys) {
+  private RuntimeExec(java.lang.Process child, Path processJson, Syscalls sys, StdioSession stdio) {
     this.child = child;
     this.processJson = processJson;
     this.sys = sys;
-    this.stdio = new PipeSession(child);
+    this.stdio = stdio;
   }
 
   static RuntimeExec start(OciRuntime runtime, ContainerId id, Process containerProcess,
       ExecRequest request, Path dir, Syscalls sys) {
     List<String> env = new ArrayList<>(containerProcess.env());
     env.addAll(request.env());
-    Process exec = new Process(false, null, containerProcess.user(), request.args(), env,
+    Process exec = new Process(request.tty(), null, containerProcess.user(), request.args(), env,
         containerProcess.cwd(), containerProcess.capabilities(), containerProcess.rlimits(),
         containerProcess.noNewPrivileges(), containerProcess.apparmorProfile(),
         containerProcess.oomScoreAdj(), containerProcess.selinuxLabel());
     Path json = dir.resolve("exec-" + UUID.randomUUID() + ".json");
+    // runc takes a console socket only when it detaches (losing the exit code) and otherwise
+    // needs a controlling terminal of its own; crun hands the pty master over either way.
+    if (request.tty() && runtime.name().equals("runc")) {
+      throw new FailedPreconditionException("exec in container " + id
+          + ": a terminal is not supported with runc; use crun or the kona engine");
+    }
     try {
       Files.writeString(json, SpecJson.mapper().writeValueAsString(exec));
+      if (request.tty()) {
+        return ConsoleSocket.exec(runtime, id, json, dir, sys, (child, master) ->
+            new RuntimeExec(child, json, sys, new PtySession(sys, master)));
+      }
       ProcessBuilder pb = new ProcessBuilder(runtime.command("exec", "--process", json.toString(), id.value()));
       if (!request.stdin()) {
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
       }
-      return new RuntimeExec(pb.start(), json, sys);
-    } catch (IOException e) {
+      java.lang.Process child = pb.start();
+      return new RuntimeExec(child, json, sys, new PipeSession(child));
+    } catch (IOException | RuntimeException e) {
       try {
         Files.deleteIfExists(json);
       } catch (IOException ignored) {
         // best effort
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
       }
       throw new InternalException("exec in container " + id + ": " + e.getMessage(), e);
     }

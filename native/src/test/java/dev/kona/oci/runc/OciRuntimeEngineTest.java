@@ -167,8 +167,22 @@ class OciRuntimeEngineTest {
       assertTrue(out.startsWith("1 x kona-test\n"), out);
       assertTrue(out.matches("(?s).*NoNewPrivs:\\s+1.*"), out);
     }
-    assertThrows(FailedPreconditionException.class,
-        () -> e.exec(req.id(), new ExecRequest(List.of("sh"), List.of(), true, false)));
+
+    ExecRequest withTerminal = new ExecRequest(
+        List.of("sh", "-c", "tty; read x; echo got:$x"), List.of(), true, true);
+    if (runtime.equals("runc")) {
+      assertThrows(FailedPreconditionException.class, () -> e.exec(req.id(), withTerminal));
+      return;
+    }
+    try (ExecProcess tty = e.exec(req.id(), withTerminal)) {
+      tty.stdio().resize(100, 30);
+      String first = readLine(tty.stdio().stdout());
+      assertTrue(first.matches("/dev/pts/\\d+\r?"), "a terminal: " + first);
+      tty.stdio().stdin().write("hi\n".getBytes(StandardCharsets.UTF_8));
+      String rest = new String(tty.stdio().stdout().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(rest.contains("got:hi"), rest);
+      assertEquals(0, tty.waitFor(WAIT).code());
+    }
   }
 
   @ParameterizedTest
