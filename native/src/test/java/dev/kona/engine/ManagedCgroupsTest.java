@@ -84,4 +84,23 @@ class ManagedCgroupsTest extends NativeEngineTestBase {
     assertFalse(Files.exists(manager.layout().dir("memory", CgroupPath.parse(parent + "/c"))));
     assertFalse(Files.exists(runRoot.resolve("containers/badseccomp")));
   }
+
+  @Test
+  void cycles_leaveNoCgroupBehind() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      Spec spec = BusyboxBundle.spec(rootfs, false, "true");
+      ContainerId id = create("cg" + i, spec.withLinux(spec.linux().withCgroupsPath(parent + "/cg" + i)), false);
+      engine.start(id);
+      assertEquals(0, engine.waitForExit(id, WAIT).code());
+      engine.delete(id);
+    }
+    for (Path hierarchy : manager.layout().distinctHierarchies()) {
+      Path dir = hierarchy.resolve(parent.substring(1));
+      if (Files.isDirectory(dir)) {
+        try (var children = Files.list(dir)) {
+          assertEquals(List.of(), children.filter(Files::isDirectory).toList(), "cgroups left in " + dir);
+        }
+      }
+    }
+  }
 }
