@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * ImageFsInfo: bytes and inodes of the image store (running totals kept by the stores, no walk) and
- * of the containers' writable layers (walked at most every few seconds). The kubelet and critest
- * also call it as a connection probe, so it answers for an empty store.
+ * ImageFsInfo: bytes and inodes of the image store (running totals kept by the stores, no walk) plus
+ * the containers' writable layers (walked at most every few seconds), which live on the same file
+ * system. Like CRI-O without a separate image store, both lists carry the same entry: a container
+ * filesystem with another mountpoint would make the kubelet treat the node as having split disks.
+ * The kubelet and critest also call it as a connection probe, so it answers for an empty store.
  */
 final class ImageFsInfo {
 
@@ -27,10 +29,9 @@ final class ImageFsInfo {
     long timestamp = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     ImageService.Usage image = images.imageFsUsage();
     ImageService.Usage writable = images.containerFsUsage();
-    return ImageFsInfoResponse.newBuilder()
-        .addImageFilesystems(usage(timestamp, images.root(), image))
-        .addContainerFilesystems(usage(timestamp, images.containersDir(), writable))
-        .build();
+    FilesystemUsage both =
+        usage(timestamp, images.root(), new ImageService.Usage(image.bytes() + writable.bytes(), image.inodes() + writable.inodes()));
+    return ImageFsInfoResponse.newBuilder().addImageFilesystems(both).addContainerFilesystems(both).build();
   }
 
   private static FilesystemUsage usage(long timestamp, Path mountpoint, ImageService.Usage usage) {
