@@ -31,7 +31,7 @@ public final class InboundPipe {
   private boolean paused; // guarded by this
   private volatile boolean discarding;
   private volatile boolean ended;
-  private volatile Thread worker;
+  private Thread worker; // guarded by this
 
   public InboundPipe(String name, ConnectionFlow flow) {
     this.name = name;
@@ -47,6 +47,11 @@ public final class InboundPipe {
     queued.addAndGet(data.readableBytes());
     flow.traffic().receivedFromClient(data.readableBytes());
     queue.add(data);
+    if (discarding) {
+      // discard() ran between the check above and the add.
+      releaseQueued();
+      return;
+    }
     updatePause();
   }
 
@@ -62,33 +67,46 @@ public final class InboundPipe {
     return ended;
   }
 
-  /** Starts writing to {@code sink}; {@code onEnd} runs after the last byte (not on failure). */
-  public void start(OutputStream sink, Runnable onEnd) {
+  /**
+   * Starts writing to {@code sink}; {@code onEnd} runs after the last byte (not on failure). A
+   * pipe already discarded stays so.
+   */
+  public synchronized void start(OutputStream sink, Runnable onEnd) {
+    if (discarding) {
+      return;
+    }
     worker =
         Thread.ofVirtual()
             .name("stream-in-" + name)
             .start(
-            () -> {
-              try {
-                drainTo(sink);
-                onEnd.run();
-              } catch (IOException e) {
-                // The process closed its stdin or the peer went away: nothing left to deliver.
-                log.debug("stop writing {}: {}", name, e.toString());
-                discard();
-              } catch (InterruptedException e) {
-                discard();
-              }
-            });
+                () -> {
+                  try {
+                    drainTo(sink);
+                    onEnd.run();
+                  } catch (IOException e) {
+                    // The process closed its stdin or the peer went away: nothing to deliver.
+                    log.debug("stop writing {}: {}", name, e.toString());
+                    discard();
+                  } catch (InterruptedException e) {
+                    discard();
+                  }
+                });
   }
 
   /** Drops queued and future data (no reader, or the session is over). */
   public void discard() {
-    discarding = true;
-    Thread w = worker;
+    Thread w;
+    synchronized (this) {
+      discarding = true;
+      w = worker;
+    }
     if (w != null && w != Thread.currentThread()) {
       w.interrupt();
     }
+    releaseQueued();
+  }
+
+  private void releaseQueued() {
     Object item;
     while ((item = queue.poll()) != null) {
       if (item instanceof ByteBuf buf) {
