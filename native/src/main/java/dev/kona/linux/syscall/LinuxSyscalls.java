@@ -16,7 +16,6 @@ public final class LinuxSyscalls implements Syscalls {
   private static final int WEXITED = 4;
   private static final int WNOHANG = 1;
   private static final int SIGINFO_SIZE = 128;
-  private static final int STATFS_SIZE = 120;
 
   private LinuxSyscalls() {}
 
@@ -240,40 +239,17 @@ public final class LinuxSyscalls implements Syscalls {
 
   @Override
   public void mknod(String path, int mode, long device) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = Libc.newCallState(a);
-      int rc = (int) MKNOD.invokeExact(st, a.allocateFrom(path), mode, device);
-      check(rc, st, "mknod", path);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    FileCalls.mknod(path, mode, device);
   }
 
   @Override
   public void mkfifo(String path, int mode) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = Libc.newCallState(a);
-      int rc = (int) MKFIFO.invokeExact(st, a.allocateFrom(path), mode);
-      check(rc, st, "mkfifo", path);
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    FileCalls.mkfifo(path, mode);
   }
 
   @Override
   public StatFs statfs(String path) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = Libc.newCallState(a);
-      MemorySegment buf = a.allocate(STATFS_SIZE, 8);
-      int rc = (int) STATFS.invokeExact(st, a.allocateFrom(path), buf);
-      check(rc, st, "statfs", path);
-      // 64-bit struct statfs: f_type 0, f_bsize 8, f_blocks 16, f_bfree 24, f_flags 80.
-      return new StatFs(buf.get(ValueLayout.JAVA_LONG, 0), buf.get(ValueLayout.JAVA_LONG, 8),
-          buf.get(ValueLayout.JAVA_LONG, 16), buf.get(ValueLayout.JAVA_LONG, 24),
-          buf.get(ValueLayout.JAVA_LONG, 80));
-    } catch (Throwable t) {
-      throw rethrow(t);
-    }
+    return FileCalls.statfs(path);
   }
 
   @Override

@@ -1,0 +1,51 @@
+package dev.kona.linux.syscall;
+
+import static dev.kona.linux.syscall.LibcHandles.MKFIFO;
+import static dev.kona.linux.syscall.LibcHandles.MKNOD;
+import static dev.kona.linux.syscall.LibcHandles.STATFS;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** The file-node and filesystem calls of {@link LinuxSyscalls}. */
+final class FileCalls {
+  private static final int STATFS_SIZE = 120;
+
+  private FileCalls() {}
+
+  static void mknod(String path, int mode, long device) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = Libc.newCallState(a);
+      int rc = (int) MKNOD.invokeExact(st, a.allocateFrom(path), mode, device);
+      LinuxSyscalls.check(rc, st, "mknod", path);
+    } catch (Throwable t) {
+      throw LinuxSyscalls.rethrow(t);
+    }
+  }
+
+  static void mkfifo(String path, int mode) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = Libc.newCallState(a);
+      int rc = (int) MKFIFO.invokeExact(st, a.allocateFrom(path), mode);
+      LinuxSyscalls.check(rc, st, "mkfifo", path);
+    } catch (Throwable t) {
+      throw LinuxSyscalls.rethrow(t);
+    }
+  }
+
+  static StatFs statfs(String path) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = Libc.newCallState(a);
+      MemorySegment buf = a.allocate(STATFS_SIZE, 8);
+      int rc = (int) STATFS.invokeExact(st, a.allocateFrom(path), buf);
+      LinuxSyscalls.check(rc, st, "statfs", path);
+      // 64-bit struct statfs: f_type 0, f_bsize 8, f_blocks 16, f_bfree 24, f_flags 80.
+      return new StatFs(buf.get(ValueLayout.JAVA_LONG, 0), buf.get(ValueLayout.JAVA_LONG, 8),
+          buf.get(ValueLayout.JAVA_LONG, 16), buf.get(ValueLayout.JAVA_LONG, 24),
+          buf.get(ValueLayout.JAVA_LONG, 80));
+    } catch (Throwable t) {
+      throw LinuxSyscalls.rethrow(t);
+    }
+  }
+}
