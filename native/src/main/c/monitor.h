@@ -10,7 +10,7 @@
 #include "crilog.h"
 #include "plan.h"
 
-#define MAX_CLIENTS 16
+#define MAX_CLIENTS 64
 #define FRAME_HEADER 5
 #define FRAME_MAX 8192
 

@@ -3,6 +3,7 @@ package dev.kona.engine;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
+import dev.kona.common.error.UnavailableException;
 import dev.kona.linux.syscall.Errno;
 import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.linux.syscall.NativeCallException;
@@ -75,7 +76,10 @@ final class Monitors {
   ExitStatus waitForExit(Path dir, Duration timeout) {
     try (MonitorClient client = MonitorClient.connect(dir)) {
       client.send("wait");
-      client.readLine(timeout);
+      String reply = client.readLine(timeout);
+      if (reply != null && reply.startsWith("error")) {
+        throw new UnavailableException("wait for exit in " + dir + ": monitor refused: " + reply);
+      }
     } catch (SocketTimeoutException e) {
       throw new DeadlineExceededException("wait for exit in " + dir + ": still running after " + timeout);
     } catch (IOException e) {
