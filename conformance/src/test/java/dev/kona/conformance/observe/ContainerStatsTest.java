@@ -96,10 +96,14 @@ class ContainerStatsTest {
     double elapsedNanos = s2.getCpu().getTimestamp() - s1.getCpu().getTimestamp();
     System.out.printf("spinner: %.2f cores over %.1f s (cumulative), usage_nano_cores %d; hog working set %.1f MiB%n",
         usedNanos / elapsedNanos, elapsedNanos / 1e9, s2.getCpu().getUsageNanoCores().getValue(), ws / (double) MIB);
-    assertTrue(usedNanos / elapsedNanos > 0.3 && usedNanos / elapsedNanos < 1.1,
-        "one busy shell uses up to one core (0.3 allows for other load on the machine): " + usedNanos / elapsedNanos);
+    // The machine may be busy with other work, so no lower bound near one core: the shell must
+    // clearly run, never exceed one core, and the rate must agree with the cumulative counter.
+    double cores = usedNanos / elapsedNanos;
+    assertTrue(cores > 0.05 && cores < 1.1, "one busy shell uses up to one core: " + cores);
     long rate = s2.getCpu().getUsageNanoCores().getValue();
-    assertTrue(s2.getCpu().hasUsageNanoCores() && rate > 0.3 * CORE && rate < 1.1 * CORE, "spinner rate: " + rate);
+    assertTrue(s2.getCpu().hasUsageNanoCores(), "a rate once there are two samples");
+    assertTrue(Math.abs(rate - cores * CORE) < 0.05 * CORE + 0.1 * rate,
+        "usage_nano_cores " + rate + " agrees with the counter's " + cores + " cores");
     stats(hog);
     Thread.sleep(1_100);
     long idle = stats(hog).getCpu().getUsageNanoCores().getValue();
@@ -119,10 +123,11 @@ class ContainerStatsTest {
     String a = pod.run("a", 0, "sleep 100000");
     String b = pod.run("b", 0, "exit 0");
     pod.awaitExit(b);
+    // Lists use the states of the once-a-second watcher: within a second, b has no cgroup reading.
+    ObservedPod.await("b listed without CPU figures", () -> !ObservedPod.find(list(ContainerStatsFilter.getDefaultInstance()),
+        s -> s.getAttributes().getId().equals(b), "b").hasCpu());
     List<ContainerStats> all = list(ContainerStatsFilter.getDefaultInstance());
     assertEquals(2, all.size());
-    ContainerStats exited = ObservedPod.find(all, s -> s.getAttributes().getId().equals(b), "b");
-    assertFalse(exited.hasCpu(), "an exited container has no live cgroup to read");
     assertTrue(ObservedPod.find(all, s -> s.getAttributes().getId().equals(a), "a").hasMemory());
 
     assertEquals(List.of(a), ids(ContainerStatsFilter.newBuilder().setId(a).build()));

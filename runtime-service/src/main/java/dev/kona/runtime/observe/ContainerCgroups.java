@@ -19,16 +19,24 @@ import java.util.concurrent.ConcurrentMap;
 final class ContainerCgroups {
 
   private final CgroupManager cgroups;
+  private final UsageFiles usageFiles;
   private final CgroupDriver driver;
   private final ConcurrentMap<String, CgroupPath> paths = new ConcurrentHashMap<>();
 
   ContainerCgroups(CgroupManager cgroups, CgroupDriver driver) {
     this.cgroups = cgroups;
+    this.usageFiles = new UsageFiles(cgroups.layout());
     this.driver = driver;
   }
 
+  /** Every figure the cgroup manager reads (throttling, OOM, user/system split): for the CRI metrics. */
   CgroupStats stats(ContainerRecord container) {
     return cgroups.stats(pathOf(container));
+  }
+
+  /** Only the figures the CRI stats messages carry, from fewer files; the rest read as zero. */
+  CgroupStats usage(ContainerRecord container) {
+    return usageFiles.read(pathOf(container));
   }
 
   CgroupPath pathOf(ContainerRecord container) {

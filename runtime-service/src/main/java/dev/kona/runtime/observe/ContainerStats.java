@@ -20,7 +20,7 @@ final class ContainerStats {
   ContainerStatsResponse handle(ContainerStatsRequest request) {
     var record = containers.get(request.getContainerId());
     return ContainerStatsResponse.newBuilder()
-        .setStats(StatsProtos.container(usage.container(record), writableMountpoint))
+        .setStats(StatsProtos.container(usage.container(record, false), writableMountpoint))
         .build();
   }
 }

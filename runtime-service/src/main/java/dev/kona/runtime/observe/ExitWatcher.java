@@ -1,5 +1,6 @@
 package dev.kona.runtime.observe;
 
+import dev.kona.engine.ContainerState;
 import dev.kona.engine.ContainerStatus;
 import dev.kona.runtime.container.ContainerRecord;
 import dev.kona.runtime.container.Containers;
@@ -7,6 +8,7 @@ import dev.kona.runtime.sandbox.SandboxRecord;
 import dev.kona.runtime.sandbox.Sandboxes;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +29,7 @@ final class ExitWatcher implements AutoCloseable {
   private final Sandboxes sandboxes;
   private final ContainerEventHub events;
   private final UsageCollector usage;
+  private final ContainerStates states;
   private final RuntimeMetrics metrics;
   private final Duration period;
   private final Thread thread;
@@ -34,7 +37,8 @@ final class ExitWatcher implements AutoCloseable {
   private boolean first = true;
 
   ExitWatcher(Containers containers, Sandboxes sandboxes, ContainerEventHub events, UsageCollector usage,
-      RuntimeMetrics metrics, Duration period) {
+      ContainerStates states, RuntimeMetrics metrics, Duration period) {
+    this.states = states;
     this.containers = containers;
     this.sandboxes = sandboxes;
     this.events = events;
@@ -62,9 +66,12 @@ final class ExitWatcher implements AutoCloseable {
   void poll() {
     Map<ContainerStatus, Integer> byState = new EnumMap<>(ContainerStatus.class);
     Set<String> ids = new HashSet<>();
+    Map<String, ContainerState> seen = new HashMap<>();
     for (ContainerRecord r : containers.all()) {
       ids.add(r.id());
-      ContainerStatus status = containers.stateOf(r).status();
+      ContainerState state = containers.stateOf(r);
+      seen.put(r.id(), state);
+      ContainerStatus status = state.status();
       byState.merge(status, 1, Integer::sum);
       if (status == ContainerStatus.STOPPED) {
         if (first) {
@@ -75,6 +82,7 @@ final class ExitWatcher implements AutoCloseable {
       }
     }
     first = false;
+    states.update(seen);
     var pods = sandboxes.all();
     for (SandboxTransitions.Transition t : podTransitions.next(pods)) {
       events.sandbox(t.type(), t.sandbox());

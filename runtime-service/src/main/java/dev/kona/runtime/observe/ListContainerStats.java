@@ -27,7 +27,7 @@ final class ListContainerStats {
     ListContainerStatsResponse.Builder response = ListContainerStatsResponse.newBuilder();
     for (ContainerRecord r : containers.all()) {
       if (matches(filter, r)) {
-        response.addStats(StatsProtos.container(usage.container(r), writableMountpoint));
+        response.addStats(StatsProtos.container(usage.container(r, false), writableMountpoint));
       }
     }
     return response.build();

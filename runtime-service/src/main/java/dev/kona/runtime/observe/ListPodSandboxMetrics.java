@@ -34,7 +34,7 @@ final class ListPodSandboxMetrics {
     ListPodSandboxMetricsResponse.Builder response = ListPodSandboxMetricsResponse.newBuilder();
     for (SandboxRecord s : sandboxes.all()) {
       if (s.state() == SandboxState.READY) {
-        response.addPodMetrics(pod(usage.pod(s, byPod.getOrDefault(s.id(), List.of()))));
+        response.addPodMetrics(pod(usage.pod(s, byPod.getOrDefault(s.id(), List.of()), true)));
       }
     }
     return response.build();

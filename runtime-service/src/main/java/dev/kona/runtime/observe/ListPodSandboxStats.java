@@ -34,7 +34,7 @@ final class ListPodSandboxStats {
     for (SandboxRecord s : sandboxes.all()) {
       if ((filter.getId().isEmpty() || s.id().startsWith(filter.getId()))
           && StatsProtos.matches(filter.getLabelSelectorMap(), s.spec().labels())) {
-        PodUsage pod = usage.pod(s, byPod.getOrDefault(s.id(), List.of()));
+        PodUsage pod = usage.pod(s, byPod.getOrDefault(s.id(), List.of()), false);
         response.addStats(StatsProtos.pod(pod, writableMountpoint));
       }
     }

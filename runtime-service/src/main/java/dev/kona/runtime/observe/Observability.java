@@ -63,7 +63,8 @@ public final class Observability implements AutoCloseable {
   public Observability(Sources s) {
     WritableLayers layers = new WritableLayers(s.images()::writableLayerUsage,
         WRITABLE_LAYER_REFRESH.toNanos(), System::nanoTime);
-    UsageCollector usage = new UsageCollector(s.containers(), new ContainerCgroups(s.cgroups(), s.cgroupDriver()),
+    ContainerStates states = new ContainerStates(s.containers());
+    UsageCollector usage = new UsageCollector(states, new ContainerCgroups(s.cgroups(), s.cgroupDriver()),
         layers, new PodNetworkCounters(s.syscalls()));
     String mountpoint = s.images().containersDir().toString();
     containerStats = new ContainerStats(s.containers(), usage, mountpoint);
@@ -76,7 +77,7 @@ public final class Observability implements AutoCloseable {
     RuntimeMetrics metrics = new RuntimeMetrics(s.registry(), fanOut::subscriberCount, fanOut::droppedCount);
     events = new ContainerEventHub(fanOut, new EventRenderer(s.sandboxes(), s.containers()), metrics);
     getContainerEvents = new GetContainerEvents(fanOut);
-    exitWatcher = new ExitWatcher(s.containers(), s.sandboxes(), events, usage, metrics, EXIT_POLL);
+    exitWatcher = new ExitWatcher(s.containers(), s.sandboxes(), events, usage, states, metrics, EXIT_POLL);
   }
 
   /** The lifecycle hook {@link Containers} reports to. */

@@ -25,7 +25,7 @@ final class PodSandboxStats {
     SandboxRecord sandbox = sandboxes.get(request.getPodSandboxId());
     var members = containers.all().stream().filter(c -> c.sandboxId().equals(sandbox.id())).toList();
     return PodSandboxStatsResponse.newBuilder()
-        .setStats(StatsProtos.pod(usage.pod(sandbox, members), writableMountpoint))
+        .setStats(StatsProtos.pod(usage.pod(sandbox, members, false), writableMountpoint))
         .build();
   }
 }

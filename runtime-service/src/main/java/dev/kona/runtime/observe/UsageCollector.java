@@ -5,7 +5,6 @@ import dev.kona.engine.ContainerState;
 import dev.kona.engine.ContainerStatus;
 import dev.kona.linux.cgroup.CgroupStats;
 import dev.kona.runtime.container.ContainerRecord;
-import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.sandbox.SandboxRecord;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads containers' and pods' usage: the cgroup only for containers that have live processes, the
- * writable layer from the cache, the pod's interfaces inside its netns. Shared by every stats and
+ * Reads containers' and pods' usage: the cgroup only for containers that have live processes (as
+ * of the watcher's last poll), the writable layer from the cache, the pod's interfaces inside its
+ * netns. Shared by every stats and
  * metrics RPC so the CPU rate baselines are one per container.
  */
 final class UsageCollector {
@@ -26,21 +26,22 @@ final class UsageCollector {
   /** Rates are taken over at least this long, however often the kubelet asks. */
   static final long CPU_WINDOW_NANOS = 1_000_000_000L;
 
-  private final Containers containers;
+  private final ContainerStates states;
   private final ContainerCgroups cgroups;
   private final WritableLayers layers;
   private final PodNetworkCounters network;
   private final CpuRate cpu = new CpuRate(CPU_WINDOW_NANOS);
 
-  UsageCollector(Containers containers, ContainerCgroups cgroups, WritableLayers layers, PodNetworkCounters network) {
-    this.containers = containers;
+  UsageCollector(ContainerStates states, ContainerCgroups cgroups, WritableLayers layers, PodNetworkCounters network) {
+    this.states = states;
     this.cgroups = cgroups;
     this.layers = layers;
     this.network = network;
   }
 
-  ContainerUsage container(ContainerRecord record) {
-    ContainerState state = containers.stateOf(record);
+  /** A container's usage; {@code full} reads every cgroup figure (for metrics), else only the stats' ones. */
+  ContainerUsage container(ContainerRecord record, boolean full) {
+    ContainerState state = states.of(record);
     long startedAt = state.startedAt() == null ? 0 : nanos(state.startedAt());
     long limit = record.spec().resources().memoryLimitBytes();
     var writable = layers.usage(record.id());
@@ -50,7 +51,7 @@ final class UsageCollector {
     }
     CgroupStats stats;
     try {
-      stats = cgroups.stats(record);
+      stats = full ? cgroups.stats(record) : cgroups.usage(record);
     } catch (KonaException e) {
       // The container is going away under us: report what is known rather than fail the list.
       LOG.debug("read cgroup of container {}: {}", record.id(), e.getMessage());
@@ -62,10 +63,10 @@ final class UsageCollector {
         MemoryFigures.available(limit, stats.memoryWorkingSetBytes()), limit, writable, startedAt);
   }
 
-  PodUsage pod(SandboxRecord sandbox, List<ContainerRecord> members) {
+  PodUsage pod(SandboxRecord sandbox, List<ContainerRecord> members, boolean full) {
     List<ContainerUsage> usages = new ArrayList<>();
     for (ContainerRecord r : members) {
-      usages.add(container(r));
+      usages.add(container(r, full));
     }
     return new PodUsage(sandbox, wallNanos(), sum(usages), sumRates(usages), interfaces(sandbox), usages);
   }

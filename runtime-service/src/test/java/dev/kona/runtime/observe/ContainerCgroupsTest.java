@@ -85,6 +85,7 @@ class ContainerCgroupsTest {
     assertEquals(2, s.memoryMajorPageFaults());
     assertEquals(3, s.pidsCurrent());
     assertEquals(1, s.oomKills());
+    assertLeanMatches(s, cgroups.usage(c));
     assertEquals(134_217_728L - 69_206_016L, MemoryFigures.available(128L << 20, s.memoryWorkingSetBytes()),
         "a 128 MiB limit leaves limit minus working set");
   }
@@ -120,7 +121,8 @@ class ContainerCgroupsTest {
     // No cgroupsPath in the spec: the engine's default place.
     Path bundle = Files.createDirectories(tmp.resolve("b2"));
     Files.writeString(bundle.resolve("config.json"), "{\"ociVersion\":\"1.0.2\"}");
-    CgroupStats s = new ContainerCgroups(v1, CgroupDriver.CGROUPFS).stats(container("c2", bundle));
+    ContainerCgroups cgroups = new ContainerCgroups(v1, CgroupDriver.CGROUPFS);
+    CgroupStats s = cgroups.stats(container("c2", bundle));
 
     assertEquals(1_234_567_890L, s.cpuUsageNanos());
     assertEquals(1_000_000_000L, s.cpuUserNanos(), "100 USER_HZ ticks");
@@ -128,5 +130,34 @@ class ContainerCgroupsTest {
     assertEquals(10_485_760L - 1_048_576L, s.memoryWorkingSetBytes());
     assertEquals(8_388_608L, s.memoryRssBytes());
     assertEquals(1, s.pidsCurrent());
+    assertLeanMatches(s, cgroups.usage(container("c2", bundle)));
+  }
+
+  /** The lean reading for the stats RPCs agrees with the full one on every figure it reads. */
+  private static void assertLeanMatches(CgroupStats full, CgroupStats lean) {
+    assertEquals(full.cpuUsageNanos(), lean.cpuUsageNanos());
+    assertEquals(full.memoryUsageBytes(), lean.memoryUsageBytes());
+    assertEquals(full.memoryWorkingSetBytes(), lean.memoryWorkingSetBytes());
+    assertEquals(full.memoryRssBytes(), lean.memoryRssBytes());
+    assertEquals(full.memoryPageFaults(), lean.memoryPageFaults());
+    assertEquals(full.memoryMajorPageFaults(), lean.memoryMajorPageFaults());
+    assertEquals(full.pidsCurrent(), lean.pidsCurrent());
+  }
+
+  @Test
+  void usage_cgroupGone_readsAsZero() throws IOException {
+    CgroupManager v2 = CgroupManager.forLayout(CgroupLayout.v2(tmp.resolve("empty")), new KernelCgroupFs(),
+        LinuxSyscalls.get());
+    CgroupStats s = new ContainerCgroups(v2, CgroupDriver.CGROUPFS).usage(container("c3", bundle("/gone")));
+    assertEquals(new CgroupStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), s);
+  }
+
+  @Test
+  void first_matchesWholeKeysAtLineStart() {
+    String stat = "rss_huge 7\ntotal_rss 9\nrss 5\nmapped_file 1";
+    assertEquals(5, UsageFiles.first(stat, "rss"));
+    assertEquals(9, UsageFiles.first(stat, "total_rss", "rss"));
+    assertEquals(1, UsageFiles.first(stat, "nothing", "mapped_file"));
+    assertEquals(0, UsageFiles.first(stat, "huge"));
   }
 }
