@@ -126,8 +126,12 @@ public final class ContentStore {
       return;
     }
     Path temp = ingest.resolve(digest.hex() + "." + UUID.randomUUID());
+    long[] received = new long[1];
     try {
-      long written = copyVerified(expected, source, temp, progress);
+      long written = copyVerified(expected, source, temp, n -> {
+        received[0] += n;
+        progress.accept(n);
+      });
       try {
         Files.move(temp, path(digest), StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
@@ -139,7 +143,10 @@ public final class ContentStore {
       blobCount.incrementAndGet();
     } catch (IOException e) {
       deleteQuietly(temp);
-      throw new UnavailableException("write blob " + digest + ": " + e.getMessage(), e);
+      throw new UnavailableException(
+          "receive blob " + digest + ": stream broke after " + received[0] + " of " + expected.size() + " bytes ("
+              + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
+          e);
     } catch (RuntimeException e) {
       deleteQuietly(temp);
       throw e;

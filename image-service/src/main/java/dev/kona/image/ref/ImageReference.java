@@ -22,30 +22,34 @@ public record ImageReference(String registry, String repository, Optional<String
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
 
   public ImageReference {
-    if (!DOMAIN.matcher(registry).matches()) {
-      throw invalid(registry + "/" + repository, "registry host \"" + registry + "\" is not a valid host[:port]");
-    }
-    for (String component : repository.split("/", -1)) {
-      if (!COMPONENT.matcher(component).matches()) {
-        throw invalid(
-            registry + "/" + repository,
-            "repository component \"" + component + "\" must be lowercase letters, digits and separators");
-      }
-    }
-    if (registry.length() + 1 + repository.length() > 255) {
-      throw invalid(registry + "/" + repository, "name longer than 255 characters");
-    }
     tag = tag == null ? Optional.empty() : tag;
     digest = digest == null ? Optional.empty() : digest;
-    tag.ifPresent(
-        t -> {
-          if (!TAG.matcher(t).matches()) {
-            throw invalid(registry + "/" + repository + ":" + t, "tag \"" + t + "\" is not valid");
-          }
-        });
+    String problem = problem(registry, repository, tag);
+    if (problem != null) {
+      throw invalid(registry + "/" + repository + tag.map(t -> ":" + t).orElse(""), problem);
+    }
     if (tag.isEmpty() && digest.isEmpty()) {
       tag = Optional.of("latest");
     }
+  }
+
+  /** What is wrong with these parts, or null. */
+  private static String problem(String registry, String repository, Optional<String> tag) {
+    if (!DOMAIN.matcher(registry).matches()) {
+      return "registry host \"" + registry + "\" is not a valid host[:port]";
+    }
+    for (String component : repository.split("/", -1)) {
+      if (!COMPONENT.matcher(component).matches()) {
+        return "repository component \"" + component + "\" must be lowercase letters, digits and separators";
+      }
+    }
+    if (registry.length() + 1 + repository.length() > 255) {
+      return "name longer than 255 characters";
+    }
+    if (tag.isPresent() && !TAG.matcher(tag.get()).matches()) {
+      return "tag \"" + tag.get() + "\" is not valid";
+    }
+    return null;
   }
 
   /** Parses and normalises a reference; bad input is INVALID_ARGUMENT naming the reference. */
@@ -93,11 +97,11 @@ public record ImageReference(String registry, String repository, Optional<String
     if (repository.isEmpty()) {
       throw invalid(text, "repository is empty");
     }
-    try {
-      return new ImageReference(registry, repository, tag, digest);
-    } catch (InvalidArgumentException e) {
-      throw invalid(text, e.getMessage());
+    String problem = problem(registry, repository, tag);
+    if (problem != null) {
+      throw invalid(text, problem);
     }
+    return new ImageReference(registry, repository, tag, digest);
   }
 
   /** {@code registry/repository}. */

@@ -8,6 +8,7 @@ import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.KonaException;
+import dev.kona.common.error.UnavailableException;
 import dev.kona.image.ImageService;
 import dev.kona.image.ref.ImageReference;
 import dev.kona.image.registry.Credentials;
@@ -87,7 +88,8 @@ class ImagePullerFaultsTest {
   @Test
   void pull_truncatedLayer_failsAndRetrySucceeds() throws Exception {
     proxy.inject(new CountingProxy.Truncate(layerPath(0), 4096));
-    assertThrows(KonaException.class, this::pull);
+    UnavailableException e = assertThrows(UnavailableException.class, this::pull);
+    assertTrue(e.getMessage().contains("stream broke after 4096 of " + multi.layers().getFirst().size() + " bytes"), e.getMessage());
     assertConsistentWithoutImage();
     assertEquals(multi.id(), pull().id());
   }

@@ -54,6 +54,7 @@ class ImageReferenceTest {
   void parse_uppercaseRepository_isInvalidNamingTheReference() {
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ImageReference.parse("docker.io/Library/BusyBox"));
     assertTrue(e.getMessage().contains("docker.io/Library/BusyBox"), e.getMessage());
+    assertEquals(e.getMessage().indexOf("parse image reference"), e.getMessage().lastIndexOf("parse image reference"), e.getMessage());
   }
 
   @Test
