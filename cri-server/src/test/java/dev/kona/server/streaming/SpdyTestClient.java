@@ -132,7 +132,9 @@ final class SpdyTestClient implements AutoCloseable {
                   ctx.pipeline().remove("aggregator");
                   ctx.pipeline().remove("http");
                 }
-                upgraded.complete(r.retainedDuplicate());
+                // Status and headers only: the body is released with r.
+                upgraded.complete(new DefaultFullHttpResponse(r.protocolVersion(), r.status(),
+                    Unpooled.EMPTY_BUFFER, r.headers().copy(), r.trailingHeaders().copy()));
               }
 
               @Override
