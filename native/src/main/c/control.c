@@ -45,9 +45,11 @@ void control_accept(monitor_t *m) {
   if (fd < 0) {
     return;
   }
+  static char buffers[MAX_CLIENTS][CLIENT_BUF];
   for (int i = 0; i < MAX_CLIENTS; i++) {
     client_t *c = &m->clients[i];
     if (c->mode == CLIENT_FREE) {
+      c->buf = buffers[i];
       /* A stuck reader must not stall the container's output for long. */
       struct timeval tv = {.tv_sec = 5, .tv_usec = 0};
       setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -199,13 +201,13 @@ static void consume(monitor_t *m, client_t *c) {
   }
   memmove(c->buf, c->buf + off, c->len - off);
   c->len -= off;
-  if (c->mode == CLIENT_COMMAND && c->len == sizeof c->buf) {
+  if (c->mode == CLIENT_COMMAND && c->len == CLIENT_BUF) {
     client_drop(m, c); /* a line longer than any request */
   }
 }
 
 void control_readable(monitor_t *m, client_t *c) {
-  ssize_t n = read_retry(c->fd, c->buf + c->len, sizeof c->buf - c->len);
+  ssize_t n = read_retry(c->fd, c->buf + c->len, CLIENT_BUF - c->len);
   if (n <= 0) {
     client_drop(m, c);
     return;
