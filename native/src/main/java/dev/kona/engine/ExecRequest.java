@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * An extra process in a running container. It runs with the container's user, environment,
  * working directory and security settings (capabilities, no_new_privs, seccomp); {@code env}
- * entries are added to the container's. {@code tty} allocates a terminal (stderr then folds into it).
+ * entries are added to the container's, replacing those of the same name. {@code tty} allocates a
+ * terminal (stderr then folds into it).
  */
 public record ExecRequest(List<String> args, List<String> env, boolean tty, boolean stdin) {
 
