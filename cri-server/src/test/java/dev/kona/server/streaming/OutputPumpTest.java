@@ -70,6 +70,40 @@ class OutputPumpTest {
   }
 
   @Test
+  void copy_100MiBOverWebSocketV5_completeAndIntact() throws Exception {
+    long size = 100L * 1024 * 1024;
+    URI url = fixture.shell(StreamingFixture.out(),
+        "yes 0123456789abcdefghijklmnopqrstuvwxyz | head -c " + size);
+    CRC32 received = new CRC32();
+    AtomicLong count = new AtomicLong();
+    java.io.ByteArrayOutputStream status = new java.io.ByteArrayOutputStream();
+    long start = System.nanoTime();
+    try (WebSocketTestClient client = WebSocketTestClient.connect(url, "v5.channel.k8s.io")) {
+      client.consumer = (channel, payload) -> {
+        if (channel == 1) {
+          count.addAndGet(payload.readableBytes());
+          received.update(payload.nioBuffer());
+        } else if (channel == 3) {
+          byte[] bytes = new byte[payload.readableBytes()];
+          payload.readBytes(bytes);
+          synchronized (status) {
+            status.writeBytes(bytes);
+          }
+        }
+      };
+      client.awaitClosed();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertEquals(size, count.get());
+    assertEquals(expectedCrc(size), received.getValue());
+    synchronized (status) {
+      assertEquals(SpdyRemoteCommandTest.SUCCESS, status.toString(StandardCharsets.UTF_8));
+    }
+    System.out.printf("streaming exec over WebSocket v5: %d MiB in %.2f s = %.0f MiB/s%n",
+        size >> 20, seconds, (size >> 20) / seconds);
+  }
+
+  @Test
   void copy_clientStopsReading_processStallsThenResumes() throws Exception {
     long size = 256L * 1024 * 1024;
     URI url = fixture.shell(StreamingFixture.out(), "head -c " + size + " /dev/zero");

@@ -50,6 +50,8 @@ final class WebSocketTestClient implements AutoCloseable {
   final Map<Integer, ByteArrayOutputStream> channels = new ConcurrentHashMap<>();
   final CompletableFuture<Void> closed = new CompletableFuture<>();
   volatile boolean serverSentClose;
+  /** When set, receives every message's channel and payload instead of recording it. */
+  volatile java.util.function.BiConsumer<Integer, ByteBuf> consumer;
 
   private WebSocketTestClient(String subprotocol) {
     this.subprotocol = subprotocol;
@@ -114,6 +116,11 @@ final class WebSocketTestClient implements AutoCloseable {
       return;
     }
     int ch = content.readUnsignedByte();
+    java.util.function.BiConsumer<Integer, ByteBuf> sink = consumer;
+    if (sink != null && !base64) {
+      sink.accept(ch, content);
+      return;
+    }
     byte[] payload = ByteBufUtil.getBytes(content);
     if (base64 && frame instanceof TextWebSocketFrame) {
       ch -= '0';
