@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kona.cri.api.v1.ContainerStats;
 import dev.kona.cri.api.v1.ContainerStatsFilter;
 import dev.kona.cri.api.v1.ContainerStatsRequest;
+import dev.kona.cri.api.v1.ImageFsInfoRequest;
 import dev.kona.cri.api.v1.ListContainerStatsRequest;
 import dev.kona.cri.api.v1.ListPodSandboxStatsRequest;
 import dev.kona.cri.api.v1.NetworkInterfaceUsage;
@@ -114,7 +115,10 @@ class ContainerStatsTest {
     long used = w.getWritableLayer().getUsedBytes().getValue();
     assertTrue(used >= 8 * MIB && used < 9 * MIB, "writable layer holds the 8 MiB file: " + used);
     assertTrue(w.getWritableLayer().getInodesUsed().getValue() >= 1);
-    assertFalse(w.getWritableLayer().getFsId().getMountpoint().isEmpty());
+    String containerFs = pod.kona.images().imageFsInfo(ImageFsInfoRequest.getDefaultInstance())
+        .getContainerFilesystems(0).getFsId().getMountpoint();
+    assertEquals(containerFs, w.getWritableLayer().getFsId().getMountpoint(),
+        "the writable layer is on the filesystem ImageFsInfo reports for containers");
     assertTrue(stats(hog).getWritableLayer().getUsedBytes().getValue() < MIB, "the hog wrote nothing");
   }
 

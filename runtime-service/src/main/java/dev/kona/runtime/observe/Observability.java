@@ -66,7 +66,8 @@ public final class Observability implements AutoCloseable {
     ContainerStates states = new ContainerStates(s.containers());
     UsageCollector usage = new UsageCollector(states, new ContainerCgroups(s.cgroups(), s.cgroupDriver()),
         layers, new PodNetworkCounters(s.syscalls()));
-    String mountpoint = s.images().containersDir().toString();
+    // The same filesystem id ImageFsInfo reports: the kubelet looks the writable layer's disk up by it.
+    String mountpoint = s.images().root().toString();
     containerStats = new ContainerStats(s.containers(), usage, mountpoint);
     listContainerStats = new ListContainerStats(s.containers(), usage, mountpoint);
     podSandboxStats = new PodSandboxStats(s.sandboxes(), s.containers(), usage, mountpoint);
