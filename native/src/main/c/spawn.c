@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,11 @@ static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, shim_err
     snprintf(io->tty_name, sizeof io->tty_name, "%s", name);
     if (io->tty < 0) {
       return shim_fail(e, errno, "stdio", "open %s", name);
+    }
+    const plan_record_t *size = plan_find(plan, "console-size");
+    if (size != NULL && size->nfields == 2) {
+      struct winsize ws = {.ws_row = (unsigned short)atoi(size->f[0].data), .ws_col = (unsigned short)atoi(size->f[1].data)};
+      ioctl(master, TIOCSWINSZ, &ws);
     }
     m->tty = 1;
     m->out_fd = m->in_fd = master;

@@ -126,4 +126,16 @@ class NativeEngineStdioTest extends NativeEngineTestBase {
     }
     assertEquals(0, engine.waitForExit(id, WAIT).code());
   }
+
+  @Test
+  void tty_startsWithTheSpecConsoleSize() throws IOException {
+    dev.kona.oci.spec.Spec spec = BusyboxBundle.spec(rootfs, true, "stty", "size");
+    spec = spec.withProcess(new dev.kona.oci.spec.Process(true, new dev.kona.oci.spec.ConsoleSize(40, 120),
+        spec.process().user(), spec.process().args(), spec.process().env(), "/", spec.process().capabilities(),
+        List.of(), true, null, null, null));
+    ContainerId id = create("sized", spec, false);
+    engine.start(id);
+    assertEquals(0, engine.waitForExit(id, WAIT).code());
+    assertTrue(log("sized").contains(" stdout F 40 120\r\n"), log("sized"));
+  }
 }

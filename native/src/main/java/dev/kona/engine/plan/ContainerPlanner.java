@@ -92,7 +92,8 @@ public final class ContainerPlanner {
         identity(process.user()),
         new LaunchPlan.ProcessSpec(process.args(), process.env(), process.cwd()),
         new LaunchPlan.Stdio(process.terminal(), placement.stdin(), placement.stdinOnce(), placement.logPath(),
-            placement.maxLogLine()),
+            placement.maxLogLine(), process.consoleSize() == null ? 0 : process.consoleSize().height(),
+            process.consoleSize() == null ? 0 : process.consoleSize().width()),
         placement.oomCounter(),
         false);
   }

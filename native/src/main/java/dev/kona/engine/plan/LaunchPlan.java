@@ -80,8 +80,15 @@ public record LaunchPlan(
     }
   }
 
-  /** {@code logPath} null: no log file. {@code maxLogLine} is the length after which lines split. */
-  public record Stdio(boolean tty, boolean stdin, boolean stdinOnce, Path logPath, int maxLogLine) {}
+  /**
+   * {@code logPath} null: no log file. {@code maxLogLine} is the length after which lines split.
+   * {@code rows} and {@code columns} size the terminal at create (0: the kernel's default).
+   */
+  public record Stdio(boolean tty, boolean stdin, boolean stdinOnce, Path logPath, int maxLogLine, int rows, int columns) {
+    public Stdio(boolean tty, boolean stdin, boolean stdinOnce, Path logPath, int maxLogLine) {
+      this(tty, stdin, stdinOnce, logPath, maxLogLine, 0, 0);
+    }
+  }
 
   public record OomCounter(Path file, String key) {}
 }

@@ -105,6 +105,9 @@ public final class PlanEncoder {
     if (s.maxLogLine() > 0) {
       record("log-max-line", s.maxLogLine());
     }
+    if (s.tty() && s.rows() > 0 && s.columns() > 0) {
+      record("console-size", s.rows(), s.columns());
+    }
   }
 
   private void record(String tag, Object... fields) {
