@@ -36,4 +36,4 @@ find_jdk25() {
 RUNTIME_PACKAGES=(containernetworking-plugins iptables iproute2 libseccomp2 gcc libc6-dev)
 # What the tests use on top: a real registry, busybox for test images and rootfs, the OCI
 # runtimes the engine is compared with, htpasswd for the registry auth tests.
-TEST_PACKAGES=(docker-registry busybox-static runc crun conmon apache2-utils kubernetes-client)
+TEST_PACKAGES=(docker-registry busybox-static runc crun conmon apache2-utils)
