@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * An OCI spec to a container {@link LaunchPlan}. Adds what runc always adds: the standard device
@@ -66,6 +67,11 @@ public final class ContainerPlanner {
 
   private LaunchPlan build(Spec spec, Path bundle, Placement placement) {
     Process process = require(spec.process(), "process");
+    if (spec.hooks() != null && Stream.of(spec.hooks().prestart(), spec.hooks().createRuntime(),
+        spec.hooks().createContainer(), spec.hooks().startContainer(), spec.hooks().poststart(),
+        spec.hooks().poststop()).anyMatch(hooks -> !hooks.isEmpty())) {
+      throw new IllegalArgumentException("hooks: OCI hooks are not run by the native engine; use the runc handler");
+    }
     Linux linux = spec.linux() == null ? new Linux(null, null, null, null, null, null, null, null, null, null, null, null) : spec.linux();
     Path rootfs = bundle.resolve(require(spec.root(), "root").path());
     var fs = new LaunchPlan.Filesystem(
@@ -74,7 +80,7 @@ public final class ContainerPlanner {
         spec.root().readonly(),
         MountTranslator.translate(spec.mounts(), bundle, host.cgroupV1Hierarchies()),
         devices(linux.devices()),
-        host.kcore() ? java.util.stream.Stream.concat(DEFAULT_SYMLINKS.stream(), java.util.stream.Stream.of(CORE)).toList()
+        host.kcore() ? Stream.concat(DEFAULT_SYMLINKS.stream(), Stream.of(CORE)).toList()
             : DEFAULT_SYMLINKS,
         linux.maskedPaths(),
         linux.readonlyPaths());

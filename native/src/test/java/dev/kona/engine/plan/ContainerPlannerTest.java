@@ -73,4 +73,14 @@ class ContainerPlannerTest {
     assertEquals(List.of("PATH=/x", "A=2", "B=3"),
         ExecPlanner.mergeEnv(List.of("PATH=/x", "A=1"), List.of("A=2", "B=3")));
   }
+
+  @Test
+  void hooks_areRefusedRatherThanSkipped() {
+    Spec base = spec(List.of(), Map.of(), List.of());
+    Spec withHook = new Spec(base.ociVersion(), base.process(), base.root(), base.hostname(), null, base.mounts(),
+        new dev.kona.oci.spec.Hooks(List.of(new dev.kona.oci.spec.Hook("/bin/true", null, null, null)), null, null, null, null, null),
+        null, base.linux());
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> plan(withHook));
+    assertTrue(e.getMessage().contains("hooks: OCI hooks are not run by the native engine"), e.getMessage());
+  }
 }
