@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.cri.api.v1.ContainerEventResponse;
-import dev.kona.cri.api.v1.ContainerEventType;
 import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
 import dev.kona.cri.api.v1.GetEventsRequest;

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -130,7 +131,7 @@ final class ObservedPod implements AutoCloseable {
     });
   }
 
-  static void await(String what, java.util.function.BooleanSupplier done) throws InterruptedException {
+  static void await(String what, BooleanSupplier done) throws InterruptedException {
     for (int i = 0; i < 600; i++) {
       if (done.getAsBoolean()) {
         return;

@@ -1,13 +1,16 @@
 package dev.kona.conformance.observe;
 
+import com.google.protobuf.MessageLite;
 import dev.kona.cri.api.v1.ListContainerStatsRequest;
 import dev.kona.cri.api.v1.ListPodSandboxMetricsRequest;
 import dev.kona.cri.api.v1.ListPodSandboxStatsRequest;
 import dev.kona.image.testing.LocalRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -64,7 +67,7 @@ public final class StatsBenchmark {
       long t = System.nanoTime();
       Object response = call.get();
       ms[i] = (System.nanoTime() - t) / 1e6;
-      bytes = ((com.google.protobuf.MessageLite) response).getSerializedSize();
+      bytes = ((MessageLite) response).getSerializedSize();
     }
     Arrays.sort(ms);
     System.out.printf(Locale.ROOT, "%-22s p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms  (%d calls, %d KiB response)%n",
@@ -72,7 +75,7 @@ public final class StatsBenchmark {
   }
 
   /** Deletes the bench root, unless something is still mounted under it (then says so and keeps it). */
-  private static void deleteTree(Path dir) throws java.io.IOException {
+  private static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
@@ -81,7 +84,7 @@ public final class StatsBenchmark {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
       }
     }

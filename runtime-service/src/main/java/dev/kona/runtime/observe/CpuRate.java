@@ -1,5 +1,6 @@
 package dev.kona.runtime.observe;
 
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -44,7 +45,7 @@ final class CpuRate {
     baselines.remove(key);
   }
 
-  void retainOnly(java.util.Set<String> keys) {
+  void retainOnly(Set<String> keys) {
     baselines.keySet().retainAll(keys);
   }
 

@@ -5,6 +5,7 @@ import dev.kona.engine.ContainerStatus;
 import dev.kona.runtime.container.ContainerRecord;
 import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.sandbox.SandboxRecord;
+import dev.kona.runtime.sandbox.SandboxState;
 import dev.kona.runtime.sandbox.Sandboxes;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -90,7 +91,7 @@ final class ExitWatcher implements AutoCloseable {
     int ready = 0;
     int notReady = 0;
     for (SandboxRecord s : pods) {
-      if (s.state() == dev.kona.runtime.sandbox.SandboxState.READY) {
+      if (s.state() == SandboxState.READY) {
         ready++;
       } else {
         notReady++;

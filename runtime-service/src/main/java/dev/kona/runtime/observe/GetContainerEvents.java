@@ -3,6 +3,8 @@ package dev.kona.runtime.observe;
 import dev.kona.cri.api.v1.ContainerEventResponse;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * GetContainerEvents: subscribes the stream to the event fan-out. The stream stays open until the
@@ -23,7 +25,7 @@ final class GetContainerEvents {
   /** The gRPC server stream as an {@link EventSink}; its handlers are set once, here. */
   private static final class GrpcSink implements EventSink<ContainerEventResponse> {
     private final ServerCallStreamObserver<ContainerEventResponse> stream;
-    private final java.util.List<Runnable> cancelHandlers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Runnable> cancelHandlers = new CopyOnWriteArrayList<>();
 
     GrpcSink(ServerCallStreamObserver<ContainerEventResponse> stream) {
       this.stream = stream;

@@ -3,12 +3,14 @@ package dev.kona.runtime.observe;
 import dev.kona.cri.api.v1.ContainerEventType;
 import dev.kona.engine.ContainerStatus;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The runtime's own meters. By-state gauges read the {@link ExitWatcher}'s last poll, so a scrape
@@ -22,7 +24,7 @@ final class RuntimeMetrics {
   private final Map<ContainerEventType, Counter> events = new EnumMap<>(ContainerEventType.class);
   private final Counter eventsDropped;
 
-  RuntimeMetrics(MeterRegistry registry, IntSupplier subscribers, java.util.function.LongSupplier subscribersDropped) {
+  RuntimeMetrics(MeterRegistry registry, IntSupplier subscribers, LongSupplier subscribersDropped) {
     for (ContainerStatus s : ContainerStatus.values()) {
       Gauge.builder("kona.containers", () -> containers.getOrDefault(s, 0))
           .description("Containers by state (created, running, exited, unknown)")
@@ -50,8 +52,8 @@ final class RuntimeMetrics {
         .register(registry);
     Gauge.builder("kona.container.event.subscribers", subscribers::getAsInt)
         .description("Open GetContainerEvents streams").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("kona.container.event.subscribers.dropped",
-            subscribersDropped, java.util.function.LongSupplier::getAsLong)
+    FunctionCounter.builder("kona.container.event.subscribers.dropped",
+            subscribersDropped, LongSupplier::getAsLong)
         .description("GetContainerEvents streams closed because the subscriber stopped reading")
         .register(registry);
   }

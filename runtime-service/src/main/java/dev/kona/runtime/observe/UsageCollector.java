@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,7 @@ final class UsageCollector {
   }
 
   /** Drops per-container state of containers that no longer exist. */
-  void retainOnly(java.util.Set<String> ids) {
+  void retainOnly(Set<String> ids) {
     cpu.retainOnly(ids);
     cgroups.retainOnly(ids);
     layers.retainOnly(ids);

@@ -1,9 +1,5 @@
 package dev.kona.runtime.observe;
 
-import static dev.kona.cri.api.v1.ContainerEventType.CONTAINER_CREATED_EVENT;
-import static dev.kona.cri.api.v1.ContainerEventType.CONTAINER_DELETED_EVENT;
-import static dev.kona.cri.api.v1.ContainerEventType.CONTAINER_STARTED_EVENT;
-import static dev.kona.cri.api.v1.ContainerEventType.CONTAINER_STOPPED_EVENT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kona.runtime.sandbox.SandboxRecord;
