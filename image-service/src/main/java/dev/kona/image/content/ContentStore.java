@@ -121,72 +121,54 @@ public final class ContentStore {
    * {@code progress} receives the byte count of each chunk written.
    */
   public void write(Descriptor expected, InputStream source, LongConsumer progress) {
+    write(expected, source, progress, in -> {});
+  }
+
+  /** Reads a blob's bytes as they arrive (layer unpacking while the download streams). */
+  @FunctionalInterface
+  public interface StreamConsumer {
+    void accept(InputStream bytes) throws IOException;
+  }
+
+  /**
+   * Like {@link #write(Descriptor, InputStream, LongConsumer)}, and hands the bytes to {@code
+   * consumer} as they arrive; what it leaves unread is drained. The blob is stored only when the
+   * consumer succeeded and size and digest match. A consumer that fails on corrupt bytes (a
+   * decompressor, typically) is reported as the digest mismatch it really is. Returns whether the
+   * consumer read the blob (false: it was in the store already and nothing was read).
+   */
+  public boolean write(Descriptor expected, InputStream source, LongConsumer progress, StreamConsumer consumer) {
     Digest digest = expected.digest();
     if (contains(digest)) {
-      return;
+      return false;
     }
     Path temp = ingest.resolve(digest.hex() + "." + UUID.randomUUID());
-    long[] received = new long[1];
+    VerifyingTee tee = null;
     try {
-      long written = copyVerified(expected, source, temp, n -> {
-        received[0] += n;
-        progress.accept(n);
-      });
+      tee = new VerifyingTee(expected, source, temp, progress);
+      try {
+        consumer.accept(tee);
+      } catch (IOException | RuntimeException e) {
+        throw tee.rootCause(e);
+      }
+      tee.drain();
+      tee.verify();
+      tee.closeFile();
       try {
         Files.move(temp, path(digest), StandardCopyOption.ATOMIC_MOVE);
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-        Files.deleteIfExists(temp);
-        return;
+        return true;
       }
       fsyncDirectory(blobs);
-      usedBytes.addAndGet(written);
+      usedBytes.addAndGet(expected.size());
       blobCount.incrementAndGet();
+      return true;
     } catch (IOException e) {
+      throw new InternalException("store blob " + digest + ": " + e, e);
+    } finally {
+      closeQuietly(tee);
       deleteQuietly(temp);
-      throw new UnavailableException(
-          "receive blob " + digest + ": stream broke after " + received[0] + " of " + expected.size() + " bytes ("
-              + e.getClass().getSimpleName() + ": " + e.getMessage() + ")",
-          e);
-    } catch (RuntimeException e) {
-      deleteQuietly(temp);
-      throw e;
     }
-  }
-
-  private static long copyVerified(Descriptor expected, InputStream source, Path temp, LongConsumer progress)
-      throws IOException {
-    MessageDigest digester = expected.digest().newDigester();
-    long written = 0;
-    try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      byte[] buffer = new byte[128 * 1024];
-      int n;
-      while ((n = source.read(buffer)) > 0) {
-        written += n;
-        if (written > expected.size()) {
-          throw new FailedPreconditionException(
-              "verify blob " + expected.digest() + ": size mismatch, expected " + expected.size()
-                  + " bytes, got more than that");
-        }
-        digester.update(buffer, 0, n);
-        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-        while (chunk.hasRemaining()) {
-          out.write(chunk);
-        }
-        progress.accept(n);
-      }
-      if (written != expected.size()) {
-        throw new FailedPreconditionException(
-            "verify blob " + expected.digest() + ": size mismatch, expected " + expected.size()
-                + " bytes, got " + written + " (truncated)");
-      }
-      Digest actual = new Digest(expected.digest().algorithm(), java.util.HexFormat.of().formatHex(digester.digest()));
-      if (!actual.equals(expected.digest())) {
-        throw new FailedPreconditionException(
-            "verify blob " + expected.digest() + ": digest mismatch, got " + actual);
-      }
-      out.force(true);
-    }
-    return written;
   }
 
   /** Removes a blob; a missing one counts as removed. */
@@ -228,6 +210,16 @@ public final class ContentStore {
   public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
+    }
+  }
+
+  private static void closeQuietly(VerifyingTee tee) {
+    try {
+      if (tee != null) {
+        tee.closeFile();
+      }
+    } catch (IOException ignored) {
+      // the ingest file is deleted next, or swept at the next open
     }
   }
 

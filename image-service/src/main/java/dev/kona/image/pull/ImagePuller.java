@@ -187,9 +187,10 @@ public final class ImagePuller {
   }
 
   /**
-   * Downloads (at most {@code maxConcurrentDownloads} at once) and unpacks every layer. Snapshots are
-   * separate directories, so layers unpack in parallel (bounded by the cores) as soon as their blob is
-   * there; only a hard link into a lower layer makes a layer wait for the ones below it.
+   * Downloads and unpacks every layer. A layer not yet stored unpacks while it streams in (at most
+   * {@code maxConcurrentDownloads} at once); a stored one unpacks from the store (at most one per
+   * core). Snapshots are separate directories, so layers unpack in parallel; only a hard link into a
+   * lower layer makes a layer wait for the ones below it.
    */
   private void unpackAll(
       RegistrySession session, List<Descriptor> layers, List<Digest> diffIds, List<Digest> chainIds, PullProgress progress) {
@@ -204,17 +205,10 @@ public final class ImagePuller {
             committed.add(CompletableFuture.completedFuture(present.get()));
             continue;
           }
-          Descriptor layer = layers.get(i);
-          CompletableFuture<Void> download =
-              content.contains(layer.digest())
-                  ? CompletableFuture.completedFuture(null)
-                  : CompletableFuture.runAsync(() -> download(session, layer, downloadPermits, progress), pool);
-          List<CompletableFuture<Snapshot>> below = List.copyOf(committed);
-          Digest diffId = diffIds.get(i);
-          Digest chainId = chainIds.get(i);
-          committed.add(
-              download.thenApplyAsync(
-                  ignored -> unpack(layer, diffId, chainId, below, unpackPermits, progress), pool));
+          LayerJob job =
+              new LayerJob(session, layers.get(i), diffIds.get(i), chainIds.get(i), List.copyOf(committed), progress);
+          Semaphore permits = content.contains(job.layer().digest()) ? unpackPermits : downloadPermits;
+          committed.add(CompletableFuture.supplyAsync(() -> layer(job, permits), pool));
         }
         for (CompletableFuture<Snapshot> layer : committed) {
           join(layer);
@@ -225,59 +219,67 @@ public final class ImagePuller {
     }
   }
 
-  private void download(RegistrySession session, Descriptor layer, Semaphore permits, PullProgress progress) {
-    progress.enter();
-    try {
-      permits.acquire();
-      long start = System.nanoTime();
-      try {
-        downloads.fetch(layer, () -> BlobPuller.open(session, layer), progress::advance);
-        progress.spent(true, System.nanoTime() - start);
-      } finally {
-        permits.release();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("download layer " + layer.digest() + ": interrupted", e);
-    } finally {
-      progress.leave();
-    }
-  }
-
-  private Snapshot unpack(
+  /** One layer to bring into its snapshot; {@code below} are the futures of the layers under it. */
+  private record LayerJob(
+      RegistrySession session,
       Descriptor layer,
       Digest diffId,
       Digest chainId,
       List<CompletableFuture<Snapshot>> below,
-      Semaphore permits,
-      PullProgress progress) {
-    progress.enter();
+      PullProgress progress) {}
+
+  private Snapshot layer(LayerJob job, Semaphore permits) {
+    job.progress().enter();
     try {
-      permits.acquire();
+      acquire(permits, job.layer());
       long start = System.nanoTime();
       try {
+        // waiting for lower layers gives the permit back, so they can never starve behind this one
         Supplier<List<Path>> lowers =
-            () -> below.reversed().stream().map(f -> join(f).dir()).toList();
-        Snapshot snapshot =
-            snapshots.commit(
-                chainId,
-                dir -> {
-                  try (InputStream blob = content.open(layer.digest())) {
-                    return LayerApplier.apply(blob, layer, diffId, dir, lowers);
-                  }
-                });
-        progress.layerDone();
-        progress.spent(false, System.nanoTime() - start);
+            () -> {
+              permits.release();
+              try {
+                return job.below().reversed().stream().map(f -> join(f).dir()).toList();
+              } finally {
+                acquire(permits, job.layer());
+              }
+            };
+        Snapshot snapshot = snapshots.commit(job.chainId(), dir -> fill(job, dir, lowers));
+        job.progress().layerDone();
+        job.progress().spent(System.nanoTime() - start);
         metrics.layerDone();
         return snapshot;
       } finally {
         permits.release();
       }
+    } finally {
+      job.progress().leave();
+    }
+  }
+
+  /** Unpacks while the blob streams in when this pull downloads it, else from the store. */
+  private long[] fill(LayerJob job, Path dir, Supplier<List<Path>> lowers) throws IOException {
+    long[][] usage = new long[1][];
+    boolean streamed =
+        downloads.fetch(
+            job.layer(),
+            () -> BlobPuller.open(job.session(), job.layer()),
+            job.progress()::advance,
+            in -> usage[0] = LayerApplier.apply(in, job.layer(), job.diffId(), dir, lowers));
+    if (!streamed) {
+      try (InputStream blob = content.open(job.layer().digest())) {
+        usage[0] = LayerApplier.apply(blob, job.layer(), job.diffId(), dir, lowers);
+      }
+    }
+    return usage[0];
+  }
+
+  private static void acquire(Semaphore permits, Descriptor layer) {
+    try {
+      permits.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new UnavailableException("unpack layer " + layer.digest() + ": interrupted", e);
-    } finally {
-      progress.leave();
+      throw new UnavailableException("wait to fetch layer " + layer.digest() + ": interrupted", e);
     }
   }
 

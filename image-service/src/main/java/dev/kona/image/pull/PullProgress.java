@@ -17,8 +17,7 @@ public final class PullProgress {
   private final java.util.concurrent.atomic.AtomicInteger layersDone = new java.util.concurrent.atomic.AtomicInteger();
   private volatile int layersTotal;
   private volatile long lastReportNanos = startNanos;
-  private final AtomicLong downloadNanos = new AtomicLong();
-  private final AtomicLong unpackNanos = new AtomicLong();
+  private final AtomicLong layerNanos = new AtomicLong();
   private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private volatile String stalledMessage;
@@ -45,14 +44,14 @@ public final class PullProgress {
     return bytes.get();
   }
 
-  /** Adds the time one layer spent downloading or unpacking (summed over layers, so may exceed wall time). */
-  public void spent(boolean downloading, long nanos) {
-    (downloading ? downloadNanos : unpackNanos).addAndGet(nanos);
+  /** Adds the time one layer took to download and unpack (they overlap: the layer streams in). */
+  public void spent(long nanos) {
+    layerNanos.addAndGet(nanos);
   }
 
-  /** "download X ms, unpack Y ms" summed over layers, for the pull's closing log line. */
+  /** Layer time summed over layers (exceeds wall time when layers run in parallel), for the log. */
   public String breakdown() {
-    return "layer download " + downloadNanos.get() / 1_000_000 + " ms, layer unpack " + unpackNanos.get() / 1_000_000 + " ms";
+    return "layers busy " + layerNanos.get() / 1_000_000 + " ms in total";
   }
 
   public void layers(int total) {

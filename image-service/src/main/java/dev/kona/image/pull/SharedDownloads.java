@@ -44,8 +44,18 @@ public final class SharedDownloads {
    * another pull already does. {@code progress} receives byte counts either way. Blocks until done.
    */
   public void fetch(Descriptor blob, Supplier<InputStream> source, LongConsumer progress) {
+    fetch(blob, source, progress, in -> {});
+  }
+
+  /**
+   * Like {@link #fetch(Descriptor, Supplier, LongConsumer)}; when this call is the one downloading,
+   * {@code consumer} reads the bytes as they arrive. Returns whether it did; false means the blob
+   * was in the store already or came from another pull's download, so read it from the store.
+   */
+  public boolean fetch(
+      Descriptor blob, Supplier<InputStream> source, LongConsumer progress, ContentStore.StreamConsumer consumer) {
     if (content.contains(blob.digest())) {
-      return;
+      return false;
     }
     Download mine = new Download();
     mine.listeners.add(progress);
@@ -53,23 +63,27 @@ public final class SharedDownloads {
     if (running != null) {
       running.listeners.add(progress);
       await(running.done, blob);
-      return;
+      return false;
     }
     try {
+      boolean streamed = false;
       if (!content.contains(blob.digest())) {
         try (InputStream in = source.get()) {
-          content.write(
-              blob,
-              in,
-              n -> {
-                downloadedBytes.accept(n);
-                mine.listeners.forEach(l -> l.accept(n));
-              });
+          streamed =
+              content.write(
+                  blob,
+                  in,
+                  n -> {
+                    downloadedBytes.accept(n);
+                    mine.listeners.forEach(l -> l.accept(n));
+                  },
+                  consumer);
         } catch (IOException e) {
           throw new UnavailableException("download blob " + blob.digest() + ": " + e.getMessage(), e);
         }
       }
       mine.done.complete(null);
+      return streamed;
     } catch (RuntimeException e) {
       mine.done.completeExceptionally(e);
       throw e;
