@@ -72,6 +72,12 @@ class PodLeakTest {
             CYCLES, seconds, seconds * 1000 / CYCLES);
         assertEquals(before, Snapshot.take(root, cgroupParent), "state after " + CYCLES + " cycles");
       }
+    } finally {
+      // The pod cgroup parent is the kubelet's to remove, not the runtime's: the test removes it.
+      for (String controller : List.of("memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "devices", "freezer",
+          "systemd", "unified")) {
+        Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller).resolve(cgroupParent.substring(1)));
+      }
     }
   }
 
