@@ -86,6 +86,51 @@ class ContentStoreTest {
     assertEquals(0, store.usedBytes());
   }
 
+  @Test
+  void writeStreaming_consumerReadsPart_restIsDrainedAndStored() throws Exception {
+    ContentStore store = ContentStore.open(root);
+    Descriptor d = Descriptor.of("x", Digest.sha256(CONTENT), CONTENT.length);
+    byte[][] seen = new byte[1][];
+    assertTrue(store.write(d, new ByteArrayInputStream(CONTENT), n -> {}, in -> seen[0] = in.readNBytes(5)));
+    assertArrayEquals("layer".getBytes(StandardCharsets.US_ASCII), seen[0]);
+    assertArrayEquals(CONTENT, store.read(d.digest()));
+    assertFalse(store.write(d, new ByteArrayInputStream(CONTENT), n -> {}, in -> {
+      throw new AssertionError("a stored blob is not read again");
+    }));
+  }
+
+  @Test
+  void writeStreaming_consumerFailsOnCorruptBytes_reportsTheDigestMismatch() throws Exception {
+    ContentStore store = ContentStore.open(root);
+    Descriptor d = Descriptor.of("x", Digest.sha256(CONTENT), CONTENT.length);
+    byte[] corrupt = CONTENT.clone();
+    corrupt[3] ^= 1;
+    FailedPreconditionException e =
+        assertThrows(
+            FailedPreconditionException.class,
+            () -> store.write(d, new ByteArrayInputStream(corrupt), n -> {}, in -> {
+              in.read();
+              throw new java.util.zip.ZipException("invalid block type");
+            }));
+    assertTrue(e.getMessage().contains("digest mismatch"), e.getMessage());
+    assertFalse(store.contains(d.digest()));
+    assertEmpty(root.resolve("ingest"));
+  }
+
+  @Test
+  void writeStreaming_consumerRefusesIntactBytes_keepsItsOwnErrorAndStoresNothing() throws Exception {
+    ContentStore store = ContentStore.open(root);
+    Descriptor d = Descriptor.of("x", Digest.sha256(CONTENT), CONTENT.length);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> store.write(d, new ByteArrayInputStream(CONTENT), n -> {}, in -> {
+              throw new IllegalStateException("hostile entry");
+            }));
+    assertEquals("hostile entry", e.getMessage());
+    assertFalse(store.contains(d.digest()));
+  }
+
   private static void assertEmpty(Path dir) throws Exception {
     try (Stream<Path> entries = Files.list(dir)) {
       assertEquals(0, entries.count(), "expected " + dir + " empty");
