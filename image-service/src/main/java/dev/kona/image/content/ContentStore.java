@@ -1,12 +1,9 @@
 package dev.kona.image.content;
 
-import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.NotFoundException;
-import dev.kona.common.error.UnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -16,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
