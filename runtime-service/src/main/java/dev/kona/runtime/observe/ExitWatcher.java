@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once a {@code period}, asks the engine for every container's state: reports exits containers
- * made on their own (the runtime's lifecycle calls only see the exits it causes) and the pod
- * sandboxes' changes, refreshes the by-state gauges, and lets the stats caches forget containers
- * that are gone.
+ * Once a {@code period}, learns every container's state (from the engine, unless its running
+ * process is still alive: one /proc read rather than a {@code runc state} per container), reports
+ * exits containers made on their own (the runtime's lifecycle calls only see the exits it causes)
+ * and the pod sandboxes' changes, refreshes the by-state gauges, and lets the stats caches forget
+ * containers that are gone.
  */
 final class ExitWatcher implements AutoCloseable {
 
@@ -35,6 +36,8 @@ final class ExitWatcher implements AutoCloseable {
   private final Duration period;
   private final Thread thread;
   private final SandboxTransitions podTransitions = new SandboxTransitions();
+  private final Map<String, LiveProcess> running = new HashMap<>();
+  private Map<String, ContainerState> previous = Map.of();
   private boolean first = true;
 
   ExitWatcher(Containers containers, Sandboxes sandboxes, ContainerEventHub events, UsageCollector usage,
@@ -70,7 +73,7 @@ final class ExitWatcher implements AutoCloseable {
     Map<String, ContainerState> seen = new HashMap<>();
     for (ContainerRecord r : containers.all()) {
       ids.add(r.id());
-      ContainerState state = containers.stateOf(r);
+      ContainerState state = stateOf(r);
       seen.put(r.id(), state);
       ContainerStatus status = state.status();
       byState.merge(status, 1, Integer::sum);
@@ -84,6 +87,8 @@ final class ExitWatcher implements AutoCloseable {
     }
     first = false;
     states.update(seen);
+    previous = seen;
+    running.keySet().retainAll(ids);
     var pods = sandboxes.all();
     for (SandboxTransitions.Transition t : podTransitions.next(pods)) {
       events.sandbox(t.type(), t.sandbox());
@@ -100,6 +105,26 @@ final class ExitWatcher implements AutoCloseable {
     metrics.snapshot(byState, ready, notReady);
     usage.retainOnly(ids);
     events.retainOnly(ids);
+  }
+
+  /**
+   * A running container whose first process is still the same live process is still running:
+   * reuse the last state rather than ask the engine. Anything else is asked for.
+   */
+  private ContainerState stateOf(ContainerRecord r) {
+    LiveProcess p = running.get(r.id());
+    ContainerState last = previous.get(r.id());
+    if (p != null && last != null && p.alive()) {
+      return last;
+    }
+    ContainerState state = containers.stateOf(r);
+    LiveProcess now = state.status() == ContainerStatus.RUNNING ? LiveProcess.of(state.pid()) : null;
+    if (now != null) {
+      running.put(r.id(), now);
+    } else {
+      running.remove(r.id());
+    }
+    return state;
   }
 
   @Override
