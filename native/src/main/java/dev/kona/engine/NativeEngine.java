@@ -31,8 +31,6 @@ public final class NativeEngine implements ContainerEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NativeEngine.class);
   private static final String BUNDLE_FILE = "bundle";
   private static final int SIGKILL = 9;
-  /** sun_path holds 108 bytes with the terminating NUL. */
-  private static final int MAX_SOCKET_PATH = 107;
 
   private final RunRoot runRoot;
   private final ShimLauncher launcher;
@@ -67,11 +65,6 @@ public final class NativeEngine implements ContainerEngine {
   public ContainerState create(CreateRequest request) {
     ContainerId id = request.id();
     Path dir = runRoot.container(id);
-    int socketPath = dir.resolve(MonitorClient.SOCKET).toString().length();
-    if (socketPath > MAX_SOCKET_PATH) {
-      throw new dev.kona.common.error.InvalidArgumentException("create container " + id + ": the id is too long for run root "
-          + runRoot.root() + " (control socket path of " + socketPath + " bytes, at most " + MAX_SOCKET_PATH + ")");
-    }
     Spec spec = readSpec(request.bundle());
     try {
       Files.createDirectories(runRoot.containers());

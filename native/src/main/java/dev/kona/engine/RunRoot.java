@@ -10,8 +10,8 @@ import java.util.stream.Stream;
 /**
  * The native engine's directory tree, which outlives the daemon: {@code containers/<id>/} per
  * container (plan, bundle, status written by its monitor, ctl.sock), {@code exec/<exec-id>/} per
- * exec, {@code bin/} for the installed helper. Keep it short: a control socket path must fit in
- * 108 bytes ({@code <root>/containers/<64 hex>/ctl.sock} with a root of up to 20 characters).
+ * exec, {@code bin/} for the installed helper. Its length is free: a control socket path longer
+ * than sun_path's 108 bytes is reached through /proc/self/fd (see MonitorClient).
  */
 public record RunRoot(Path root) {
 
