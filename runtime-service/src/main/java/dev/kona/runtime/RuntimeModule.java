@@ -37,11 +37,14 @@ public final class RuntimeModule implements AutoCloseable {
   private final RuntimeServiceEndpoint endpoint;
   private final Sandboxes sandboxes;
   private final Containers containers;
+  private final Observability observability;
 
-  private RuntimeModule(RuntimeServiceEndpoint endpoint, Sandboxes sandboxes, Containers containers) {
+  private RuntimeModule(
+      RuntimeServiceEndpoint endpoint, Sandboxes sandboxes, Containers containers, Observability observability) {
     this.endpoint = endpoint;
     this.sandboxes = sandboxes;
     this.containers = containers;
+    this.observability = observability;
   }
 
   /** What the runtime service is built from; the daemon fills it from its config and other modules. */
@@ -94,10 +97,11 @@ public final class RuntimeModule implements AutoCloseable {
           var s = setup.networks().status();
           return new NetworkReadiness.Readiness(s.ready(), s.reason(), s.message());
         };
+    Observability observability = observability(setup, sandboxes, containers);
     RuntimeServiceEndpoint endpoint =
         new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers,
-        observability(setup, sandboxes, containers), setup.streamUrls());
-    return new RuntimeModule(endpoint, sandboxes, containers);
+        observability, setup.streamUrls());
+    return new RuntimeModule(endpoint, sandboxes, containers, observability);
   }
 
   public BindableService criService() {
@@ -112,6 +116,9 @@ public final class RuntimeModule implements AutoCloseable {
     return containers;
   }
 
+  /** Stops the exit watcher and the event streams; containers keep running. */
   @Override
-  public void close() {}
+  public void close() {
+    observability.close();
+  }
 }
