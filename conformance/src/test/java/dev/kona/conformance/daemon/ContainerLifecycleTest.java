@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
@@ -30,18 +31,15 @@ import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
 import dev.kona.cri.api.v1.StopContainerRequest;
 import dev.kona.cri.api.v1.StopPodSandboxRequest;
-import dev.kona.image.testing.LocalRegistry;
-import dev.kona.image.testing.SampleImages;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,31 +48,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContainerLifecycleTest {
 
-  static LocalRegistry registry;
-  static String image;
+  @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
 
   @TempDir Path root;
   KonaDaemon kona;
   String pod;
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = LocalRegistry.anonymous().open();
-    registry.pusher().push("busybox", "1.0", SampleImages.busybox());
-    image = registry.host() + "/busybox:1.0";
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void start() throws Exception {
-    KonaDaemon.writeLoopbackNetwork(root);
-    kona = KonaDaemon.startWithConfig(root,
-        "[images.registries.\"" + registry.host() + "\"]\ninsecure = true\n");
-    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+    kona = registry.startKona(root);
+    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
     PodSandboxConfig config = PodSandboxTest.config("app").toBuilder().setLogDirectory(root.resolve("logs").toString()).build();
     pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
   }
@@ -93,7 +76,7 @@ class ContainerLifecycleTest {
   private String create(String name, String... command) {
     ContainerConfig config = ContainerConfig.newBuilder()
         .setMetadata(ContainerMetadata.newBuilder().setName(name))
-        .setImage(ImageSpec.newBuilder().setImage(image))
+        .setImage(ImageSpec.newBuilder().setImage(registry.image()))
         .addAllCommand(List.of(command))
         .setLogPath(name + "/0.log")
         .build();

@@ -2,6 +2,7 @@ package dev.kona.conformance.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
@@ -15,8 +16,6 @@ import dev.kona.cri.api.v1.RemovePodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
 import dev.kona.cri.api.v1.StopPodSandboxRequest;
-import dev.kona.image.testing.LocalRegistry;
-import dev.kona.image.testing.SampleImages;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,12 +39,9 @@ class PodLeakTest {
   @Test
   void podCycles_leaveNothingBehind() throws Exception {
     String cgroupParent = "/kona-leak-" + UUID.randomUUID().toString().substring(0, 8);
-    try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
-      registry.pusher().push("busybox", "1.0", SampleImages.busybox());
-      String image = registry.host() + "/busybox:1.0";
-      KonaDaemon.writeLoopbackNetwork(root);
-      try (KonaDaemon kona = KonaDaemon.startWithConfig(root,
-          "[images.registries.\"" + registry.host() + "\"]\ninsecure = true\n")) {
+    try (BusyboxRegistry registry = BusyboxRegistry.open()) {
+      String image = registry.image();
+      try (KonaDaemon kona = registry.startKona(root)) {
         kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
         Snapshot before = Snapshot.take(root, cgroupParent);
         long t0 = System.nanoTime();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.Container;
 import dev.kona.cri.api.v1.ContainerConfig;
@@ -38,8 +39,6 @@ import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
 import dev.kona.cri.api.v1.StopContainerRequest;
 import dev.kona.cri.api.v1.StopPodSandboxRequest;
-import dev.kona.image.testing.LocalRegistry;
-import dev.kona.image.testing.SampleImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -62,12 +61,9 @@ class KubeletFlowTest {
 
   @Test
   void podLife_asTheKubeletDrivesIt() throws Exception {
-    try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
-      registry.pusher().push("busybox", "1.0", SampleImages.busybox());
-      String image = registry.host() + "/busybox:1.0";
-      KonaDaemon.writeLoopbackNetwork(root);
-      try (KonaDaemon kona = KonaDaemon.startWithConfig(root,
-          "[images.registries.\"" + registry.host() + "\"]\ninsecure = true\n")) {
+    try (BusyboxRegistry registry = BusyboxRegistry.open()) {
+      String image = registry.image();
+      try (KonaDaemon kona = registry.startKona(root)) {
         Kubelet kubelet = new Kubelet(kona);
 
         // EnsureImageExists: ImageStatus, then PullImage only when absent.

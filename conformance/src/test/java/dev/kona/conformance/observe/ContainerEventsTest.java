@@ -14,17 +14,16 @@ import dev.kona.cri.api.v1.RemovePodSandboxRequest;
 import dev.kona.cri.api.v1.RuntimeServiceGrpc;
 import dev.kona.cri.api.v1.StopContainerRequest;
 import dev.kona.cri.api.v1.StopPodSandboxRequest;
-import dev.kona.image.testing.LocalRegistry;
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,26 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ContainerEventsTest {
 
-  static LocalRegistry registry;
-  static String image;
+  @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
 
   @TempDir Path root;
   ObservedPod pod;
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = LocalRegistry.anonymous().open();
-    image = ObservedPod.pushBusybox(registry);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void start() throws Exception {
-    pod = ObservedPod.start(root, registry, image, "events");
+    pod = ObservedPod.start(root, registry, "events");
   }
 
   @AfterEach

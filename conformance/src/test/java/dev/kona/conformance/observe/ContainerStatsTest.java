@@ -14,16 +14,15 @@ import dev.kona.cri.api.v1.NetworkInterfaceUsage;
 import dev.kona.cri.api.v1.PodSandboxStats;
 import dev.kona.cri.api.v1.PodSandboxStatsFilter;
 import dev.kona.cri.api.v1.PodSandboxStatsRequest;
-import dev.kona.image.testing.LocalRegistry;
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,26 +36,14 @@ class ContainerStatsTest {
   private static final long LIMIT = 256 * MIB;
   private static final long CORE = 1_000_000_000L;
 
-  static LocalRegistry registry;
-  static String image;
+  @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
 
   @TempDir Path root;
   ObservedPod pod;
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = LocalRegistry.anonymous().open();
-    image = ObservedPod.pushBusybox(registry);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void start() throws Exception {
-    pod = ObservedPod.start(root, registry, image, "stats");
+    pod = ObservedPod.start(root, registry, "stats");
   }
 
   @AfterEach

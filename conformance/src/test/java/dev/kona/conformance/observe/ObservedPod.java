@@ -20,8 +20,7 @@ import dev.kona.cri.api.v1.RemovePodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
 import dev.kona.cri.api.v1.StopPodSandboxRequest;
-import dev.kona.image.testing.LocalRegistry;
-import dev.kona.image.testing.SampleImages;
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,15 +53,9 @@ final class ObservedPod implements AutoCloseable {
     this.ownsDaemon = ownsDaemon;
   }
 
-  static String pushBusybox(LocalRegistry registry) throws Exception {
-    registry.pusher().push("busybox", "1.0", SampleImages.busybox());
-    return registry.host() + "/busybox:1.0";
-  }
-
-  static ObservedPod start(Path root, LocalRegistry registry, String image, String podName) throws Exception {
-    KonaDaemon.writeLoopbackNetwork(root);
-    KonaDaemon kona = KonaDaemon.startWithConfig(root,
-        "[images.registries.\"" + registry.host() + "\"]\ninsecure = true\n");
+  static ObservedPod start(Path root, BusyboxRegistry registry, String podName) throws Exception {
+    String image = registry.image();
+    KonaDaemon kona = registry.startKona(root);
     try {
       kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
       return runPod(kona, image, root, podName, true);

@@ -12,7 +12,7 @@ import dev.kona.cri.api.v1.Metric;
 import dev.kona.cri.api.v1.MetricDescriptor;
 import dev.kona.cri.api.v1.MetricType;
 import dev.kona.cri.api.v1.PodSandboxMetrics;
-import dev.kona.image.testing.LocalRegistry;
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -23,11 +23,10 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,26 +40,14 @@ class PodMetricsTest {
       "kona_container_monitors", "kona_container_events_total", "kona_container_events_dropped_total",
       "kona_container_event_subscribers", "kona_container_event_subscribers_dropped_total");
 
-  static LocalRegistry registry;
-  static String image;
+  @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
 
   @TempDir Path root;
   ObservedPod pod;
 
-  @BeforeAll
-  static void registry() throws Exception {
-    registry = LocalRegistry.anonymous().open();
-    image = ObservedPod.pushBusybox(registry);
-  }
-
-  @AfterAll
-  static void stopRegistry() {
-    registry.close();
-  }
-
   @BeforeEach
   void start() throws Exception {
-    pod = ObservedPod.start(root, registry, image, "metrics");
+    pod = ObservedPod.start(root, registry, "metrics");
   }
 
   @AfterEach
@@ -101,7 +88,7 @@ class PodMetricsTest {
     ContainerMetrics c = ObservedPod.find(p.getContainerMetricsList(), m -> m.getContainerId().equals(hog), "hog");
     for (Metric m : c.getMetricsList()) {
       checkAgainstDescriptor(m, descriptors);
-      assertEquals(List.of("metrics", "observe", "hog", hog, image), m.getLabelValuesList(), m.getName());
+      assertEquals(List.of("metrics", "observe", "hog", hog, registry.image()), m.getLabelValuesList(), m.getName());
     }
     Map<String, Long> values = c.getMetricsList().stream()
         .collect(Collectors.toMap(Metric::getName, m -> m.getValue().getValue()));

@@ -4,7 +4,7 @@ import com.google.protobuf.MessageLite;
 import dev.kona.cri.api.v1.ListContainerStatsRequest;
 import dev.kona.cri.api.v1.ListPodSandboxMetricsRequest;
 import dev.kona.cri.api.v1.ListPodSandboxStatsRequest;
-import dev.kona.image.testing.LocalRegistry;
+import dev.kona.conformance.fixture.BusyboxRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +30,9 @@ public final class StatsBenchmark {
 
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-    // Short: a container's control socket path under the run root must fit in sun_path.
     Path root = Files.createDirectory(Path.of("/tmp/k" + ProcessHandle.current().pid()));
-    try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
-      String image = ObservedPod.pushBusybox(registry);
-      try (ObservedPod first = ObservedPod.start(root, registry, image, "bench-0")) {
+    try (BusyboxRegistry registry = BusyboxRegistry.open()) {
+      try (ObservedPod first = ObservedPod.start(root, registry, "bench-0")) {
         List<ObservedPod> pods = new ArrayList<>(List.of(first));
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
