@@ -14,8 +14,7 @@
 #   RESULTS_DIR      where results go (default conformance/critest/results/<UTC time>)
 #   REGISTRY_MIRROR  host:port of a registry serving critest's images (default 127.0.0.1:5000);
 #                    registry.k8s.io, gcr.io, public.ecr.aws, docker.io, k8s.gcr.io and quay.io are
-#                    then pulled from it only (TODO: needs the image service's registry mirrors,
-#                    see mirror_config). Unset: pulls go to the public registries.
+#                    pulled from it only. REGISTRY_MIRROR=none: pulls go to the public registries.
 #   KONA_LOG_LEVEL   daemon log level (default debug: every CRI call with its status)
 #   KONA_METRICS     address for the daemon's metrics (default: metrics disabled)
 #   KONA_ARGS        more daemon flags, e.g. "--images.max_concurrent_downloads=1"
