@@ -130,6 +130,12 @@ class PodSandboxTest {
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("kernel.pid_max is not namespaced"), e.getStatus().getDescription());
 
+    e = assertThrows(StatusRuntimeException.class, () -> kona.runtime().runPodSandbox(
+        RunPodSandboxRequest.newBuilder().setConfig(config("z")).setRuntimeHandler("gvisor").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertTrue(e.getStatus().getDescription().contains("runtime_handler \"gvisor\" is not configured"),
+        e.getStatus().getDescription());
+
     e = assertThrows(StatusRuntimeException.class, () -> status("0123456789abcdef"));
     assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("0123456789abcdef"), e.getStatus().getDescription());

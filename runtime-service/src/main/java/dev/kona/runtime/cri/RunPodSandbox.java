@@ -2,6 +2,7 @@ package dev.kona.runtime.cri;
 
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxResponse;
+import dev.kona.runtime.RuntimeInfo;
 import dev.kona.runtime.sandbox.Sandboxes;
 import io.grpc.Context;
 
@@ -17,6 +18,12 @@ final class RunPodSandbox {
   RunPodSandboxResponse handle(RunPodSandboxRequest request) {
     if (!request.hasConfig()) {
       throw new dev.kona.common.error.InvalidArgumentException("config is required");
+    }
+    String handler = request.getRuntimeHandler();
+    if (!handler.isEmpty() && !handler.equals(RuntimeInfo.RUNTIME_NAME)) {
+      // runc/crun engines exist below the CRI but are not selectable yet: refuse rather than ignore.
+      throw new dev.kona.common.error.InvalidArgumentException(
+          "runtime_handler \"" + handler + "\" is not configured; this node has: \"" + RuntimeInfo.RUNTIME_NAME + "\" (the default)");
     }
     Context call = Context.current();
     String id = sandboxes.run(SandboxProtos.toSpec(request.getConfig(), request.getRuntimeHandler()), call::isCancelled);
