@@ -120,7 +120,11 @@ final class ConmonAttachSession implements StdioSession {
   @Override
   public void closeStdin() {
     if (socket.isOpen()) {
-      sys.shutdown(socket, Syscalls.SHUT_WR);
+      try {
+        sys.shutdown(socket, Syscalls.SHUT_WR);
+      } catch (NativeCallException | IllegalStateException e) {
+        // the pump saw the end of the session and closed the socket first: stdin is closed anyway
+      }
     }
   }
 
