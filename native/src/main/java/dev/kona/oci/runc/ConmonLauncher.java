@@ -82,7 +82,10 @@ final class ConmonLauncher {
     if (terminal) {
       command.add("--terminal");
     }
+    // conmon writes its "oom" marker into its working directory: make that the container's dir,
+    // where ContainerDir looks for it (and not the daemon's cwd).
     ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(dir.dir().toFile())
         .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
         .redirectErrorStream(true);
     pb.environment().put("_OCI_SYNCPIPE", "3");
