@@ -1,5 +1,10 @@
 package dev.kona.linux.cgroup;
 
+import dev.kona.linux.syscall.Errno;
+import dev.kona.linux.syscall.NativeCallException;
+import dev.kona.linux.syscall.Signal;
+import dev.kona.linux.syscall.Syscalls;
+import dev.kona.common.time.Waits;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.FailedPreconditionException;
 import java.nio.file.Path;
@@ -43,6 +48,17 @@ final class CgroupTree {
       });
       if (!gone) {
         throw new DeadlineExceededException("remove cgroup " + d + ": still busy after " + timeout, last[0]);
+      }
+    }
+  }
+
+  /** SIGKILL to one task of a cgroup being emptied; a task that is already gone is fine. */
+  static void kill(Syscalls sys, long pid) {
+    try {
+      sys.kill((int) pid, Signal.SIGKILL.number());
+    } catch (NativeCallException e) {
+      if (!e.is(Errno.ESRCH)) {
+        throw e.toKonaException().withContext("kill all in cgroup");
       }
     }
   }

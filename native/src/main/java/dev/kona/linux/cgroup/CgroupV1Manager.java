@@ -1,9 +1,7 @@
 package dev.kona.linux.cgroup;
 
+import dev.kona.common.time.Waits;
 import dev.kona.common.error.DeadlineExceededException;
-import dev.kona.linux.syscall.Errno;
-import dev.kona.linux.syscall.NativeCallException;
-import dev.kona.linux.syscall.Signal;
 import dev.kona.linux.syscall.Syscalls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -143,7 +141,7 @@ final class CgroupV1Manager implements CgroupManager {
     try {
       for (Path d : CgroupTree.deepestFirst(fs, dir)) {
         for (long pid : CgroupTree.readPids(fs, d.resolve("cgroup.procs"))) {
-          kill(pid);
+          CgroupTree.kill(sys, pid);
         }
       }
     } finally {
@@ -153,16 +151,6 @@ final class CgroupV1Manager implements CgroupManager {
         .allMatch(d -> CgroupTree.readPids(fs, d.resolve("cgroup.procs")).isEmpty()));
     if (!empty) {
       throw new DeadlineExceededException("kill all in cgroup " + path + ": tasks remain after " + timeout);
-    }
-  }
-
-  private void kill(long pid) {
-    try {
-      sys.kill((int) pid, Signal.SIGKILL.number());
-    } catch (NativeCallException e) {
-      if (!e.is(Errno.ESRCH)) {
-        throw e.toKonaException().withContext("kill all in cgroup");
-      }
     }
   }
 

@@ -1,10 +1,8 @@
 package dev.kona.linux.cgroup;
 
+import dev.kona.common.time.Waits;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.KonaException;
-import dev.kona.linux.syscall.Errno;
-import dev.kona.linux.syscall.NativeCallException;
-import dev.kona.linux.syscall.Signal;
 import dev.kona.linux.syscall.Syscalls;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,7 +136,7 @@ final class CgroupV2Manager implements CgroupManager {
       try {
         for (Path d : CgroupTree.deepestFirst(fs, dir)) {
           for (long pid : CgroupTree.readPids(fs, d.resolve("cgroup.procs"))) {
-            kill(pid);
+            CgroupTree.kill(sys, pid);
           }
         }
       } finally {
@@ -152,16 +150,6 @@ final class CgroupV2Manager implements CgroupManager {
 
   private boolean eventsFlag(Path dir, String key) {
     return KeyedFile.parse(fs.read(dir.resolve("cgroup.events"))).get(key) == 1;
-  }
-
-  private void kill(long pid) {
-    try {
-      sys.kill((int) pid, Signal.SIGKILL.number());
-    } catch (NativeCallException e) {
-      if (!e.is(Errno.ESRCH)) {
-        throw e.toKonaException().withContext("kill all in cgroup");
-      }
-    }
   }
 
   @Override

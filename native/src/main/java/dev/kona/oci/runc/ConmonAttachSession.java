@@ -13,7 +13,6 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -83,28 +82,7 @@ final class ConmonAttachSession implements StdioSession {
 
   @Override
   public OutputStream stdin() {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        try {
-          for (int at = off; at < off + len; at += STDIN_CHUNK) {
-            sys.write(socket, Arrays.copyOfRange(b, at, Math.min(off + len, at + STDIN_CHUNK)));
-          }
-        } catch (NativeCallException | IllegalStateException e) {
-          throw new IOException("write to container stdin: " + e.getMessage(), e);
-        }
-      }
-
-      @Override
-      public void close() {
-        closeStdin();
-      }
-    };
+    return new FdOutputStream(sys, socket, STDIN_CHUNK, "container stdin", this::closeStdin);
   }
 
   @Override

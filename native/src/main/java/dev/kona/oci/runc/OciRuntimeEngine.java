@@ -1,5 +1,6 @@
 package dev.kona.oci.runc;
 
+import dev.kona.common.time.Waits;
 import dev.kona.common.error.AlreadyExistsException;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.FailedPreconditionException;
@@ -153,7 +154,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
         return new ContainerState(id, ContainerStatus.RUNNING, rs.pid(), created, started, null);
       default:
         // Stopped: conmon writes the exit file right after reaping; give it a moment.
-        Waits.until(EXIT_FILE_GRACE, () -> Files.exists(dir.exitFile()));
+        Waits.until(EXIT_FILE_GRACE, 20, () -> Files.exists(dir.exitFile()));
         exit = exitStatus(dir);
         return exit != null
             ? new ContainerState(id, ContainerStatus.STOPPED, 0, created, started, exit)
@@ -164,7 +165,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
   @Override
   public ExitStatus waitForExit(ContainerId id, Duration timeout) {
     ContainerDir dir = existing(id);
-    if (!Waits.until(timeout, () -> Files.exists(dir.exitFile()))) {
+    if (!Waits.until(timeout, 20, () -> Files.exists(dir.exitFile()))) {
       throw new DeadlineExceededException("wait for container " + id + ": still running after " + timeout);
     }
     return exitStatus(dir);
@@ -297,7 +298,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
       return;
     }
     int pid = Integer.parseInt(read(dir.conmonPidFile()).strip());
-    boolean gone = Waits.until(timeout, () -> !Pids.running(pid));
+    boolean gone = Waits.until(timeout, 20, () -> !Pids.running(pid));
     if (!gone) {
       log.warn("conmon {} for {} still alive after {}", pid, dir.dir(), timeout);
     }

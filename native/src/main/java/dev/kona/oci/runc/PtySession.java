@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.util.Arrays;
 
 /**
  * stdio over the master end of a process's terminal: output (stdout and stderr folded, as a
@@ -48,21 +47,8 @@ final class PtySession implements StdioSession {
 
   @Override
   public OutputStream stdin() {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        try {
-          sys.write(master, Arrays.copyOfRange(b, off, off + len));
-        } catch (NativeCallException | IllegalStateException e) {
-          throw new IOException("write to terminal: " + e.getMessage(), e);
-        }
-      }
-    };
+    // Closing a terminal's input stream sends nothing: EOF on a tty is ^D, the client's to type.
+    return new FdOutputStream(sys, master, Integer.MAX_VALUE, "terminal", () -> {});
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.kona.oci.runc;
 
+import dev.kona.common.time.Waits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -213,12 +214,12 @@ class OciRuntimeEngineTest {
         "i=0; while true; do echo line$i; i=$((i+1)); sleep 0.05; done");
     e.create(req);
     e.start(req.id());
-    assertTrue(Waits.until(WAIT, () -> Files.exists(req.logPath()) && size(req.logPath()) > 0));
+    assertTrue(Waits.until(WAIT, 20, () -> Files.exists(req.logPath()) && size(req.logPath()) > 0));
 
     Path rotated = req.logPath().resolveSibling("rotated.log");
     Files.move(req.logPath(), rotated);
     e.reopenLog(req.id());
-    assertTrue(Waits.until(WAIT, () -> Files.exists(req.logPath()) && size(req.logPath()) > 0),
+    assertTrue(Waits.until(WAIT, 20, () -> Files.exists(req.logPath()) && size(req.logPath()) > 0),
         "a new log file is written");
     assertTrue(Files.readString(req.logPath()).contains(" stdout F line"));
   }
@@ -319,7 +320,7 @@ class OciRuntimeEngineTest {
     int pid = e.create(req).pid();
     e.delete(req.id());
     assertThrows(NotFoundException.class, () -> e.state(req.id()));
-    assertTrue(Waits.until(WAIT, () -> !Pids.running(pid)), "container init is gone");
+    assertTrue(Waits.until(WAIT, 20, () -> !Pids.running(pid)), "container init is gone");
     assertEquals("", Files.exists(req.logPath()) ? Files.readString(req.logPath()) : "");
   }
 

@@ -12,6 +12,7 @@ import dev.kona.engine.CreateRequest;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecJson;
 import dev.kona.runtime.sandbox.SandboxContainers;
+import dev.kona.runtime.sandbox.SandboxLifecycle;
 import dev.kona.runtime.sandbox.SandboxRecord;
 import dev.kona.runtime.sandbox.SandboxState;
 import dev.kona.runtime.sandbox.Sandboxes;
@@ -90,7 +91,7 @@ public final class Containers implements SandboxContainers {
     try (Undo undo = new Undo("create container " + id)) {
       undo.push("release name", () -> names.release(key, id));
       createDirs(rootfs);
-      undo.push("remove bundle", () -> deleteTree(bundle));
+      undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
       images.mountRootfs(id, image, rootfs);
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
 
@@ -167,7 +168,7 @@ public final class Containers implements SandboxContainers {
       engine.delete(cid);
       Path bundle = Path.of(record.bundle());
       images.releaseRootfs(id, bundle.resolve("rootfs"));
-      deleteTree(bundle);
+      SandboxLifecycle.deleteTreeNoFollow(bundle);
       store.delete(id);
       records.remove(id);
       index.remove(id);
@@ -305,10 +306,6 @@ public final class Containers implements SandboxContainers {
     } catch (IOException e) {
       throw new InternalException("create " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  private static void deleteTree(Path dir) {
-    dev.kona.runtime.sandbox.SandboxLifecycle.deleteTreeNoFollow(dir);
   }
 
   private static long nowNanos() {

@@ -62,7 +62,7 @@ public final class SandboxLifecycle {
     Path filesDir = paths.filesDir(id);
     try (Undo undo = new Undo("run pod sandbox " + id)) {
       createDir(runDir);
-      undo.push("remove " + runDir, () -> deleteTree(runDir));
+      undo.push("remove " + runDir, () -> deleteTreeNoFollow(runDir));
 
       Set<NamespaceType> own = EnumSet.noneOf(NamespaceType.class);
       if (!spec.hostNetwork()) {
@@ -87,7 +87,7 @@ public final class SandboxLifecycle {
       }
 
       PodFiles.write(filesDir, hostname == null ? localHostname() : hostname, spec.dns());
-      undo.push("remove " + filesDir, () -> deleteTree(filesDir));
+      undo.push("remove " + filesDir, () -> deleteTreeNoFollow(filesDir));
 
       applySysctls(spec, pinned);
 
@@ -147,8 +147,8 @@ public final class SandboxLifecycle {
     if (first != null) {
       throw first.withContext("release pod sandbox " + record.id());
     }
-    deleteTree(runDir);
-    deleteTree(paths.filesDir(record.id()));
+    deleteTreeNoFollow(runDir);
+    deleteTreeNoFollow(paths.filesDir(record.id()));
   }
 
   private void applySysctls(SandboxSpec spec, PinnedNamespaces pinned) {
@@ -206,10 +206,6 @@ public final class SandboxLifecycle {
     } catch (IOException e) {
       throw new InternalException("create " + dir + ": " + e.getMessage(), e);
     }
-  }
-
-  static void deleteTree(Path dir) {
-    deleteTreeNoFollow(dir);
   }
 
   /**
