@@ -1,0 +1,212 @@
+package dev.kona.conformance.bench;
+
+import dev.kona.cri.api.v1.VersionRequest;
+import dev.kona.image.testing.LayerBuilder;
+import dev.kona.image.testing.LocalRegistry;
+import dev.kona.image.testing.BuiltImage;
+import dev.kona.image.testing.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Not a test: the project's benchmark report. Runs every benchmark against a Kona daemon built from
+ * this checkout and, where Debian's containerd is installed, the same work through containerd's CRI
+ * on the same node, registry and CNI network; prints and writes a Markdown table of figure, Kona,
+ * containerd and their ratio. {@code scripts/bench.sh} is the one command that runs it.
+ *
+ * <p>Arguments: {@code --out=FILE} (default target/benchmark-report.md), {@code --containerd=off},
+ * {@code --quick} (a few of each, to check the harness).
+ */
+public final class BenchmarkReport {
+
+  /** Named for this benchmark so it can never collide with a node's own network. */
+  private static final String BRIDGE = "konabench0";
+  private static final String SUBNET = "10.231.0.0/16";
+
+  private BenchmarkReport() {}
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of("target/benchmark-report.md");
+    boolean withContainerd = ContainerdTarget.installed();
+    BenchSettings settings = BenchSettings.FULL;
+    for (String arg : args) {
+      if (arg.startsWith("--out=")) {
+        out = Path.of(arg.substring(6));
+      } else if (arg.equals("--containerd=off")) {
+        withContainerd = false;
+      } else if (arg.equals("--quick")) {
+        settings = BenchSettings.QUICK;
+      } else {
+        throw new IllegalArgumentException("unknown argument " + arg + " (expected --out=FILE, --containerd=off, --quick)");
+      }
+    }
+    if (!withContainerd) {
+      System.err.println("containerd is not installed (or --containerd=off): Kona's figures only");
+    }
+    Path root = Files.createDirectories(Path.of("/tmp/kona-bench-" + ProcessHandle.current().pid()));
+    Map<String, List<Figure>> results = new LinkedHashMap<>();
+    Map<String, String> versions = new LinkedHashMap<>();
+    Map<String, List<String>> failures = new LinkedHashMap<>();
+    try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
+      String image = registry.host() + "/bench/busybox:1.0";
+      String pullImage = registry.host() + "/bench/layers:1.0";
+      String pause = registry.host() + "/bench/pause:1.0";
+      registry.pusher().push("bench/busybox", "1.0", TestImages.builder().layer(benchBase()).build());
+      registry.pusher().push("bench/layers", "1.0", threeLayers());
+      registry.pusher().push("bench/pause", "1.0",
+          TestImages.builder().layer(TestImages.busyboxBase()).cmd("sleep", "2147483647").build());
+      Path cni = writeNetwork(root.resolve("cni"));
+
+      try (KonaTarget kona = KonaTarget.start(root.resolve("kona"), registry.host(), cni)) {
+        versions.put(kona.name(), version(kona));
+        Workloads work = new Workloads(kona, image, pullImage, root.resolve("logs"), settings);
+        results.put(kona.name(), work.runAll());
+        failures.put(kona.name(), work.failures());
+      }
+      if (withContainerd) {
+        try (ContainerdTarget containerd = ContainerdTarget.start(root.resolve("containerd"), registry.host(), pause, cni)) {
+          versions.put(containerd.name(), version(containerd));
+          // As the kubelet's node would have it: the sandbox image is pulled before the first pod.
+          containerd.images().pullImage(dev.kona.cri.api.v1.PullImageRequest.newBuilder()
+              .setImage(dev.kona.cri.api.v1.ImageSpec.newBuilder().setImage(pause)).build());
+          Workloads work = new Workloads(containerd, image, pullImage, root.resolve("logs"), settings);
+          results.put(containerd.name(), work.runAll());
+          failures.put(containerd.name(), work.failures());
+        }
+      }
+    } finally {
+      cleanUp(root);
+    }
+    String report = markdown(results, versions, failures, settings);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    Files.writeString(out, report);
+    System.out.println(report);
+    System.err.println("report written to " + out.toAbsolutePath());
+    boolean failed = failures.values().stream().anyMatch(f -> !f.isEmpty());
+    System.exit(failed ? 1 : 0); // gRPC's and Netty's non-daemon threads must not keep the report waiting
+  }
+
+  /** busybox with the applets the workloads use. */
+  private static LayerBuilder benchBase() {
+    return TestImages.busyboxBase().hardlink("bin/head", "bin/busybox");
+  }
+
+  /** busybox and two layers of 4 MiB of incompressible data each: a pull that has bytes to move. */
+  private static BuiltImage threeLayers() {
+    var builder = TestImages.builder().layer(TestImages.busyboxBase());
+    Random random = new Random(42);
+    for (String name : List.of("one", "two")) {
+      byte[] data = new byte[4 << 20];
+      random.nextBytes(data);
+      builder.layer(new LayerBuilder().dir("data", 0755).file("data/" + name, data, 0644, 0, 0));
+    }
+    return builder.build();
+  }
+
+  /**
+   * One bridge network for both runtimes, with no default route and no masquerading: pod traffic
+   * stays on this node.
+   */
+  private static Path writeNetwork(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("10-konabench.conflist"), """
+        {"cniVersion": "1.0.0", "name": "konabench", "plugins": [
+          {"type": "bridge", "bridge": "%s", "isGateway": true, "ipMasq": false,
+           "ipam": {"type": "host-local", "ranges": [[{"subnet": "%s"}]]}}
+        ]}
+        """.formatted(BRIDGE, SUBNET));
+    return dir;
+  }
+
+  private static String version(CriTarget target) {
+    var v = target.runtime().version(VersionRequest.getDefaultInstance());
+    return v.getRuntimeName() + " " + v.getRuntimeVersion();
+  }
+
+  /** Whatever a failed run left: mounts under the bench root, the bridge, the IPAM store, the files. */
+  private static void cleanUp(Path root) throws IOException, InterruptedException {
+    List<String> mounts;
+    try (Stream<String> lines = Files.lines(Path.of("/proc/self/mountinfo"))) {
+      mounts = lines.map(l -> l.split(" ")[4]).filter(m -> m.startsWith(root.toString()))
+          .sorted(Comparator.reverseOrder()).toList();
+    }
+    for (String mount : mounts) {
+      System.err.println("bench cleanup: unmounting leftover " + mount);
+      new ProcessBuilder("umount", "-l", mount).inheritIO().start().waitFor();
+    }
+    if (Files.exists(Path.of("/sys/class/net", BRIDGE))) {
+      new ProcessBuilder("ip", "link", "del", BRIDGE).inheritIO().start().waitFor();
+    }
+    deleteTree(Path.of("/var/lib/cni/networks/konabench"));
+    removeCgroups(Workloads.CGROUP_ROOT);
+    deleteTree(root);
+  }
+
+  /** The pod cgroups the kubelet would have removed: empty directories, removed bottom-up. */
+  private static void removeCgroups(String name) throws IOException {
+    try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+      for (Path hierarchy : hierarchies.toList()) {
+        Path top = hierarchy.resolve(name);
+        if (!Files.isDirectory(top)) {
+          continue;
+        }
+        try (Stream<Path> dirs = Files.walk(top)) {
+          for (Path dir : dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(dir); // rmdir: a cgroup's control files go with it
+          }
+        } catch (IOException e) {
+          System.err.println("bench cleanup: cgroup " + top + " not removed: " + e);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  static String markdown(Map<String, List<Figure>> results, Map<String, String> versions,
+      Map<String, List<String>> failures, BenchSettings settings) {
+    List<Figure> kona = results.getOrDefault("Kona", List.of());
+    Map<String, Figure> containerd = new LinkedHashMap<>();
+    results.getOrDefault("containerd", List.of()).forEach(f -> containerd.put(f.label(), f));
+    StringBuilder md = new StringBuilder();
+    md.append("# Kona benchmark report\n\n");
+    md.append(String.format(Locale.ROOT, "%s, %d cores, kernel %s. ", LocalDate.now(),
+        Runtime.getRuntime().availableProcessors(), System.getProperty("os.version")));
+    versions.forEach((name, version) -> md.append(name).append(": ").append(version).append(". "));
+    md.append("\nSame node, same loopback registry, same CNI bridge network, busybox workloads; ")
+        .append("settings: ").append(settings).append(".\n")
+        .append("Ratio is Kona / containerd: below 1 means Kona needs less time or memory; for throughput, above 1 means Kona is faster.\n\n");
+    md.append("| figure | Kona | containerd | ratio |\n|---|---:|---:|---:|\n");
+    for (Figure f : kona) {
+      Figure other = containerd.get(f.label());
+      md.append("| ").append(f.label()).append(" | ").append(format(f.value()))
+          .append(" | ").append(other == null ? "–" : format(other.value()))
+          .append(" | ").append(other == null || other.value() == 0 ? "–" : String.format(Locale.ROOT, "%.2f", f.value() / other.value()))
+          .append(" |\n");
+    }
+    failures.forEach((name, failed) -> failed.forEach(f -> md.append("\n**").append(name).append(" failed** ").append(f).append("\n")));
+    return md.toString();
+  }
+
+  private static String format(double value) {
+    return value >= 100 ? String.format(Locale.ROOT, "%.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+  }
+}
