@@ -12,6 +12,7 @@ import dev.kona.runtime.container.SeccompProfiles;
 import dev.kona.runtime.container.StoreImages;
 import dev.kona.runtime.observe.Observability;
 import dev.kona.runtime.stream.StreamUrls;
+import dev.kona.runtime.util.StepTimer;
 import dev.kona.runtime.spec.CapabilityPolicy;
 import dev.kona.runtime.spec.OciSpecBuilder;
 import java.util.List;
@@ -80,7 +81,9 @@ public final class RuntimeModule implements AutoCloseable {
 
   public static RuntimeModule open(Setup setup) {
     SandboxPaths paths = new SandboxPaths(setup.runRoot(), setup.stateRoot());
-    Sandboxes sandboxes = new Sandboxes(new SandboxLifecycle(paths, setup.syscalls(), setup.networks(), setup.podPidNamespaces()), paths);
+    StepTimer steps = new StepTimer(setup.meterRegistry());
+    Sandboxes sandboxes = new Sandboxes(
+        new SandboxLifecycle(paths, setup.syscalls(), setup.networks(), setup.podPidNamespaces(), steps), paths);
     Containers containers = new Containers(sandboxes,
         new StoreImages(setup.images(), new Mounter(setup.syscalls())),
         setup.engine(),
@@ -90,7 +93,8 @@ public final class RuntimeModule implements AutoCloseable {
           case CGROUPFS -> dev.kona.linux.cgroup.CgroupDriver.CGROUPFS;
           case SYSTEMD -> dev.kona.linux.cgroup.CgroupDriver.SYSTEMD;
         }),
-        setup.stateRoot());
+        setup.stateRoot(),
+        steps);
     NetworkReadiness network = setup.networks() == null
         ? NetworkReadiness.Readiness::ok
         : () -> {

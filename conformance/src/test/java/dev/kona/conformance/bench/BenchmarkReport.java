@@ -56,6 +56,7 @@ public final class BenchmarkReport {
     Map<String, List<Figure>> results = new LinkedHashMap<>();
     Map<String, String> versions = new LinkedHashMap<>();
     Map<String, List<String>> failures = new LinkedHashMap<>();
+    Map<String, Double> stepMeans = Map.of();
     try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
       String image = registry.host() + "/bench/busybox:1.0";
       String pullImage = registry.host() + "/bench/layers:1.0";
@@ -71,6 +72,7 @@ public final class BenchmarkReport {
         Workloads work = new Workloads(kona, image, pullImage, root.resolve("logs"), settings);
         results.put(kona.name(), work.runAll());
         failures.put(kona.name(), work.failures());
+        stepMeans = kona.stepMeans();
       }
       if (withContainerd) {
         try (ContainerdTarget containerd = ContainerdTarget.start(root.resolve("containerd"), registry.host(), pause, cni)) {
@@ -86,7 +88,7 @@ public final class BenchmarkReport {
     } finally {
       cleanUp(root);
     }
-    String report = markdown(results, versions, failures, settings);
+    String report = markdown(results, versions, failures, settings) + steps(stepMeans);
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println(report);
@@ -203,6 +205,17 @@ public final class BenchmarkReport {
           .append(" |\n");
     }
     failures.forEach((name, failed) -> failed.forEach(f -> md.append("\n**").append(name).append(" failed** ").append(f).append("\n")));
+    return md.toString();
+  }
+
+  /** Kona's own account of where its lifecycle time goes, over the whole run. */
+  static String steps(Map<String, Double> means) {
+    if (means.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder("\n## Kona's lifecycle steps (mean over the run, from kona_lifecycle_step_seconds)\n\n")
+        .append("| operation / step | ms |\n|---|---:|\n");
+    means.forEach((step, ms) -> md.append("| ").append(step).append(" | ").append(format(ms)).append(" |\n"));
     return md.toString();
   }
 

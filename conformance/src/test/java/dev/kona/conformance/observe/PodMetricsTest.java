@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kona.cri.api.v1.RemoveContainerRequest;
 import dev.kona.cri.api.v1.ContainerMetrics;
 import dev.kona.cri.api.v1.ContainerStatsRequest;
 import dev.kona.cri.api.v1.ListMetricDescriptorsRequest;
@@ -147,6 +148,27 @@ class PodMetricsTest {
         assertTrue(!s.labels().containsKey("id") && !s.labels().containsKey("container_id"), "no ids as labels: " + s);
       }
     }
+  }
+
+  @Test
+  void prometheus_lifecycleStepsAreTimedOncePerCall() throws Exception {
+    String id = pod.run("stepper", 0, "sleep 100000");
+    pod.kona.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+
+    PrometheusScrape scrape = PrometheusScrape.scrape(pod.kona.metricsPort());
+    assertEquals("histogram", scrape.types().get("kona_lifecycle_step_seconds"));
+    // One pod run, one container created, started and removed: each of their steps counted once.
+    for (String[] step : new String[][] {
+        {"run_pod_sandbox", "namespaces"}, {"run_pod_sandbox", "shm_files_sysctls"}, {"run_pod_sandbox", "pod_init"},
+        {"run_pod_sandbox", "network"}, {"create_container", "image"}, {"create_container", "rootfs"},
+        {"create_container", "spec"}, {"create_container", "native_create"}, {"create_container", "persist"},
+        {"start_container", "native_start"}, {"remove_container", "native_delete"}, {"remove_container", "rootfs"},
+        {"remove_container", "files"}}) {
+      Map<String, String> labels = Map.of("operation", step[0], "step", step[1]);
+      assertEquals(1.0, scrape.value("kona_lifecycle_step_seconds_count", labels), "count of " + labels);
+      assertTrue(scrape.value("kona_lifecycle_step_seconds_sum", labels) > 0, "time spent in " + labels);
+    }
+    assertTrue(readmeMetricNames().contains("kona_lifecycle_step_seconds"), "listed in README.md");
   }
 
   private double stoppedEvents() {

@@ -21,6 +21,7 @@ import dev.kona.runtime.spec.SpecInputs;
 import dev.kona.runtime.state.Ids;
 import dev.kona.runtime.state.JsonStore;
 import dev.kona.runtime.state.NameReservations;
+import dev.kona.runtime.util.StepTimer;
 import dev.kona.runtime.util.Undo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +45,8 @@ public final class Containers implements SandboxContainers {
 
   private static final Logger LOG = LoggerFactory.getLogger(Containers.class);
   private static final Duration REMOVE_GRACE = Duration.ZERO;
+  private static final String CREATE = "create_container";
+  private static final String REMOVE = "remove_container";
 
   private final Sandboxes sandboxes;
   private final ContainerImages images;
@@ -51,6 +54,7 @@ public final class Containers implements SandboxContainers {
   private final OciSpecBuilder specs;
   private final SeccompProfiles seccomp;
   private final CgroupUpdates cgroups;
+  private final StepTimer steps;
   private final Path bundles;
   private final JsonStore<ContainerRecord> store;
   private final ConcurrentMap<String, ContainerRecord> records = new ConcurrentHashMap<>();
@@ -60,8 +64,9 @@ public final class Containers implements SandboxContainers {
   private volatile ContainerEvents events = ContainerEvents.NONE;
 
   public Containers(Sandboxes sandboxes, ContainerImages images, ContainerEngine engine, OciSpecBuilder specs,
-      SeccompProfiles seccomp, CgroupUpdates cgroups, Path stateRoot) {
+      SeccompProfiles seccomp, CgroupUpdates cgroups, Path stateRoot, StepTimer steps) {
     this.cgroups = cgroups;
+    this.steps = steps;
     this.sandboxes = sandboxes;
     this.images = images;
     this.engine = engine;
@@ -82,7 +87,7 @@ public final class Containers implements SandboxContainers {
     if (sandbox.state() != SandboxState.READY) {
       throw new FailedPreconditionException("create container " + spec.name() + ": pod sandbox " + sandbox.id() + " is not ready");
     }
-    ContainerImages.ResolvedImage image = images.resolve(spec.image());
+    ContainerImages.ResolvedImage image = steps.time(CREATE, "image", () -> images.resolve(spec.image()));
     String id = Ids.newId();
     String key = spec.reservationKey(sandbox.id());
     names.reserve(key, id);
@@ -92,20 +97,20 @@ public final class Containers implements SandboxContainers {
       undo.push("release name", () -> names.release(key, id));
       createDirs(rootfs);
       undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
-      images.mountRootfs(id, image, rootfs);
+      steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
 
-      Spec oci = specs.build(new SpecInputs(id, spec, image.facts(), sandbox, rootfs, cgroupsPath(sandbox, id),
-          seccomp, pidNamespaceOf(sandbox, spec)));
-      SpecJson.write(bundle, oci);
+      steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, spec, image.facts(),
+          sandbox, rootfs, cgroupsPath(sandbox, id), seccomp, pidNamespaceOf(sandbox, spec)))));
 
       Path logPath = logPathOf(sandbox, spec);
-      engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce()));
+      steps.run(CREATE, "native_create",
+          () -> engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce())));
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
 
       ContainerRecord record = new ContainerRecord(id, sandbox.id(), spec, image.id(), nowNanos(), bundle.toString(),
           logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "");
-      store.put(id, record);
+      steps.run(CREATE, "persist", () -> store.put(id, record));
       records.put(id, record);
       index.add(id);
       undo.commit();
@@ -122,7 +127,7 @@ public final class Containers implements SandboxContainers {
         throw new FailedPreconditionException("start container " + id + ": it is " + state.status() + ", not CREATED");
       }
       try {
-        engine.start(new ContainerId(id));
+        steps.run("start_container", "native_start", () -> engine.start(new ContainerId(id)));
       } catch (KonaException e) {
         ContainerRecord failed = records.get(id).withStartError(e.getMessage());
         store.put(id, failed);
@@ -165,11 +170,13 @@ public final class Containers implements SandboxContainers {
       if (state.status() == ContainerStatus.RUNNING || state.status() == ContainerStatus.CREATED) {
         engine.stop(cid, Signals.SIGKILL, REMOVE_GRACE);
       }
-      engine.delete(cid);
+      steps.run(REMOVE, "native_delete", () -> engine.delete(cid));
       Path bundle = Path.of(record.bundle());
-      images.releaseRootfs(id, bundle.resolve("rootfs"));
-      SandboxLifecycle.deleteTreeNoFollow(bundle);
-      store.delete(id);
+      steps.run(REMOVE, "rootfs", () -> images.releaseRootfs(id, bundle.resolve("rootfs")));
+      steps.run(REMOVE, "files", () -> {
+        SandboxLifecycle.deleteTreeNoFollow(bundle);
+        store.delete(id);
+      });
       records.remove(id);
       index.remove(id);
       names.release(record.spec().reservationKey(record.sandboxId()), id);

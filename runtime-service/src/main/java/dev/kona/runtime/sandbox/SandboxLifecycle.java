@@ -14,6 +14,7 @@ import dev.kona.linux.ns.NamespaceType;
 import dev.kona.linux.ns.Namespaces;
 import dev.kona.linux.ns.PinnedNamespaces;
 import dev.kona.linux.syscall.Syscalls;
+import dev.kona.runtime.util.StepTimer;
 import dev.kona.runtime.util.Undo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ public final class SandboxLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(SandboxLifecycle.class);
   private static final Path HOST_SHM = Path.of("/dev/shm");
   private static final String SHM_SIZE = "size=65536k";
+  private static final String RUN = "run_pod_sandbox";
 
   private final SandboxPaths paths;
   private final Syscalls sys;
@@ -45,10 +47,13 @@ public final class SandboxLifecycle {
   private final Mounter mounter;
   private final PodNetworks networks;
   private final PodPidNamespaces pidNamespaces;
+  private final StepTimer steps;
 
   /** @param networks CNI, or null to give pods only their own loopback */
-  public SandboxLifecycle(SandboxPaths paths, Syscalls sys, PodNetworks networks, PodPidNamespaces pidNamespaces) {
+  public SandboxLifecycle(SandboxPaths paths, Syscalls sys, PodNetworks networks, PodPidNamespaces pidNamespaces,
+      StepTimer steps) {
     this.pidNamespaces = pidNamespaces;
+    this.steps = steps;
     this.paths = paths;
     this.sys = sys;
     this.pinner = new NamespacePinner(sys);
@@ -74,35 +79,26 @@ public final class SandboxLifecycle {
       }
       // No hostname asked for: the new UTS namespace keeps the node's, as with runc.
       String hostname = spec.hostname().isEmpty() ? null : spec.hostname();
-      PinnedNamespaces pinned = own.isEmpty() ? new PinnedNamespaces(Map.of()) : pinner.pin(runDir, own, hostname);
+      PinnedNamespaces pinned = own.isEmpty() ? new PinnedNamespaces(Map.of())
+          : steps.time(RUN, "namespaces", () -> pinner.pin(runDir, own, hostname));
       undo.push("unpin namespaces", () -> pinner.unpin(pinned));
 
-      Path shm = HOST_SHM;
-      if (own.contains(NamespaceType.IPC)) {
-        shm = runDir.resolve("shm");
-        createDir(shm);
-        mounter.mount(Mount.tmpfs(shm.toString(), "nosuid", "nodev", "noexec", "mode=1777", SHM_SIZE));
-        Path mounted = shm;
-        undo.push("unmount " + shm, () -> mounter.unmount(mounted.toString()));
-      }
-
-      PodFiles.write(filesDir, hostname == null ? localHostname() : hostname, spec.dns());
-      undo.push("remove " + filesDir, () -> deleteTreeNoFollow(filesDir));
-
-      applySysctls(spec, pinned);
+      Path shm = steps.time(RUN, "shm_files_sysctls", () -> podFiles(id, spec, own, pinned, hostname, undo));
 
       SandboxRecord record = new SandboxRecord(id, spec, createdAtNanos, SandboxState.READY,
           pathOf(pinned, NamespaceType.NET), pathOf(pinned, NamespaceType.IPC), pathOf(pinned, NamespaceType.UTS),
           shm.toString(), filesDir.toString(), List.of(), false);
 
       if (spec.namespaces().pid() == SandboxSpec.NamespaceMode.POD) {
-        pidNamespaces.start(record);
+        SandboxRecord withInit = record;
+        steps.run(RUN, "pod_init", () -> pidNamespaces.start(withInit));
         undo.push("stop pod init", () -> pidNamespaces.stop(id));
       }
 
       if (!spec.hostNetwork() && networks != null) {
         // CNI runs DEL itself when an ADD fails; nothing to undo here but the pins.
-        PodNetworkResult result = networks.setUp(networkRequest(record));
+        SandboxRecord unattached = record;
+        PodNetworkResult result = steps.time(RUN, "network", () -> networks.setUp(networkRequest(unattached)));
         record = record.withNetwork(result.ips().stream().map(a -> a.getHostAddress()).toList(), true);
         SandboxRecord attached = record;
         undo.push("detach network", () -> networks.tearDown(networkRequest(attached)));
@@ -110,6 +106,25 @@ public final class SandboxLifecycle {
       undo.commit();
       return record;
     }
+  }
+
+  /** The pod's /dev/shm (when it has its own IPC namespace), hostname/hosts/resolv.conf and sysctls. */
+  private Path podFiles(String id, SandboxSpec spec, Set<NamespaceType> own, PinnedNamespaces pinned, String hostname,
+      Undo undo) {
+    Path runDir = paths.runDir(id);
+    Path filesDir = paths.filesDir(id);
+    Path shm = HOST_SHM;
+    if (own.contains(NamespaceType.IPC)) {
+      shm = runDir.resolve("shm");
+      createDir(shm);
+      mounter.mount(Mount.tmpfs(shm.toString(), "nosuid", "nodev", "noexec", "mode=1777", SHM_SIZE));
+      Path mounted = shm;
+      undo.push("unmount " + shm, () -> mounter.unmount(mounted.toString()));
+    }
+    PodFiles.write(filesDir, hostname == null ? localHostname() : hostname, spec.dns());
+    undo.push("remove " + filesDir, () -> deleteTreeNoFollow(filesDir));
+    applySysctls(spec, pinned);
+    return shm;
   }
 
   public PodPidNamespaces pidNamespaces() {
@@ -122,7 +137,7 @@ public final class SandboxLifecycle {
       return record;
     }
     if (record.networkAttached()) {
-      networks.tearDown(networkRequest(record));
+      steps.run("stop_pod_sandbox", "network", () -> networks.tearDown(networkRequest(record)));
     }
     return record.withNetwork(record.ips(), false);
   }
