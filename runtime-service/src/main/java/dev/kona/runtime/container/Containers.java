@@ -95,8 +95,11 @@ public final class Containers implements SandboxContainers {
       images.mountRootfs(id, image, rootfs);
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
 
+      // Under the bundle, so removing the container removes its image volumes too.
+      List<ContainerSpec.MountSpec> volumes =
+          ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), spec.mounts());
       Spec oci = specs.build(new SpecInputs(id, spec, image.facts(), sandbox, rootfs, cgroupsPath(sandbox, id),
-          seccomp, pidNamespaceOf(sandbox, spec)));
+          seccomp, pidNamespaceOf(sandbox, spec), volumes));
       SpecJson.write(bundle, oci);
 
       Path logPath = logPathOf(sandbox, spec);
