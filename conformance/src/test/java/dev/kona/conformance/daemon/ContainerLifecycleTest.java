@@ -17,6 +17,7 @@ import dev.kona.cri.api.v1.ExecRequest;
 import dev.kona.cri.api.v1.ExecSyncRequest;
 import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.LinuxContainerConfig;
 import dev.kona.cri.api.v1.LinuxContainerResources;
 import dev.kona.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.kona.cri.api.v1.PortForwardRequest;
@@ -226,6 +227,34 @@ class ContainerLifecycleTest {
         kona.runtime().updateContainerResources(UpdateContainerResourcesRequest.newBuilder().setContainerId(id)
             .setLinux(LinuxContainerResources.newBuilder().setCpuShares(256)).build()));
     assertEquals(Status.Code.FAILED_PRECONDITION, stopped.getStatus().getCode());
+  }
+
+  @Test
+  void memoryHog_overItsLimit_isOomKilled_whetherTheVictimIsInitOrAChild() throws Exception {
+    // The shell itself doubles a string until the 16 MiB limit stops it: the OOM killer hits pid 1.
+    String init = createLimited("hog-init", 16L << 20, "sh", "-c", "x=a; while :; do x=$x$x; done");
+    // tail buffers a newline-free stream: the victim is a child, the shell exits 137 on its own.
+    String child = createLimited("hog-child", 16L << 20, "sh", "-c", "busybox head -c 100m /dev/zero | busybox tail");
+    for (String id : List.of(init, child)) {
+      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    }
+    for (String id : List.of(init, child)) {
+      ContainerStatus done = awaitExit(id);
+      assertEquals("OOMKilled", done.getReason(), done.toString());
+      assertEquals(137, done.getExitCode(), done.toString());
+    }
+  }
+
+  private String createLimited(String name, long memoryLimit, String... command) {
+    ContainerConfig config = ContainerConfig.newBuilder()
+        .setMetadata(ContainerMetadata.newBuilder().setName(name))
+        .setImage(ImageSpec.newBuilder().setImage(registry.image()))
+        .addAllCommand(List.of(command))
+        .setLinux(LinuxContainerConfig.newBuilder()
+            .setResources(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(memoryLimit)))
+        .build();
+    return kona.runtime().createContainer(CreateContainerRequest.newBuilder()
+        .setPodSandboxId(pod).setConfig(config).setSandboxConfig(PodSandboxTest.config("app")).build()).getContainerId();
   }
 
   @Test

@@ -161,7 +161,7 @@ class PodMetricsTest {
     for (String[] step : new String[][] {
         {"run_pod_sandbox", "namespaces"}, {"run_pod_sandbox", "shm_files_sysctls"}, {"run_pod_sandbox", "pod_init"},
         {"run_pod_sandbox", "network"}, {"create_container", "image"}, {"create_container", "rootfs"},
-        {"create_container", "spec"}, {"create_container", "native_create"}, {"create_container", "persist"},
+        {"create_container", "image_volumes"}, {"create_container", "spec"}, {"create_container", "native_create"}, {"create_container", "persist"},
         {"start_container", "native_start"}, {"remove_container", "native_delete"}, {"remove_container", "rootfs"},
         {"remove_container", "files"}}) {
       Map<String, String> labels = Map.of("operation", step[0], "step", step[1]);

@@ -61,7 +61,7 @@ class ManifestReaderTest {
   }
 
   @Test
-  void parseConfig_readsUserCommandAndDiffIds() {
+  void parseConfig_readsUserCommandVolumesAndDiffIds() {
     ImageRunConfig c =
         ManifestReader.parseConfig(
             bytes("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"User\":\"1000:1000\",\"Env\":[\"A=1\"],"
@@ -71,6 +71,16 @@ class ManifestReaderTest {
     assertEquals(java.util.List.of("/e"), c.entrypoint());
     assertEquals("SIGWINCH", c.stopSignal());
     assertEquals(java.util.List.of("80/tcp"), c.exposedPorts());
+    assertEquals(java.util.List.of("/data"), c.volumes());
     assertEquals(D1, c.diffIds().getFirst().toString());
+  }
+
+  @Test
+  void parseConfig_volumesOfATestKitImage_inOrder_andNoneWhenAbsent() {
+    byte[] config = dev.kona.image.testing.TestImages.builder().layer(dev.kona.image.testing.TestImages.busyboxBase())
+        .volume("/data").volume("/var/cache").build().config().bytes();
+    assertEquals(java.util.List.of("/data", "/var/cache"), ManifestReader.parseConfig(config).volumes());
+    assertEquals(java.util.List.of(), ManifestReader.parseConfig(dev.kona.image.testing.SampleImages.busybox()
+        .config().bytes()).volumes());
   }
 }

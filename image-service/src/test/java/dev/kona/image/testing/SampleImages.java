@@ -55,6 +55,20 @@ public final class SampleImages {
     return TestImages.builder().layer(first).layer(second).layer(third).build();
   }
 
+  /**
+   * busybox with {@code VOLUME /data}; the image has {@code /data/seed} (0640, owned 1000:1000),
+   * {@code /data/nested/deep} and a symlink {@code /data/link -> seed} there.
+   */
+  public static BuiltImage withVolume() {
+    LayerBuilder data = TestImages.busyboxBase()
+        .dir("data", 0750, 1000, 1000)
+        .file("data/seed", "seeded by the image\n".getBytes(StandardCharsets.US_ASCII), 0640, 1000, 1000)
+        .dir("data/nested", 0755)
+        .file("data/nested/deep", "deep\n", 0644)
+        .symlink("data/link", "seed");
+    return TestImages.builder().layer(data).volume("/data").label("volume /data").build();
+  }
+
   /** busybox with {@code USER} set. */
   public static BuiltImage withUser(String user) {
     return TestImages.builder().layer(TestImages.busyboxBase()).user(user).label("user " + user).build();

@@ -122,6 +122,7 @@ public final class TestImages {
     private String architecture = "amd64";
     private String variant = "";
     private String label = "";
+    private final List<String> volumes = new ArrayList<>();
 
     public Builder layer(LayerBuilder layer) {
       return layer(layer, Compression.GZIP);
@@ -164,6 +165,12 @@ public final class TestImages {
       return this;
     }
 
+    /** A VOLUME, e.g. {@code /data}; the config's {@code Volumes} map lists them in this order. */
+    public Builder volume(String path) {
+      volumes.add(path);
+      return this;
+    }
+
     /** A label that makes otherwise equal images differ (distinct ids). */
     public Builder label(String value) {
       label = value;
@@ -197,6 +204,10 @@ public final class TestImages {
       }
       env.forEach(run.putArray("Env")::add);
       cmd.forEach(run.putArray("Cmd")::add);
+      if (!volumes.isEmpty()) {
+        ObjectNode declared = run.putObject("Volumes");
+        volumes.forEach(v -> declared.putObject(v));
+      }
       if (!label.isEmpty()) {
         run.putObject("Labels").put("kona.test", label);
       }

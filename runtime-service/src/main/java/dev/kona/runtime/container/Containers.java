@@ -100,8 +100,11 @@ public final class Containers implements SandboxContainers {
       steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
 
+      // Under the bundle, so removing the container removes its image volumes too.
+      List<ContainerSpec.MountSpec> volumes = steps.time(CREATE, "image_volumes",
+          () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), spec.mounts()));
       steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, spec, image.facts(),
-          sandbox, rootfs, cgroupsPath(sandbox, id), seccomp, pidNamespaceOf(sandbox, spec)))));
+          sandbox, rootfs, cgroupsPath(sandbox, id), seccomp, pidNamespaceOf(sandbox, spec), volumes))));
 
       Path logPath = logPathOf(sandbox, spec);
       steps.run(CREATE, "native_create",

@@ -27,7 +27,8 @@ public final class StoreImages implements ContainerImages {
         new dev.kona.common.error.NotFoundException("create container: image \"" + image + "\" not found; pull it first"));
     ImageRunConfig run = images.runConfig(record);
     return new ResolvedImage(record.id().toString(), image,
-        new ImageFacts(run.entrypoint(), run.cmd(), run.env(), run.workingDir(), run.user(), run.stopSignal()));
+        new ImageFacts(run.entrypoint(), run.cmd(), run.env(), run.workingDir(), run.user(), run.stopSignal(),
+            run.volumes()));
   }
 
   @Override

@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param user the image's USER ("", "uid", "name", "uid:gid", "name:group")
  * @param stopSignal STOPSIGNAL, empty for SIGTERM
+ * @param volumes the image's VOLUMEs, container paths that get a fresh directory each unless a CRI
+ *     mount covers them
  */
 public record ImageFacts(
     List<String> entrypoint,
@@ -14,9 +16,10 @@ public record ImageFacts(
     List<String> env,
     String workingDir,
     String user,
-    String stopSignal) {
+    String stopSignal,
+    List<String> volumes) {
 
-  public static final ImageFacts EMPTY = new ImageFacts(List.of(), List.of(), List.of(), "", "", "");
+  public static final ImageFacts EMPTY = new ImageFacts(List.of(), List.of(), List.of(), "", "", "", List.of());
 
   public ImageFacts {
     entrypoint = List.copyOf(entrypoint == null ? List.of() : entrypoint);
@@ -25,5 +28,6 @@ public record ImageFacts(
     workingDir = workingDir == null ? "" : workingDir;
     user = user == null ? "" : user;
     stopSignal = stopSignal == null ? "" : stopSignal;
+    volumes = List.copyOf(volumes == null ? List.of() : volumes);
   }
 }

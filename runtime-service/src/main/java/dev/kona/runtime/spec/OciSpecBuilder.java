@@ -84,14 +84,16 @@ public final class OciSpecBuilder {
 
   private static List<SpecMount> mounts(SpecInputs in) {
     ContainerSpec c = in.container();
-    Set<String> own = c.mounts().stream().map(ContainerSpec.MountSpec::containerPath).collect(Collectors.toSet());
+    List<ContainerSpec.MountSpec> ordered = new ArrayList<>(c.mounts());
+    ordered.addAll(in.imageVolumes());
+    Set<String> own = ordered.stream().map(ContainerSpec.MountSpec::containerPath).collect(Collectors.toSet());
     List<SpecMount> mounts = new ArrayList<>();
     for (SpecMount m : DefaultMounts.of(in.sandbox(), c.security().privileged(), c.security().readonlyRootfs())) {
       if (!own.contains(m.destination())) {
         mounts.add(m);
       }
     }
-    List<ContainerSpec.MountSpec> ordered = new ArrayList<>(c.mounts());
+    // Parents before children, so a mount inside another volume lands on top of it.
     ordered.sort(Comparator.comparingInt(m -> Path.of(m.containerPath()).normalize().getNameCount()));
     for (ContainerSpec.MountSpec m : ordered) {
       Path source = Path.of(m.hostPath());

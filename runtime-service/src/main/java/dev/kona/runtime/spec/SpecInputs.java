@@ -4,6 +4,7 @@ import dev.kona.runtime.container.SeccompProfiles;
 import dev.kona.runtime.container.ContainerSpec;
 import dev.kona.runtime.sandbox.SandboxRecord;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Everything the OCI spec of one container is built from; the caller has already mounted the
@@ -12,6 +13,8 @@ import java.nio.file.Path;
  * @param seccomp resolves the filter the container asked for
  * @param pidNamespace the PID namespace to join: the pod's (pid mode POD) or the target container's
  *     (TARGET); null for a new one or the host's
+ * @param imageVolumes bind mounts of the image's VOLUMEs not covered by a CRI mount, already
+ *     copied up
  */
 public record SpecInputs(
     String containerId,
@@ -21,4 +24,10 @@ public record SpecInputs(
     Path rootfs,
     String cgroupsPath,
     SeccompProfiles seccomp,
-    String pidNamespace) {}
+    String pidNamespace,
+    List<ContainerSpec.MountSpec> imageVolumes) {
+
+  public SpecInputs {
+    imageVolumes = List.copyOf(imageVolumes == null ? List.of() : imageVolumes);
+  }
+}

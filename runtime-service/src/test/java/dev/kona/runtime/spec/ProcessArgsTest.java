@@ -16,7 +16,7 @@ class ProcessArgsTest {
   }
 
   static final ImageFacts IMAGE = new ImageFacts(List.of("/entry"), List.of("default", "cmd"),
-      List.of("PATH=/image/bin", "A=image"), "/work", "", "");
+      List.of("PATH=/image/bin", "A=image"), "/work", "", "", List.of());
 
   @Test
   void argv_followsKubernetesRules() {
