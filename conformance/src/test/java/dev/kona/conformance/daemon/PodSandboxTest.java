@@ -176,6 +176,35 @@ class PodSandboxTest {
         .getItemsList().stream().map(PodSandbox::getId).toList();
   }
 
+  @Test
+  void failedNetworkSetUp_undoesTheWholePod_includingItsInitStartedMeanwhile() throws Exception {
+    // host-local on its own, without an "ipam" section, fails its ADD at once and touches nothing.
+    Files.writeString(kona.cniConfDir().resolve("05-broken.conflist"),
+        "{\"cniVersion\":\"1.0.0\",\"name\":\"kona-broken\",\"plugins\":[{\"type\":\"host-local\"}]}");
+    StatusRuntimeException failed = null;
+    for (int i = 0; i < 100 && failed == null; i++) { // the daemon re-reads the conf dir on its own
+      try {
+        String id = run(config("unlucky"));
+        kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(id).build());
+        Thread.sleep(50);
+      } catch (StatusRuntimeException e) {
+        failed = e;
+      }
+    }
+    assertNotEquals(null, failed, "RunPodSandbox failed once the broken network was in place");
+    assertTrue(failed.getStatus().getDescription().contains("host-local"), failed.getStatus().toString());
+
+    assertEquals(List.of(), kona.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList());
+    assertEquals(List.of(), mountsUnder(root), "no pinned namespace or shm left");
+    String runRoot = root.resolve("run").toString();
+    long helpers = ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("kona-shim") && c.contains(runRoot)).orElse(false))
+        .count();
+    assertEquals(0, helpers, "no pod init left running");
+    Files.delete(kona.cniConfDir().resolve("05-broken.conflist"));
+  }
+
   static List<String> mountsUnder(Path root) throws IOException {
     return Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
         .map(l -> l.split(" ")[4])

@@ -24,6 +24,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,19 +91,41 @@ public final class SandboxLifecycle {
           pathOf(pinned, NamespaceType.NET), pathOf(pinned, NamespaceType.IPC), pathOf(pinned, NamespaceType.UTS),
           shm.toString(), filesDir.toString(), List.of(), false);
 
+      // The pod's init and its network do not depend on each other: the init starts while CNI runs.
+      CompletableFuture<Void> init = null;
       if (spec.namespaces().pid() == SandboxSpec.NamespaceMode.POD) {
         SandboxRecord withInit = record;
-        steps.run(RUN, "pod_init", () -> pidNamespaces.start(withInit));
-        undo.push("stop pod init", () -> pidNamespaces.stop(id));
+        init = CompletableFuture.runAsync(() -> steps.run(RUN, "pod_init", () -> pidNamespaces.start(withInit)),
+            task -> Thread.ofVirtual().name("pod-init-" + id).start(task));
       }
-
+      RuntimeException failure = null;
       if (!spec.hostNetwork() && networks != null) {
-        // CNI runs DEL itself when an ADD fails; nothing to undo here but the pins.
-        SandboxRecord unattached = record;
-        PodNetworkResult result = steps.time(RUN, "network", () -> networks.setUp(networkRequest(unattached)));
-        record = record.withNetwork(result.ips().stream().map(a -> a.getHostAddress()).toList(), true);
-        SandboxRecord attached = record;
-        undo.push("detach network", () -> networks.tearDown(networkRequest(attached)));
+        try {
+          // CNI runs DEL itself when an ADD fails; nothing to undo here but the pins.
+          SandboxRecord unattached = record;
+          PodNetworkResult result = steps.time(RUN, "network", () -> networks.setUp(networkRequest(unattached)));
+          record = record.withNetwork(result.ips().stream().map(a -> a.getHostAddress()).toList(), true);
+          SandboxRecord attached = record;
+          undo.push("detach network", () -> networks.tearDown(networkRequest(attached)));
+        } catch (RuntimeException e) {
+          failure = e;
+        }
+      }
+      if (init != null) {
+        try {
+          init.join();
+          undo.push("stop pod init", () -> pidNamespaces.stop(id));
+        } catch (CompletionException e) {
+          RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+          if (failure == null) {
+            failure = cause;
+          } else {
+            failure.addSuppressed(cause);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
       }
       undo.commit();
       return record;
