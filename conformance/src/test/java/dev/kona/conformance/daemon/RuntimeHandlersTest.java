@@ -102,15 +102,19 @@ class RuntimeHandlersTest {
         .getStatus().getRuntimeHandler());
 
     // Writes to its log, then waits for an exec to tell it to exit 3.
+    long t0 = System.nanoTime();
     String worker = create(pod, config, "worker", "sh", "-c",
         "echo hello from $(hostname); while [ ! -f /done ]; do sleep 0.1; done; exit 3");
     // Ignores SIGTERM, so only the SIGKILL after StopContainer's timeout ends it.
     String sleeper = create(pod, config, "sleeper", "sh", "-c", "trap '' TERM; while true; do sleep 0.1; done");
     assertEquals(ContainerState.CONTAINER_CREATED, status(worker).getState());
+    long t1 = System.nanoTime();
     for (String id : List.of(worker, sleeper)) {
       kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
       assertEquals(ContainerState.CONTAINER_RUNNING, status(id).getState());
     }
+    System.out.printf("handler %s: CreateContainer %.0f ms, StartContainer+status %.0f ms (each of 2)%n", handler,
+        (t1 - t0) / 2e6, (System.nanoTime() - t1) / 2e6);
     // conmon monitors it and drives the handler's runtime, which keeps its state in the handler's root.
     List<String> monitor = List.of(monitorCommandLine(worker).split(" "));
     String runtime = monitor.get(monitor.indexOf("--runtime") + 1);

@@ -217,11 +217,16 @@ public final class Containers implements SandboxContainers {
    * UNKNOWN rather than an error.
    */
   public ContainerState stateOf(ContainerRecord record) {
+    ContainerState unknown = new ContainerState(new ContainerId(record.id()), ContainerStatus.UNKNOWN, 0,
+        Instant.ofEpochSecond(0, record.createdAtNanos()), null, null);
+    var handler = handlers.find(record.runtimeHandler());
+    if (handler.isEmpty()) {
+      return unknown;
+    }
     try {
-      return engineOf(record).state(new ContainerId(record.id()));
-    } catch (NotFoundException | FailedPreconditionException e) {
-      return new ContainerState(new ContainerId(record.id()), ContainerStatus.UNKNOWN, 0,
-          Instant.ofEpochSecond(0, record.createdAtNanos()), null, null);
+      return handler.get().engine().state(new ContainerId(record.id()));
+    } catch (NotFoundException e) {
+      return unknown;
     }
   }
 
