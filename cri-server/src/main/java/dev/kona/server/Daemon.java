@@ -16,8 +16,10 @@ import dev.kona.metrics.GrpcMetrics;
 import dev.kona.metrics.HostPort;
 import dev.kona.metrics.KonaMeters;
 import dev.kona.metrics.MetricsServer;
+import dev.kona.runtime.RuntimeHandlers;
 import dev.kona.runtime.RuntimeInfo;
 import dev.kona.runtime.RuntimeModule;
+import dev.kona.server.config.ConfigException;
 import dev.kona.server.config.KonaConfig;
 import dev.kona.server.grpc.CallInterceptor;
 import dev.kona.server.grpc.CriServer;
@@ -110,6 +112,14 @@ public final class Daemon {
     HostFacts host = HostFacts.read();
     ServerStreamUrls streamUrls = new ServerStreamUrls();
     NativeEngine engine = Engines.nativeEngine(config, host);
+    RuntimeHandlers handlers;
+    try {
+      handlers = Engines.handlers(config, engine);
+    } catch (ConfigException e) {
+      LOG.error("config: {}", e.getMessage());
+      closeAll();
+      return EXIT_CONFIG;
+    }
     RuntimeModule runtime =
         RuntimeModule.open(
             new RuntimeModule.Setup(
@@ -120,7 +130,7 @@ public final class Daemon {
                 LinuxSyscalls.get(),
                 cni,
                 images.images(),
-                engine,
+                handlers,
                 new EnginePodPidNamespaces(engine.podInits()),
                 CgroupManager.detect(),
                 CapabilityPolicy.fromMask(host.boundingCapabilities()),

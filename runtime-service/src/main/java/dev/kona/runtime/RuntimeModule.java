@@ -1,7 +1,6 @@
 package dev.kona.runtime;
 
 import dev.kona.cni.PodNetworks;
-import dev.kona.engine.ContainerEngine;
 import dev.kona.image.ImageService;
 import dev.kona.linux.mount.Mounter;
 import dev.kona.oci.spec.Seccomp;
@@ -57,7 +56,7 @@ public final class RuntimeModule implements AutoCloseable {
       Syscalls syscalls,
       PodNetworks networks,
       ImageService images,
-      ContainerEngine engine,
+      RuntimeHandlers handlers,
       PodPidNamespaces podPidNamespaces,
       CgroupManager cgroupManager,
       List<String> hostCapabilities,
@@ -86,7 +85,7 @@ public final class RuntimeModule implements AutoCloseable {
         new SandboxLifecycle(paths, setup.syscalls(), setup.networks(), setup.podPidNamespaces(), steps), paths);
     Containers containers = new Containers(sandboxes,
         new StoreImages(setup.images(), new Mounter(setup.syscalls())),
-        setup.engine(),
+        setup.handlers(),
         new OciSpecBuilder(new CapabilityPolicy(setup.hostCapabilities())),
         new SeccompProfiles(setup.runtimeDefaultSeccomp()),
         new CgroupUpdates(setup.cgroupManager(), switch (setup.cgroupDriver()) {
@@ -104,7 +103,7 @@ public final class RuntimeModule implements AutoCloseable {
     Observability observability = observability(setup, sandboxes, containers);
     RuntimeServiceEndpoint endpoint =
         new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers,
-        observability, setup.streamUrls());
+        observability, setup.streamUrls(), setup.handlers());
     return new RuntimeModule(endpoint, sandboxes, containers, observability);
   }
 

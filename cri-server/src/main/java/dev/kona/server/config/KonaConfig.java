@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * @param runRoot volatile state: pinned namespaces, monitors' sockets, the instance lock
  * @param cgroupDriver how cgroup_parent is read; reported to the kubelet through RuntimeConfig
  * @param shutdownTimeoutSeconds how long in-flight calls may run on after SIGTERM
+ * @param runtime the runtime handlers besides Kona's own engine
  */
 public record KonaConfig(
     String socket,
@@ -27,7 +28,8 @@ public record KonaConfig(
     MetricsConfig metrics,
     ImageConfig images,
     CniConfig cni,
-    StreamingConfig streaming) {
+    StreamingConfig streaming,
+    RuntimeSection runtime) {
 
   public KonaConfig {
     requireAbsolute(socket, "socket");
@@ -35,6 +37,12 @@ public record KonaConfig(
     requireAbsolute(runRoot, "run_root");
     if (shutdownTimeoutSeconds < 0) {
       throw new IllegalArgumentException("shutdown_timeout_seconds: must be >= 0, got " + shutdownTimeoutSeconds);
+    }
+    runtime = runtime == null ? new RuntimeSection(null) : runtime;
+    if (cgroupDriver == CgroupDriver.SYSTEMD && !runtime.handlers().isEmpty()) {
+      // Kona hands runc/crun cgroupfs paths; systemd slices would need --systemd-cgroup and slice:prefix:name.
+      throw new IllegalArgumentException("runtime.handlers: runc and crun handlers need cgroup_driver = \"cgroupfs\"; "
+          + "with \"systemd\" only Kona's own engine is available");
     }
   }
 

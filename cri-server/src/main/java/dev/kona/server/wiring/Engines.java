@@ -1,5 +1,6 @@
 package dev.kona.server.wiring;
 
+import dev.kona.engine.ContainerEngine;
 import dev.kona.engine.ManagedCgroups;
 import dev.kona.engine.NativeEngine;
 import dev.kona.engine.RunRoot;
@@ -12,9 +13,23 @@ import dev.kona.linux.cgroup.CgroupManager;
 import dev.kona.linux.seccomp.SeccompProfileCompiler;
 import dev.kona.linux.seccomp.SeccompProgram;
 import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.oci.runc.OciRuntime;
+import dev.kona.oci.runc.OciRuntimeEngine;
+import dev.kona.runtime.RuntimeHandlers;
+import dev.kona.server.config.ConfigException;
 import dev.kona.server.config.KonaConfig;
+import dev.kona.server.config.RuntimeSection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** Builds the container engines from the config: Kona's native engine is the default. */
+/**
+ * Builds the container engines from the config: Kona's native engine is the default handler; each
+ * {@code [runtime.handlers.<name>]} adds runc or crun under conmon, with its state in
+ * {@code <run_root>/handlers/<name>}.
+ */
 public final class Engines {
 
   /** The CRI's longest log line before it is split into partial entries, as containerd's default. */
@@ -35,5 +50,40 @@ public final class Engines {
     };
     return new NativeEngine(root, ShimBinary.install(root.bin()), new ContainerPlanner(host, seccomp),
         new ManagedCgroups(CgroupManager.detect(), driver), MAX_LOG_LINE);
+  }
+
+  /**
+   * The default handler on {@code nativeEngine} plus every configured one. A handler whose runtime
+   * or conmon is not there is a config error now, rather than a failed pod later.
+   */
+  public static RuntimeHandlers handlers(KonaConfig config, ContainerEngine nativeEngine) throws ConfigException {
+    return handlers(config, nativeEngine, OciRuntimeEngine.CONMON);
+  }
+
+  static RuntimeHandlers handlers(KonaConfig config, ContainerEngine nativeEngine, Path conmon) throws ConfigException {
+    List<RuntimeHandlers.Handler> handlers = new ArrayList<>();
+    for (Map.Entry<String, RuntimeSection.Handler> entry : config.runtime().handlers().entrySet()) {
+      String name = entry.getKey();
+      RuntimeSection.Handler handler = entry.getValue();
+      String key = "runtime.handlers." + name;
+      Path binary = handler.binaryPath();
+      if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+        throw new ConfigException("key \"" + key + ".binary\": " + handler.engine() + " is not installed at " + binary
+            + "; install it or set the path");
+      }
+      if (!Files.isRegularFile(conmon) || !Files.isExecutable(conmon)) {
+        throw new ConfigException("key \"" + key + "\": " + handler.engine() + " runs under conmon, which is not installed at "
+            + conmon + " (Debian package conmon)");
+      }
+      Path dir = config.runRootPath().resolve("handlers").resolve(name);
+      Path root = handler.rootPath(dir);
+      OciRuntime runtime = handler.engine().equals(RuntimeSection.Handler.RUNC)
+          ? new OciRuntime("runc", binary, root, List.of())
+          : OciRuntime.crunForHost(binary, root, dir.resolve("bin"));
+      handlers.add(new RuntimeHandlers.Handler(name,
+          new OciRuntimeEngine(runtime, dir.resolve("containers"), LinuxSyscalls.get(), conmon),
+          RuntimeHandlers.Features.NONE));
+    }
+    return new RuntimeHandlers(nativeEngine, handlers);
   }
 }

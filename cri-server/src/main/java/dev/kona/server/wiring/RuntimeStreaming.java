@@ -52,7 +52,7 @@ public final class RuntimeStreaming implements StreamingRuntime {
   @Override
   public CommandSession exec(ExecSpec spec) {
     ContainerRecord c = containers.get(spec.containerId());
-    ContainerEngine engine = containers.engine();
+    ContainerEngine engine = containers.engineOf(c);
     ExecProcess process = engine.exec(new ContainerId(c.id()),
         new ExecRequest(spec.command(), List.of(), spec.stdio().tty(), spec.stdio().stdin()));
     return new Session(process.stdio()) {
@@ -77,7 +77,7 @@ public final class RuntimeStreaming implements StreamingRuntime {
   @Override
   public CommandSession attach(AttachSpec spec) {
     ContainerRecord c = containers.get(spec.containerId());
-    ContainerEngine engine = containers.engine();
+    ContainerEngine engine = containers.engineOf(c);
     ContainerId id = new ContainerId(c.id());
     StdioSession stdio = engine.attach(id);
     return new Session(stdio) {

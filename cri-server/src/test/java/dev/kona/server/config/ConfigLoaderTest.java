@@ -9,6 +9,7 @@ import dev.kona.runtime.CgroupDriver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,6 +109,65 @@ class ConfigLoaderTest {
         error(null, Map.of("metrics.port", "1")));
     assertEquals("flag --sockets: unknown key; see `kona config default`", error(null, Map.of("sockets", "/x")));
     assertEquals("flag --metrics.enabled: expected true or false, got \"no\"", error(null, Map.of("metrics.enabled", "no")));
+  }
+
+  @Test
+  void runtimeHandlers_fromTheFile_withDefaultsForBinaryAndRoot() throws Exception {
+    assertEquals(Map.of(), loader.load(null, Map.of()).runtime().handlers(), "none unless configured");
+    Path f = file("""
+        [runtime.handlers.runc]
+        engine = "runc"
+        [runtime.handlers.fast]
+        engine = "crun"
+        binary = "/opt/crun/bin/crun"
+        root = "/run/fast"
+        """);
+    KonaConfig c = loader.load(f, Map.of());
+    assertEquals(List.of("runc", "fast"), List.copyOf(c.runtime().handlers().keySet()), "file order kept");
+    RuntimeSection.Handler runc = c.runtime().handlers().get("runc");
+    assertEquals(Path.of("/usr/sbin/runc"), runc.binaryPath());
+    assertEquals(Path.of("/run/kona/handlers/runc/root"), runc.rootPath(Path.of("/run/kona/handlers/runc")));
+    RuntimeSection.Handler fast = c.runtime().handlers().get("fast");
+    assertEquals(Path.of("/opt/crun/bin/crun"), fast.binaryPath());
+    assertEquals(Path.of("/run/fast"), fast.rootPath(Path.of("/run/kona/handlers/fast")));
+    assertEquals(Path.of("/usr/bin/crun"), new RuntimeSection.Handler("crun", null, null).binaryPath());
+  }
+
+  @Test
+  void runtimeHandlers_badEntries_nameTheKey() throws Exception {
+    Path f = file("[runtime.handlers.gv]\nengine = \"gvisor\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.gv.engine\": expected runc or crun, got \"gvisor\"", error(f, Map.of()));
+
+    f = file("[runtime.handlers.gv]\nbinary = \"/usr/bin/runsc\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.gv.engine\": missing; expected runc or crun", error(f, Map.of()));
+
+    f = file("[runtime.handlers.r]\nengine = \"runc\"\nbinary = \"runc\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.r.binary\": must be an absolute path, got \"runc\"", error(f, Map.of()));
+
+    f = file("[runtime.handlers.r]\nengine = \"runc\"\nroot = \"state\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.r.root\": must be an absolute path, got \"state\"", error(f, Map.of()));
+
+    f = file("[runtime.handlers.r]\nengine = \"runc\"\nsystemd = true\n");
+    assertEquals("config " + f + ": unknown key \"runtime.handlers.r.systemd\"; expected one of: binary, engine, root",
+        error(f, Map.of()));
+
+    f = file("[runtime.handlers.kona]\nengine = \"runc\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.kona\": the name is reserved for Kona's own engine, the default handler",
+        error(f, Map.of()));
+
+    f = file("[runtime.handlers.Runc_1]\nengine = \"runc\"\n");
+    assertTrue(error(f, Map.of()).startsWith("config " + f + ": key \"runtime.handlers\": \"Runc_1\" is not a handler name;"),
+        error(f, Map.of()));
+
+    f = file("cgroup_driver = \"systemd\"\n[runtime.handlers.r]\nengine = \"runc\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers\": runc and crun handlers need cgroup_driver = \"cgroupfs\"; "
+        + "with \"systemd\" only Kona's own engine is available", error(f, Map.of()));
+  }
+
+  @Test
+  void runtimeHandlers_areFileOnly() {
+    assertEquals("flag --runtime.handlers.runc.engine: unknown key; see `kona config default`",
+        error(null, Map.of("runtime.handlers.runc.engine", "runc")));
   }
 
   @Test

@@ -42,10 +42,15 @@ public record OciRuntime(String name, Path binary, Path root, List<String> globa
    * in a private mount namespace with that controller list hidden. v1 cgroups work unchanged.
    */
   public static OciRuntime crunForHost(Path root, Path scratch) {
+    return crunForHost(Path.of("/usr/bin/crun"), root, scratch);
+  }
+
+  /** As {@link #crunForHost(Path, Path)}, for a crun installed at {@code binary}. */
+  public static OciRuntime crunForHost(Path binary, Path root, Path scratch) {
     Path controllers = Path.of("/sys/fs/cgroup/unified/cgroup.controllers");
     try {
       if (!Files.exists(controllers) || Files.readString(controllers).isBlank()) {
-        return crun(root);
+        return new OciRuntime("crun", binary, root, List.of());
       }
       Files.createDirectories(scratch);
       Path wrapper = scratch.resolve("crun-hybrid");
@@ -53,8 +58,8 @@ public record OciRuntime(String name, Path binary, Path root, List<String> globa
           #!/bin/sh
           # Written by Kona: hide cgroup2 controllers from crun 1.8 on a hybrid host.
           exec unshare -m --propagation slave sh -c \
-            'mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && exec /usr/bin/crun "$@"' crun "$@"
-          """);
+            'mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && exec "$0" "$@"' %s "$@"
+          """.formatted(shellQuoted(binary.toString())));
       if (!wrapper.toFile().setExecutable(true, true)) {
         throw new InternalException("make " + wrapper + " executable: refused");
       }
@@ -62,6 +67,10 @@ public record OciRuntime(String name, Path binary, Path root, List<String> globa
     } catch (IOException e) {
       throw new InternalException("prepare crun for this host: " + e.getMessage(), e);
     }
+  }
+
+  private static String shellQuoted(String text) {
+    return "'" + text.replace("'", "'\\''") + "'";
   }
 
   /** The global options, which go before the subcommand. */

@@ -48,6 +48,9 @@ public final class OciRuntimeEngine implements ContainerEngine {
   private static final Logger log = LoggerFactory.getLogger(OciRuntimeEngine.class);
   private static final Duration EXIT_FILE_GRACE = Duration.ofSeconds(2);
 
+  /** Where Debian's conmon package installs the monitor this engine needs. */
+  public static final Path CONMON = ConmonLauncher.CONMON;
+
   private final OciRuntime runtime;
   private final Path stateRoot;
   private final Syscalls sys;

@@ -10,6 +10,8 @@ package dev.kona.runtime.container;
  * @param logPath absolute path of the container's log, or empty
  * @param stopSignal the image's STOPSIGNAL number, 15 by default
  * @param startError why StartContainer failed, empty if it did not
+ * @param runtimeHandler the pod's runtime handler, whose engine runs this container; empty for Kona's
+ *     own (also when read from a record written before handlers existed)
  */
 public record ContainerRecord(
     String id,
@@ -20,13 +22,20 @@ public record ContainerRecord(
     String bundle,
     String logPath,
     int stopSignal,
-    String startError) {
+    String startError,
+    String runtimeHandler) {
+
+  public ContainerRecord {
+    runtimeHandler = runtimeHandler == null ? "" : runtimeHandler;
+  }
 
   public ContainerRecord withSpec(ContainerSpec newSpec) {
-    return new ContainerRecord(id, sandboxId, newSpec, imageRef, createdAtNanos, bundle, logPath, stopSignal, startError);
+    return new ContainerRecord(id, sandboxId, newSpec, imageRef, createdAtNanos, bundle, logPath, stopSignal, startError,
+        runtimeHandler);
   }
 
   public ContainerRecord withStartError(String error) {
-    return new ContainerRecord(id, sandboxId, spec, imageRef, createdAtNanos, bundle, logPath, stopSignal, error);
+    return new ContainerRecord(id, sandboxId, spec, imageRef, createdAtNanos, bundle, logPath, stopSignal, error,
+        runtimeHandler);
   }
 }

@@ -11,6 +11,7 @@ import dev.kona.engine.ContainerStatus;
 import dev.kona.engine.CreateRequest;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecJson;
+import dev.kona.runtime.RuntimeHandlers;
 import dev.kona.runtime.sandbox.SandboxContainers;
 import dev.kona.runtime.sandbox.SandboxLifecycle;
 import dev.kona.runtime.sandbox.SandboxRecord;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every container of this node: records (persisted, restored at start), names unique per pod and
- * attempt, and the create/start/stop/remove operations on the engine, serialised per container.
+ * attempt, and the create/start/stop/remove operations on the engine of the pod's runtime handler,
+ * serialised per container.
  */
 public final class Containers implements SandboxContainers {
 
@@ -50,7 +52,7 @@ public final class Containers implements SandboxContainers {
 
   private final Sandboxes sandboxes;
   private final ContainerImages images;
-  private final ContainerEngine engine;
+  private final RuntimeHandlers handlers;
   private final OciSpecBuilder specs;
   private final SeccompProfiles seccomp;
   private final CgroupUpdates cgroups;
@@ -63,13 +65,13 @@ public final class Containers implements SandboxContainers {
   private final NameReservations names = new NameReservations("container");
   private volatile ContainerEvents events = ContainerEvents.NONE;
 
-  public Containers(Sandboxes sandboxes, ContainerImages images, ContainerEngine engine, OciSpecBuilder specs,
+  public Containers(Sandboxes sandboxes, ContainerImages images, RuntimeHandlers handlers, OciSpecBuilder specs,
       SeccompProfiles seccomp, CgroupUpdates cgroups, Path stateRoot, StepTimer steps) {
     this.cgroups = cgroups;
     this.steps = steps;
     this.sandboxes = sandboxes;
     this.images = images;
-    this.engine = engine;
+    this.handlers = handlers;
     this.specs = specs;
     this.seccomp = seccomp;
     this.bundles = stateRoot.resolve("containers");
@@ -87,6 +89,8 @@ public final class Containers implements SandboxContainers {
     if (sandbox.state() != SandboxState.READY) {
       throw new FailedPreconditionException("create container " + spec.name() + ": pod sandbox " + sandbox.id() + " is not ready");
     }
+    String handler = sandbox.spec().runtimeHandler();
+    ContainerEngine engine = engineOf(handler, "create container " + spec.name() + " in pod sandbox " + sandbox.id());
     ContainerImages.ResolvedImage image = steps.time(CREATE, "image", () -> images.resolve(spec.image()));
     String id = Ids.newId();
     String key = spec.reservationKey(sandbox.id());
@@ -112,7 +116,7 @@ public final class Containers implements SandboxContainers {
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
 
       ContainerRecord record = new ContainerRecord(id, sandbox.id(), spec, image.id(), nowNanos(), bundle.toString(),
-          logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "");
+          logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "", handler);
       steps.run(CREATE, "persist", () -> store.put(id, record));
       records.put(id, record);
       index.add(id);
@@ -125,6 +129,7 @@ public final class Containers implements SandboxContainers {
   public void start(String idOrPrefix) {
     String id = index.resolve(idOrPrefix, "container_id");
     withLock(id, () -> {
+      ContainerEngine engine = engineOf(require(id));
       ContainerState state = engine.state(new ContainerId(id));
       if (state.status() != ContainerStatus.CREATED) {
         throw new FailedPreconditionException("start container " + id + ": it is " + state.status() + ", not CREATED");
@@ -147,6 +152,7 @@ public final class Containers implements SandboxContainers {
   public void stop(String idOrPrefix, Duration timeout) {
     String id = index.resolve(idOrPrefix, "container_id");
     ContainerRecord record = require(id);
+    ContainerEngine engine = engineOf(record);
     ContainerState state = engine.state(new ContainerId(id));
     if (state.status() == ContainerStatus.RUNNING) {
       engine.stop(new ContainerId(id), record.stopSignal(), timeout);
@@ -169,6 +175,7 @@ public final class Containers implements SandboxContainers {
         return null;
       }
       ContainerId cid = new ContainerId(id);
+      ContainerEngine engine = engineOf(record);
       ContainerState state = engine.state(cid);
       if (state.status() == ContainerStatus.RUNNING || state.status() == ContainerStatus.CREATED) {
         engine.stop(cid, Signals.SIGKILL, REMOVE_GRACE);
@@ -215,13 +222,21 @@ public final class Containers implements SandboxContainers {
     return require(index.resolve(idOrPrefix, "container_id"));
   }
 
-  /** The engine's view; a container the engine lost is UNKNOWN rather than an error. */
+  /**
+   * The engine's view; a container the engine lost, or whose handler is no longer configured, is
+   * UNKNOWN rather than an error.
+   */
   public ContainerState stateOf(ContainerRecord record) {
+    ContainerState unknown = new ContainerState(new ContainerId(record.id()), ContainerStatus.UNKNOWN, 0,
+        Instant.ofEpochSecond(0, record.createdAtNanos()), null, null);
+    var handler = handlers.find(record.runtimeHandler());
+    if (handler.isEmpty()) {
+      return unknown;
+    }
     try {
-      return engine.state(new ContainerId(record.id()));
+      return handler.get().engine().state(new ContainerId(record.id()));
     } catch (NotFoundException e) {
-      return new ContainerState(new ContainerId(record.id()), ContainerStatus.UNKNOWN, 0,
-          Instant.ofEpochSecond(0, record.createdAtNanos()), null, null);
+      return unknown;
     }
   }
 
@@ -229,8 +244,18 @@ public final class Containers implements SandboxContainers {
     return List.copyOf(records.values());
   }
 
-  public ContainerEngine engine() {
-    return engine;
+  /**
+   * The engine that runs this container: its pod's runtime handler's. FailedPrecondition when the
+   * daemon's config no longer declares that handler.
+   */
+  public ContainerEngine engineOf(ContainerRecord record) {
+    return engineOf(record.runtimeHandler(), "container " + record.id());
+  }
+
+  private ContainerEngine engineOf(String handler, String what) {
+    return handlers.find(handler).map(RuntimeHandlers.Handler::engine).orElseThrow(() ->
+        new FailedPreconditionException(what + ": runtime handler \"" + handler
+            + "\" is not configured; this node has: " + handlers.describe()));
   }
 
   @Override
@@ -257,7 +282,7 @@ public final class Containers implements SandboxContainers {
       case "POD" -> sandboxes.podPidNamespace(sandbox.id());
       case "TARGET" -> {
         ContainerRecord target = get(spec.security().targetId());
-        int pid = engine.state(new ContainerId(target.id())).pid();
+        int pid = engineOf(target).state(new ContainerId(target.id())).pid();
         if (pid <= 0) {
           throw new FailedPreconditionException("create container " + spec.name() + ": target container " + target.id() + " is not running");
         }
@@ -308,6 +333,10 @@ public final class Containers implements SandboxContainers {
     if (!records.isEmpty()) {
       LOG.info("restored {} containers", records.size());
     }
+    records.values().stream().map(ContainerRecord::runtimeHandler).distinct()
+        .filter(h -> handlers.find(h).isEmpty())
+        .forEach(h -> LOG.warn("containers of runtime handler \"{}\" were restored, but the config no longer declares it;"
+            + " they read as UNKNOWN and cannot be stopped or removed until it is declared again", h));
   }
 
   private static void createDirs(Path dir) {

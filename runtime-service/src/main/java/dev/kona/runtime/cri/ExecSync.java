@@ -46,7 +46,7 @@ final class ExecSync {
       throw new FailedPreconditionException("exec in container " + record.id() + ": it is not running");
     }
     Duration timeout = request.getTimeout() > 0 ? Duration.ofSeconds(request.getTimeout()) : NO_TIMEOUT;
-    try (ExecProcess process = containers.engine().exec(id,
+    try (ExecProcess process = containers.engineOf(record).exec(id,
         new ExecRequest(request.getCmdList(), List.of(), false, false))) {
       CompletableFuture<byte[]> stdout = drain(process.stdio().stdout());
       CompletableFuture<byte[]> stderr = drain(process.stdio().stderr());

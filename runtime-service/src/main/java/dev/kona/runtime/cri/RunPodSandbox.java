@@ -2,17 +2,23 @@ package dev.kona.runtime.cri;
 
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxResponse;
-import dev.kona.runtime.RuntimeInfo;
+import dev.kona.runtime.RuntimeHandlers;
 import dev.kona.runtime.sandbox.Sandboxes;
 import io.grpc.Context;
 
-/** RunPodSandbox: pinned namespaces, shm, pod files, sysctls, then CNI; all or nothing. */
+/**
+ * RunPodSandbox: pinned namespaces, shm, pod files, sysctls, then CNI; all or nothing. The
+ * runtime_handler must name a handler of this node; the sandbox keeps it, and its containers run
+ * on that handler's engine.
+ */
 final class RunPodSandbox {
 
   private final Sandboxes sandboxes;
+  private final RuntimeHandlers handlers;
 
-  RunPodSandbox(Sandboxes sandboxes) {
+  RunPodSandbox(Sandboxes sandboxes, RuntimeHandlers handlers) {
     this.sandboxes = sandboxes;
+    this.handlers = handlers;
   }
 
   RunPodSandboxResponse handle(RunPodSandboxRequest request) {
@@ -20,10 +26,9 @@ final class RunPodSandbox {
       throw new dev.kona.common.error.InvalidArgumentException("config is required");
     }
     String handler = request.getRuntimeHandler();
-    if (!handler.isEmpty() && !handler.equals(RuntimeInfo.RUNTIME_NAME)) {
-      // runc/crun engines exist below the CRI but are not selectable yet: refuse rather than ignore.
+    if (handlers.find(handler).isEmpty()) {
       throw new dev.kona.common.error.InvalidArgumentException(
-          "runtime_handler \"" + handler + "\" is not configured; this node has: \"" + RuntimeInfo.RUNTIME_NAME + "\" (the default)");
+          "runtime_handler \"" + handler + "\" is not configured; this node has: " + handlers.describe());
     }
     Context call = Context.current();
     String id = sandboxes.run(SandboxProtos.toSpec(request.getConfig(), request.getRuntimeHandler()), call::isCancelled);

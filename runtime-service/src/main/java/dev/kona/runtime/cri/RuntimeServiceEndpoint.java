@@ -59,6 +59,7 @@ import dev.kona.cri.api.v1.VersionRequest;
 import dev.kona.cri.api.v1.VersionResponse;
 import dev.kona.runtime.CgroupDriver;
 import dev.kona.runtime.NetworkReadiness;
+import dev.kona.runtime.RuntimeHandlers;
 import dev.kona.runtime.RuntimeInfo;
 import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.observe.Observability;
@@ -105,7 +106,8 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
       Sandboxes sandboxes,
       Containers containers,
       Observability observability,
-      StreamUrls streamUrls) {
+      StreamUrls streamUrls,
+      RuntimeHandlers handlers) {
     this.observability = observability;
     this.execSync = new ExecSync(containers);
     this.updateContainerResources = new UpdateContainerResources(containers);
@@ -118,13 +120,13 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     this.removeContainer = new RemoveContainer(containers);
     this.containerStatus = new ContainerStatus(containers);
     this.listContainers = new ListContainers(containers);
-    this.runPodSandbox = new RunPodSandbox(sandboxes);
+    this.runPodSandbox = new RunPodSandbox(sandboxes, handlers);
     this.stopPodSandbox = new StopPodSandbox(sandboxes);
     this.removePodSandbox = new RemovePodSandbox(sandboxes);
     this.podSandboxStatus = new PodSandboxStatus(sandboxes);
     this.listPodSandbox = new ListPodSandbox(sandboxes);
     this.version = new Version(info);
-    this.status = new Status(network, verboseInfo, podCidr);
+    this.status = new Status(network, verboseInfo, podCidr, handlers);
     this.runtimeConfig = new RuntimeConfig(cgroupDriver);
     this.updateRuntimeConfig = new UpdateRuntimeConfig(podCidr);
   }

@@ -1,17 +1,21 @@
 package dev.kona.runtime.cri;
 
 import dev.kona.cri.api.v1.RuntimeCondition;
+import dev.kona.cri.api.v1.RuntimeHandler;
+import dev.kona.cri.api.v1.RuntimeHandlerFeatures;
 import dev.kona.cri.api.v1.RuntimeStatus;
 import dev.kona.cri.api.v1.StatusRequest;
 import dev.kona.cri.api.v1.StatusResponse;
 import dev.kona.runtime.NetworkReadiness;
+import dev.kona.runtime.RuntimeHandlers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
  * Status: the RuntimeReady and NetworkReady conditions the kubelet needs for NodeReady (it treats
- * fewer than two conditions as an error); with verbose=true the info map crictl info prints.
+ * fewer than two conditions as an error); the runtime handlers pods may name, with their features;
+ * with verbose=true the info map crictl info prints.
  */
 final class Status {
 
@@ -21,11 +25,14 @@ final class Status {
   private final NetworkReadiness network;
   private final Supplier<Map<String, String>> verboseInfo;
   private final PodCidr podCidr;
+  private final RuntimeHandlers handlers;
 
-  Status(NetworkReadiness network, Supplier<Map<String, String>> verboseInfo, PodCidr podCidr) {
+  Status(NetworkReadiness network, Supplier<Map<String, String>> verboseInfo, PodCidr podCidr,
+      RuntimeHandlers handlers) {
     this.network = network;
     this.verboseInfo = verboseInfo;
     this.podCidr = podCidr;
+    this.handlers = handlers;
   }
 
   StatusResponse handle(StatusRequest request) {
@@ -41,6 +48,12 @@ final class Status {
                     .setMessage(net.message()))
             .build();
     StatusResponse.Builder response = StatusResponse.newBuilder().setStatus(status);
+    for (RuntimeHandlers.Handler h : handlers.all()) {
+      response.addRuntimeHandlers(RuntimeHandler.newBuilder().setName(h.name())
+          .setFeatures(RuntimeHandlerFeatures.newBuilder()
+              .setRecursiveReadOnlyMounts(h.features().recursiveReadOnlyMounts())
+              .setUserNamespaces(h.features().userNamespaces())));
+    }
     if (request.getVerbose()) {
       Map<String, String> info = new LinkedHashMap<>(verboseInfo.get());
       info.put("podCIDR", podCidr.get());

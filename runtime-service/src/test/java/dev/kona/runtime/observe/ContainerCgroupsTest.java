@@ -30,7 +30,7 @@ class ContainerCgroupsTest {
   static ContainerRecord container(String id, Path bundle) {
     ContainerSpec spec = new ContainerSpec("app", 0, "busybox", List.of(), List.of(), "", List.of(), List.of(),
         List.of(), Map.of(), Map.of(), "", false, false, false, null, null);
-    return new ContainerRecord(id, "pod1", spec, "sha256:00", 1, bundle.toString(), "", 15, "");
+    return new ContainerRecord(id, "pod1", spec, "sha256:00", 1, bundle.toString(), "", 15, "", "");
   }
 
   private Path bundle(String cgroupsPath) throws IOException {

@@ -1,0 +1,267 @@
+package dev.kona.conformance.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kona.conformance.fixture.BusyboxRegistry;
+import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.cri.api.v1.ContainerConfig;
+import dev.kona.cri.api.v1.ContainerMetadata;
+import dev.kona.cri.api.v1.ContainerState;
+import dev.kona.cri.api.v1.ContainerStatus;
+import dev.kona.cri.api.v1.ContainerStatusRequest;
+import dev.kona.cri.api.v1.CreateContainerRequest;
+import dev.kona.cri.api.v1.ExecSyncRequest;
+import dev.kona.cri.api.v1.ExecSyncResponse;
+import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.ListContainersRequest;
+import dev.kona.cri.api.v1.PodSandboxConfig;
+import dev.kona.cri.api.v1.PodSandboxStatusRequest;
+import dev.kona.cri.api.v1.PullImageRequest;
+import dev.kona.cri.api.v1.RemoveContainerRequest;
+import dev.kona.cri.api.v1.RemovePodSandboxRequest;
+import dev.kona.cri.api.v1.RunPodSandboxRequest;
+import dev.kona.cri.api.v1.RuntimeHandler;
+import dev.kona.cri.api.v1.StartContainerRequest;
+import dev.kona.cri.api.v1.StatusRequest;
+import dev.kona.cri.api.v1.StopContainerRequest;
+import dev.kona.cri.api.v1.StopPodSandboxRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Pods on the runc and crun handlers of a real daemon whose config declares both: each pod's
+ * containers run under that runtime and conmon, through the whole lifecycle and a daemon restart,
+ * and leave no monitor, runtime process, cgroup or mount behind.
+ */
+class RuntimeHandlersTest {
+
+  @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
+
+  private static final String HANDLERS = """
+      [runtime.handlers.runc]
+      engine = "runc"
+      [runtime.handlers.crun]
+      engine = "crun"
+      binary = "/usr/bin/crun"
+      """;
+
+  @TempDir Path root;
+  KonaDaemon kona;
+  final List<String> containerIds = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    KonaDaemon.writeLoopbackNetwork(root);
+    kona = KonaDaemon.startWithConfig(root, registry.konaConfig() + HANDLERS);
+    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      kona.removeAllPods();
+      assertEquals(0, kona.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
+    } finally {
+      kona.close();
+    }
+    assertEquals(List.of(), PodSandboxTest.mountsUnder(root), "mounts left under the test root");
+    assertEquals(List.of(), processesMentioning(root), "conmon or runtime processes left");
+    for (String id : containerIds) {
+      for (String controller : List.of("memory", "pids", "cpu")) {
+        Path cgroup = Path.of("/sys/fs/cgroup", controller, "kona", id);
+        assertFalse(Files.exists(cgroup), "container cgroup left: " + cgroup);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void podOnHandler_runsItsContainersUnderThatRuntime_acrossARestart(String handler) throws Exception {
+    PodSandboxConfig config = PodSandboxTest.config("on-" + handler).toBuilder()
+        .setLogDirectory(root.resolve("logs").toString()).build();
+    String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
+        .setRuntimeHandler(handler).build()).getPodSandboxId();
+    assertEquals(handler, kona.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod).build())
+        .getStatus().getRuntimeHandler());
+
+    // Writes to its log, then waits for an exec to tell it to exit 3.
+    long t0 = System.nanoTime();
+    String worker = create(pod, config, "worker", "sh", "-c",
+        "echo hello from $(hostname); while [ ! -f /done ]; do sleep 0.1; done; exit 3");
+    // Ignores SIGTERM, so only the SIGKILL after StopContainer's timeout ends it.
+    String sleeper = create(pod, config, "sleeper", "sh", "-c", "trap '' TERM; while true; do sleep 0.1; done");
+    assertEquals(ContainerState.CONTAINER_CREATED, status(worker).getState());
+    long t1 = System.nanoTime();
+    for (String id : List.of(worker, sleeper)) {
+      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+      assertEquals(ContainerState.CONTAINER_RUNNING, status(id).getState());
+    }
+    System.out.printf("handler %s: CreateContainer %.0f ms, StartContainer+status %.0f ms (each of 2)%n", handler,
+        (t1 - t0) / 2e6, (System.nanoTime() - t1) / 2e6);
+    // conmon monitors it and drives the handler's runtime, which keeps its state in the handler's root.
+    List<String> monitor = List.of(monitorCommandLine(worker).split(" "));
+    String runtime = monitor.get(monitor.indexOf("--runtime") + 1);
+    if (handler.equals("runc")) {
+      assertEquals("/usr/sbin/runc", runtime);
+    } else {
+      // On a hybrid cgroup host Kona runs crun 1.8 through a wrapper in the handler's dir.
+      assertTrue(runtime.equals("/usr/bin/crun")
+          || runtime.equals(root.resolve("run/handlers/crun/bin/crun-hybrid").toString()), runtime);
+    }
+    assertTrue(Files.isDirectory(root.resolve("run/handlers/" + handler + "/root").resolve(worker)),
+        handler + " keeps the container's state under the handler's root");
+
+    ExecSyncResponse exec = exec(worker, "sh", "-c", "echo out; echo err >&2; exit 4");
+    assertEquals("out\n", exec.getStdout().toStringUtf8());
+    assertEquals("err\n", exec.getStderr().toStringUtf8());
+    assertEquals(4, exec.getExitCode());
+
+    ExecSyncResponse touch = exec(worker, "sh", "-c", ": > /done");
+    assertEquals(0, touch.getExitCode(), touch.getStderr().toStringUtf8());
+    ContainerStatus done = awaitExit(worker);
+    assertEquals(3, done.getExitCode());
+    assertEquals("Error", done.getReason());
+    assertTrue(done.getFinishedAt() >= done.getStartedAt() && done.getStartedAt() > 0);
+    String log = Files.readString(root.resolve("logs/worker/0.log"));
+    assertTrue(log.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ stdout F hello from on-" + handler + "-host\\n"), log);
+
+    // A new daemon finds the sleeper on the same handler's engine.
+    kona.kill();
+    kona = KonaDaemon.start(root, "--config=" + root.resolve("kona.toml"));
+    assertEquals(ContainerState.CONTAINER_RUNNING, status(sleeper).getState());
+    assertEquals(ContainerState.CONTAINER_EXITED, status(worker).getState());
+    assertEquals(3, status(worker).getExitCode());
+    assertEquals("still here\n", exec(sleeper, "sh", "-c", "echo still here").getStdout().toStringUtf8());
+
+    kona.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(sleeper).setTimeout(1).build());
+    assertEquals(ContainerState.CONTAINER_EXITED, status(sleeper).getState());
+    assertEquals(137, status(sleeper).getExitCode());
+
+    for (String id : List.of(worker, sleeper)) {
+      kona.runtime().removeContainer(RemoveContainerRequest.newBuilder().setContainerId(id).build());
+      assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> status(id)).getStatus().getCode());
+    }
+    try (Stream<Path> left = Files.list(root.resolve("run/handlers/" + handler + "/containers"))) {
+      assertEquals(List.of(), left.toList(), "the engine's container dirs are gone");
+    }
+    kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+    kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
+  }
+
+  @Test
+  void status_listsTheDefaultAndEveryConfiguredHandler_withoutClaimedFeatures() {
+    List<RuntimeHandler> handlers = kona.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList();
+    assertEquals(List.of("", "runc", "crun"), handlers.stream().map(RuntimeHandler::getName).toList());
+    for (RuntimeHandler h : handlers) {
+      assertFalse(h.getFeatures().getRecursiveReadOnlyMounts(), h.toString());
+      assertFalse(h.getFeatures().getUserNamespaces(), h.toString());
+    }
+  }
+
+  @Test
+  void unknownHandler_isRefused_namingTheConfiguredOnes() {
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> kona.runtime().runPodSandbox(
+        RunPodSandboxRequest.newBuilder().setConfig(PodSandboxTest.config("gv")).setRuntimeHandler("gvisor").build()));
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+    assertEquals("runtime_handler \"gvisor\" is not configured; this node has: \"\" (the default: Kona's engine), "
+        + "\"kona\", \"runc\", \"crun\"", e.getStatus().getDescription());
+    String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(PodSandboxTest.config("k"))
+        .setRuntimeHandler("kona").build()).getPodSandboxId();
+    assertEquals("kona", kona.runtime().podSandboxStatus(PodSandboxStatusRequest.newBuilder().setPodSandboxId(pod).build())
+        .getStatus().getRuntimeHandler());
+  }
+
+  @Test
+  void handlerWithoutItsRuntime_stopsStartUp_namingTheKey() throws Exception {
+    Path broken = root.resolve("broken");
+    Files.createDirectories(broken);
+    Path config = broken.resolve("kona.toml");
+    Files.writeString(config, "[runtime.handlers.fast]\nengine = \"crun\"\nbinary = \"/opt/none/crun\"\n");
+    try (KonaDaemon failed = KonaDaemon.launch(broken, "--config=" + config)) {
+      assertTrue(failed.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the daemon exits");
+      assertEquals(2, failed.process().exitValue(), failed.log());
+      assertTrue(failed.log().contains(
+          "key \"runtime.handlers.fast.binary\": crun is not installed at /opt/none/crun"), failed.log());
+    }
+    assertFalse(Files.exists(broken.resolve("kona.sock")), "no socket served");
+  }
+
+  private String create(String pod, PodSandboxConfig sandbox, String name, String... command) {
+    ContainerConfig config = ContainerConfig.newBuilder()
+        .setMetadata(ContainerMetadata.newBuilder().setName(name))
+        .setImage(ImageSpec.newBuilder().setImage(registry.image()))
+        .addAllCommand(List.of(command))
+        .setLogPath(name + "/0.log")
+        .build();
+    String id = kona.runtime().createContainer(CreateContainerRequest.newBuilder()
+        .setPodSandboxId(pod).setConfig(config).setSandboxConfig(sandbox).build()).getContainerId();
+    containerIds.add(id);
+    return id;
+  }
+
+  private ContainerStatus status(String id) {
+    return kona.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+  }
+
+  private ExecSyncResponse exec(String id, String... command) {
+    return kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of(command))
+        .setTimeout(10).build());
+  }
+
+  private ContainerStatus awaitExit(String id) throws InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      ContainerStatus s = status(id);
+      if (s.getState() == ContainerState.CONTAINER_EXITED) {
+        return s;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("container " + id + " did not exit: " + status(id));
+  }
+
+  /** The command line of the conmon that monitors {@code containerId}, arguments joined by spaces. */
+  private static String monitorCommandLine(String containerId) throws IOException {
+    for (String cmd : commandLines()) {
+      if (cmd.contains("conmon") && cmd.contains("--cid " + containerId + " ")) {
+        return cmd;
+      }
+    }
+    throw new AssertionError("no conmon monitors container " + containerId);
+  }
+
+  /** Processes other than the daemon whose command line names {@code dir}: conmon, runc, crun. */
+  private List<String> processesMentioning(Path dir) throws IOException {
+    return commandLines().stream().filter(cmd -> cmd.contains(dir.toString()) && !cmd.contains(" daemon --socket=")).toList();
+  }
+
+  private static List<String> commandLines() throws IOException {
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+        try {
+          found.add(new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' '));
+        } catch (IOException vanished) {
+          // exited meanwhile
+        }
+      }
+    }
+    return found;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.kona.server.wiring;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kona.engine.ContainerEngine;
+import dev.kona.oci.runc.OciRuntimeEngine;
+import dev.kona.runtime.RuntimeHandlers;
+import dev.kona.server.config.ConfigException;
+import dev.kona.server.config.ConfigLoader;
+import dev.kona.server.config.KonaConfig;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Handlers from the config: one engine each, and a clear start-up error when a binary is missing. */
+class EnginesTest {
+
+  @TempDir Path dir;
+
+  /** Stands in for the native engine, which these tests never call. */
+  private final ContainerEngine nativeEngine = (ContainerEngine) Proxy.newProxyInstance(
+      ContainerEngine.class.getClassLoader(), new Class<?>[] {ContainerEngine.class},
+      (proxy, method, args) -> {
+        throw new UnsupportedOperationException(method.getName());
+      });
+
+  private KonaConfig config(String toml) throws Exception {
+    Path file = dir.resolve("kona.toml");
+    Files.writeString(file, toml);
+    return new ConfigLoader().load(file, Map.of("run_root", dir.resolve("run").toString()));
+  }
+
+  @Test
+  void handlers_defaultPlusOneEnginePerConfiguredHandler() throws Exception {
+    KonaConfig config = config("""
+        [runtime.handlers.runc]
+        engine = "runc"
+        [runtime.handlers.fast]
+        engine = "crun"
+        """);
+    RuntimeHandlers handlers = Engines.handlers(config, nativeEngine);
+
+    assertEquals(java.util.List.of("", "runc", "fast"), handlers.all().stream().map(RuntimeHandlers.Handler::name).toList());
+    assertSame(nativeEngine, handlers.find("").orElseThrow().engine());
+    assertSame(nativeEngine, handlers.find("kona").orElseThrow().engine());
+    assertEquals("runc", handlers.find("runc").orElseThrow().engine().name());
+    assertEquals("crun", handlers.find("fast").orElseThrow().engine().name());
+    assertEquals(java.util.Optional.empty(), handlers.find("gvisor"));
+    assertEquals(RuntimeHandlers.Features.NONE, handlers.find("runc").orElseThrow().features());
+  }
+
+  @Test
+  void missingBinary_isAConfigErrorNamingTheKey() throws Exception {
+    KonaConfig config = config("[runtime.handlers.r]\nengine = \"runc\"\nbinary = \"" + dir.resolve("no-runc") + "\"\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> Engines.handlers(config, nativeEngine));
+    assertEquals("key \"runtime.handlers.r.binary\": runc is not installed at " + dir.resolve("no-runc")
+        + "; install it or set the path", e.getMessage());
+  }
+
+  @Test
+  void missingConmon_isAConfigErrorNamingTheHandler() throws Exception {
+    KonaConfig config = config("[runtime.handlers.c]\nengine = \"crun\"\n");
+    Path conmon = dir.resolve("no-conmon");
+    ConfigException e = assertThrows(ConfigException.class, () -> Engines.handlers(config, nativeEngine, conmon));
+    assertEquals("key \"runtime.handlers.c\": crun runs under conmon, which is not installed at " + conmon
+        + " (Debian package conmon)", e.getMessage());
+    assertEquals(Path.of("/usr/bin/conmon"), OciRuntimeEngine.CONMON);
+  }
+}
