@@ -21,6 +21,7 @@ final class CreateContainer {
     if (!request.hasConfig()) {
       throw new InvalidArgumentException("config is required");
     }
+    HostSecurityModules.HOST.check(request.getConfig().getLinux().getSecurityContext());
     String id = containers.create(request.getPodSandboxId(), ContainerProtos.toSpec(request.getConfig()));
     return CreateContainerResponse.newBuilder().setContainerId(id).build();
   }
