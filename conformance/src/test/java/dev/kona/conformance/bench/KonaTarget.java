@@ -1,16 +1,11 @@
 package dev.kona.conformance.bench;
 
 import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.conformance.observe.PrometheusScrape;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.nio.file.Path;
 
 /** A Kona daemon built from this checkout ({@code bin/kona}), on its own socket and directories. */
@@ -36,19 +31,12 @@ final class KonaTarget extends CriTarget {
    * where the time of the figures above went. Keys are "operation / step", values milliseconds.
    */
   Map<String, Double> stepMeans() throws IOException, InterruptedException {
-    HttpResponse<String> response;
-    try (HttpClient http = HttpClient.newHttpClient()) {
-      response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + daemon.metricsPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString());
-    }
-    Pattern sample = Pattern.compile(
-        "kona_lifecycle_step_seconds_(sum|count)\\{operation=\"([a-z_]+)\",step=\"([a-z_]+)\"\\} (\\S+)");
     Map<String, double[]> sumAndCount = new TreeMap<>();
-    for (String line : response.body().split("\n")) {
-      Matcher m = sample.matcher(line);
-      if (m.matches()) {
-        double[] pair = sumAndCount.computeIfAbsent(m.group(2) + " / " + m.group(3), k -> new double[2]);
-        pair[m.group(1).equals("sum") ? 0 : 1] = Double.parseDouble(m.group(4));
+    for (PrometheusScrape.Sample sample : PrometheusScrape.scrape(daemon.metricsPort()).samples()) {
+      boolean sum = sample.name().equals("kona_lifecycle_step_seconds_sum");
+      if (sum || sample.name().equals("kona_lifecycle_step_seconds_count")) {
+        String step = sample.labels().get("operation") + " / " + sample.labels().get("step");
+        sumAndCount.computeIfAbsent(step, k -> new double[2])[sum ? 0 : 1] = sample.value();
       }
     }
     Map<String, Double> means = new LinkedHashMap<>();

@@ -18,10 +18,10 @@ import java.util.regex.Pattern;
  * module's classpath): every line must be a HELP, a TYPE, another comment, or a well-formed sample
  * of a family whose TYPE came first; anything else fails the test that scraped it.
  */
-record PrometheusScrape(Map<String, String> types, List<Sample> samples) {
+public record PrometheusScrape(Map<String, String> types, List<Sample> samples) {
 
   /** One sample line. */
-  record Sample(String name, Map<String, String> labels, double value) {}
+  public record Sample(String name, Map<String, String> labels, double value) {}
 
   private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
   private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") .*");
@@ -99,7 +99,7 @@ record PrometheusScrape(Map<String, String> types, List<Sample> samples) {
         .map(Sample::value).findFirst().orElse(null);
   }
 
-  static PrometheusScrape scrape(int port) throws IOException, InterruptedException {
+  public static PrometheusScrape scrape(int port) throws IOException, InterruptedException {
     try (HttpClient http = HttpClient.newHttpClient()) {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());
