@@ -24,8 +24,9 @@ import java.util.stream.Stream;
 
 /**
  * Kona's own engine: each container is a {@code kona-shim} monitor that outlives the daemon. All
- * state lives under the {@link RunRoot}; this object holds none, so a new instance over the same
- * root (after a daemon restart) sees every container, with exits that happened meanwhile.
+ * state lives under the {@link RunRoot}, so a new instance over the same
+ * root (after a daemon restart) sees every container, with exits that happened meanwhile. What
+ * it keeps in memory is a {@link StatusCache} of what it read there.
  */
 public final class NativeEngine implements ContainerEngine {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(NativeEngine.class);
@@ -39,6 +40,7 @@ public final class NativeEngine implements ContainerEngine {
   private final CgroupPlacement cgroups;
   private final int maxLogLine;
   private final Monitors monitors = new Monitors();
+  private final StatusCache statuses = new StatusCache();
   private final PodInits podInits;
 
   public NativeEngine(RunRoot runRoot, Path shim, ContainerPlanner planner, CgroupPlacement cgroups, int maxLogLine) {
@@ -99,7 +101,12 @@ public final class NativeEngine implements ContainerEngine {
   @Override
   public void start(ContainerId id) {
     Path dir = existing(id);
-    String reply = monitors.request(dir, "start");
+    String reply;
+    try {
+      reply = monitors.request(dir, "start");
+    } finally {
+      statuses.forget(dir); // the monitor wrote "running" (or is gone)
+    }
     if (reply == null) {
       throw new FailedPreconditionException("start container " + id + ": it has already exited");
     }
@@ -121,12 +128,13 @@ public final class NativeEngine implements ContainerEngine {
 
   @Override
   public ContainerState state(ContainerId id) {
-    Path dir = existing(id);
-    MonitorStatus status = monitors.statusOrNull(dir);
-    if (status == null) {
+    Path dir = runRoot.container(id);
+    StatusCache.Observed observed = statuses.get(dir, d -> monitors.statusOrNull(existing(id)));
+    if (observed == null) {
       throw new NotFoundException("state of container " + id + ": no monitor status (create did not finish)");
     }
-    if (!status.stopped() && !status.monitorAlive()) {
+    MonitorStatus status = observed.status();
+    if (!status.stopped() && !observed.monitorAlive()) {
       MonitorStatus again = monitors.statusOrNull(dir); // it may have just written its exit
       if (again != null && !again.stopped()) {
         return new ContainerState(id, ContainerStatus.UNKNOWN, 0, created(status), MonitorStatus.instant(status.started()), null);
@@ -150,6 +158,7 @@ public final class NativeEngine implements ContainerEngine {
   @Override
   public void delete(ContainerId id) {
     Path dir = runRoot.container(id);
+    statuses.forget(dir);
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -171,6 +180,7 @@ public final class NativeEngine implements ContainerEngine {
       }
     }
     RunRoot.deleteTree(dir);
+    statuses.forget(dir); // and whatever a state() racing with this delete cached meanwhile
   }
 
   @Override
