@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pods with two running containers each, created and torn down over and over through the CRI,
- * leave the mount table, the pod's cgroups, the monitors and the run root as they found them.
+ * leave the mount table, the pod's cgroups, the monitors, the run root and the daemon's pidfds
+ * (it holds one per live monitor) as they found them.
  */
 class PodLeakTest {
 
@@ -43,7 +44,7 @@ class PodLeakTest {
       String image = registry.image();
       try (KonaDaemon kona = registry.startKona(root)) {
         kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-        Snapshot before = Snapshot.take(root, cgroupParent);
+        Snapshot before = Snapshot.take(root, cgroupParent, kona.pid());
         long t0 = System.nanoTime();
         for (int i = 0; i < CYCLES; i++) {
           PodSandboxConfig pod = PodSandboxConfig.newBuilder()
@@ -66,7 +67,7 @@ class PodLeakTest {
         double seconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf("%d pod cycles (run, 2 x create+start, stop, remove): %.1f s, %.0f ms per cycle%n",
             CYCLES, seconds, seconds * 1000 / CYCLES);
-        assertEquals(before, Snapshot.take(root, cgroupParent), "state after " + CYCLES + " cycles");
+        assertEquals(before, Snapshot.take(root, cgroupParent, kona.pid()), "state after " + CYCLES + " cycles");
       }
     } finally {
       // The pod cgroup parent is the kubelet's to remove, not the runtime's: the test removes it.
@@ -77,10 +78,10 @@ class PodLeakTest {
     }
   }
 
-  /** What a pod could leak: mounts under the test root, its cgroups, monitors, files in the run root. */
-  record Snapshot(List<String> mounts, List<String> cgroups, long monitors, List<String> runRoot) {
+  /** What a pod could leak: mounts under the test root, its cgroups, monitors, files in the run root, pidfds. */
+  record Snapshot(List<String> mounts, List<String> cgroups, long monitors, List<String> runRoot, long daemonPidfds) {
 
-    static Snapshot take(Path root, String cgroupParent) throws IOException {
+    static Snapshot take(Path root, String cgroupParent, long daemonPid) throws IOException {
       List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
           .map(l -> l.split(" ")[4]).filter(p -> p.startsWith(root.toString())).sorted().toList();
       List<String> cgroups = new ArrayList<>();
@@ -108,7 +109,17 @@ class PodLeakTest {
         runRoot = walk.map(Path::toString).filter(p -> p.contains("/sandboxes/") || p.contains("/containers/"))
             .sorted().toList();
       }
-      return new Snapshot(mounts, cgroups, monitors, runRoot);
+      long pidfds;
+      try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(daemonPid), "fd"))) {
+        pidfds = fds.filter(fd -> {
+          try {
+            return Files.readSymbolicLink(fd).toString().equals("anon_inode:[pidfd]");
+          } catch (IOException closedMeanwhile) {
+            return false;
+          }
+        }).count();
+      }
+      return new Snapshot(mounts, cgroups, monitors, runRoot, pidfds);
     }
   }
 }

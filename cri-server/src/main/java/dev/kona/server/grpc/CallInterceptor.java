@@ -84,7 +84,9 @@ public final class CallInterceptor implements ServerInterceptor {
       double millis = (System.nanoTime() - startNanos) / 1e6;
       if (status.isOk()) {
         if (isRoutine(method)) {
-          LOG.debug("{} OK in {} ms", method, String.format("%.2f", millis));
+          if (LOG.isDebugEnabled()) { // the kubelet's polls: no formatting unless it is printed
+            LOG.debug("{} OK in {} ms", method, String.format("%.2f", millis));
+          }
         } else {
           LOG.info("{} OK in {} ms", method, String.format("%.2f", millis));
         }
