@@ -32,8 +32,9 @@ find_jdk25() {
   die "Kona needs JDK 25 or newer (java.lang.foreign is final there); looked at \$JAVA_HOME (${JAVA_HOME:-unset}) and /usr/lib/jvm/*. Install Temurin 25 and set JAVA_HOME."
 }
 
-# What the daemon itself uses on a node; musl-tools builds the per-container monitor small (~160 kB RSS).
-RUNTIME_PACKAGES=(containernetworking-plugins iptables iproute2 libseccomp2 gcc libc6-dev musl-tools)
+# What the daemon itself uses on a node; musl-tools builds the per-container monitor small (~160 kB RSS);
+# libssl3's libcrypto hashes pulled layers with the CPU's SHA extensions (the JDK's digest is the fallback).
+RUNTIME_PACKAGES=(containernetworking-plugins iptables iproute2 libseccomp2 gcc libc6-dev musl-tools libssl3)
 # What the tests use on top: a real registry, busybox for test images and rootfs, the OCI
 # runtimes the engine is compared with, htpasswd for the registry auth tests.
 TEST_PACKAGES=(docker-registry busybox-static runc crun conmon apache2-utils)

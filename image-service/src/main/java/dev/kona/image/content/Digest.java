@@ -1,6 +1,7 @@
 package dev.kona.image.content;
 
 import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.linux.crypto.Sha256;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -41,18 +42,18 @@ public record Digest(String algorithm, String hex) {
     return new Digest("sha256", HexFormat.of().formatHex(finished.digest()));
   }
 
+  /** SHA-256 through the host's libcrypto where it has one: pulls hash every byte twice. */
   public static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("JDK without SHA-256", e);
-    }
+    return Sha256.newDigest();
   }
 
   /** A digester for this digest's algorithm. */
   public MessageDigest newDigester() {
+    if (algorithm.equals("sha256")) {
+      return newSha256();
+    }
     try {
-      return MessageDigest.getInstance(algorithm.equals("sha256") ? "SHA-256" : "SHA-512");
+      return MessageDigest.getInstance("SHA-512");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("JDK without " + algorithm, e);
     }
