@@ -21,17 +21,9 @@ import dev.kona.cri.api.v1.LinuxContainerConfig;
 import dev.kona.cri.api.v1.LinuxContainerResources;
 import dev.kona.cri.api.v1.UpdateContainerResourcesRequest;
 import dev.kona.cri.api.v1.PortForwardRequest;
-import dev.kona.cri.api.v1.ListContainersRequest;
-import dev.kona.cri.api.v1.ListPodSandboxRequest;
-import dev.kona.cri.api.v1.PodSandbox;
-import dev.kona.cri.api.v1.PodSandboxConfig;
-import dev.kona.cri.api.v1.PullImageRequest;
 import dev.kona.cri.api.v1.RemoveContainerRequest;
-import dev.kona.cri.api.v1.RemovePodSandboxRequest;
-import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
 import dev.kona.cri.api.v1.StopContainerRequest;
-import dev.kona.cri.api.v1.StopPodSandboxRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
@@ -58,23 +50,12 @@ class ContainerLifecycleTest {
   @BeforeEach
   void start() throws Exception {
     kona = registry.startKona(root);
-    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
-    PodSandboxConfig config = PodSandboxTest.config("app").toBuilder().setLogDirectory(root.resolve("logs").toString()).build();
-    pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    pod = PodSandboxTest.pullAndRunPod(kona, registry.image(), "app", root);
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      for (PodSandbox p : kona.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-        kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
-        kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
-      }
-      assertEquals(0, kona.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
-    } finally {
-      kona.close();
-    }
-    assertEquals(List.of(), PodSandboxTest.mountsUnder(root), "mounts left under the test root");
+    PodSandboxTest.removePodsAndClose(kona, root);
   }
 
   private String create(String name, String... command) {

@@ -11,14 +11,9 @@ import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatusRequest;
 import dev.kona.cri.api.v1.CreateContainerRequest;
 import dev.kona.cri.api.v1.ImageSpec;
-import dev.kona.cri.api.v1.PodSandboxConfig;
-import dev.kona.cri.api.v1.PullImageRequest;
-import dev.kona.cri.api.v1.RemovePodSandboxRequest;
 import dev.kona.cri.api.v1.ReopenContainerLogRequest;
-import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
 import dev.kona.cri.api.v1.StopContainerRequest;
-import dev.kona.cri.api.v1.StopPodSandboxRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,21 +45,14 @@ class LogRotationTest {
   @BeforeEach
   void start() throws Exception {
     kona = registry.startKona(root);
-    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
-    PodSandboxConfig config = PodSandboxTest.config("rotate").toBuilder().setLogDirectory(root.resolve("logs").toString()).build();
-    pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
+    pod = PodSandboxTest.pullAndRunPod(kona, registry.image(), "rotate", root);
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    } finally {
-      kona.close();
-    }
-    assertEquals(List.of(), PodSandboxTest.mountsUnder(root), "mounts left under the test root");
+    PodSandboxTest.removePodsAndClose(kona, root);
   }
+
 
   @Test
   void renameAndReopen_underSteadyOutput_everyLineExactlyOnce() throws Exception {
