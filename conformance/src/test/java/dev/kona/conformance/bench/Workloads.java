@@ -41,6 +41,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The node's work, measured through CRI alone: what the kubelet asks of a runtime when it pulls,
@@ -249,6 +250,7 @@ final class Workloads {
   private void parallelPods() throws Exception {
     int count = settings.parallelPods();
     ExecutorService pool = Executors.newFixedThreadPool(count);
+    ExecutorService pleg = Executors.newSingleThreadExecutor();
     try {
       CountDownLatch go = new CountDownLatch(1);
       List<Future<PodStart>> futures = new ArrayList<>();
@@ -259,15 +261,39 @@ final class Workloads {
           return startPod(name);
         }));
       }
+      // The kubelet's PLEG relists every second whatever else the node is doing; here it relists
+      // every 20 ms while the pods start, to see whether the starts hold the lists up.
+      AtomicBoolean starting = new AtomicBoolean(true);
+      Future<List<Long>> relists = pleg.submit(() -> {
+        go.await();
+        List<Long> samples = new ArrayList<>();
+        while (starting.get()) {
+          samples.add(timed(() -> {
+            target.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance());
+            target.runtime().listContainers(ListContainersRequest.getDefaultInstance());
+          }));
+          Thread.sleep(20);
+        }
+        return samples;
+      });
       long t0 = System.nanoTime();
       go.countDown();
       List<PodStart> starts = new ArrayList<>();
-      for (Future<PodStart> f : futures) {
-        starts.add(f.get());
+      try {
+        for (Future<PodStart> f : futures) {
+          starts.add(f.get());
+        }
+      } finally {
+        starting.set(false);
       }
       double wall = (System.nanoTime() - t0) / 1e6;
       addLatency("pod start, " + count + " in parallel", Samples.of(starts.stream().map(PodStart::totalNanos).toList()));
       add(Figure.millis("all " + count + " parallel pods running (wall)", wall));
+      List<Long> relistSamples = relists.get();
+      if (relistSamples.size() < 3) {
+        throw new IllegalStateException("only " + relistSamples.size() + " relists ran while the pods started");
+      }
+      addLatency("PLEG relist (ListPodSandbox + ListContainers) while " + count + " pods start", Samples.of(relistSamples));
       requireRunning(count);
 
       List<Callable<Void>> teardown = new ArrayList<>();
@@ -285,6 +311,7 @@ final class Workloads {
       add(Figure.millis("all " + count + " parallel pods stopped and removed (wall)", (System.nanoTime() - t1) / 1e6));
     } finally {
       pool.shutdownNow();
+      pleg.shutdownNow();
     }
   }
 
