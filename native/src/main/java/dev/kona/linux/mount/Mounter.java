@@ -4,9 +4,12 @@ import static dev.kona.linux.syscall.MountFlags.*;
 
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.KonaException;
+import dev.kona.linux.syscall.CloneFlags;
+import dev.kona.linux.syscall.DedicatedThread;
 import dev.kona.linux.syscall.Errno;
 import dev.kona.linux.syscall.NativeCallException;
 import dev.kona.linux.syscall.Syscalls;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -72,6 +75,20 @@ public final class Mounter {
     } catch (NativeCallException e) {
       throw e.toKonaException().withContext("mount " + m);
     }
+  }
+
+  /**
+   * Mounts {@code m}, whose options name paths relative to {@code directory}: an overlay whose
+   * absolute lowerdirs would pass mount(2)'s one-page limit (images with many layers). The mount is
+   * made from a thread with a working directory of its own (unshare CLONE_FS, then chdir), so the
+   * rest of the daemon keeps its own.
+   */
+  public void mountFrom(Path directory, Mount m) {
+    DedicatedThread.run("kona-mount-relative", () -> {
+      sys.unshare(CloneFlags.CLONE_FS);
+      sys.chdir(directory.toString());
+      mount(m);
+    });
   }
 
   /** Mounts each in order; if one fails, unmounts those already made (in reverse) and rethrows. */

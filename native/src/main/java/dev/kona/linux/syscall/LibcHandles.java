@@ -23,6 +23,7 @@ final class LibcHandles {
   static final MethodHandle UMOUNT2 = errnoCapturing("umount2",
       FunctionDescriptor.of(C_INT, C_POINTER, C_INT));
   static final MethodHandle UNSHARE = errnoCapturing("unshare", FunctionDescriptor.of(C_INT, C_INT));
+  static final MethodHandle CHDIR = errnoCapturing("chdir", FunctionDescriptor.of(C_INT, C_POINTER));
   static final MethodHandle SETNS = errnoCapturing("setns", FunctionDescriptor.of(C_INT, C_INT, C_INT));
   static final MethodHandle GETPID = Libc.plain("getpid", FunctionDescriptor.of(C_INT));
   static final MethodHandle GETTID = Libc.plain("gettid", FunctionDescriptor.of(C_INT));

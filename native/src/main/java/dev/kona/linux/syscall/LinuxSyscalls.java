@@ -37,6 +37,17 @@ public final class LinuxSyscalls implements Syscalls {
   }
 
   @Override
+  public void chdir(String path) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = Libc.newCallState(a);
+      int rc = (int) CHDIR.invokeExact(st, a.allocateFrom(path));
+      check(rc, st, "chdir", path);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  @Override
   public void umount2(String target, int flags) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = Libc.newCallState(a);

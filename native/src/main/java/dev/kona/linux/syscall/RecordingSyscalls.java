@@ -100,6 +100,11 @@ public final class RecordingSyscalls implements Syscalls {
   }
 
   @Override
+  public void chdir(String path) {
+    record("chdir", path);
+  }
+
+  @Override
   public void unshare(int cloneFlags) {
     record("unshare", cloneFlags);
   }

@@ -18,6 +18,12 @@ public interface Syscalls {
 
   void umount2(String target, int flags);
 
+  /**
+   * {@code chdir(2)}. The working directory is the whole process's unless the thread has called
+   * {@code unshare(CLONE_FS)}: only on a {@link DedicatedThread} that did.
+   */
+  void chdir(String path);
+
   // namespaces (calling thread only)
   void unshare(int cloneFlags);
 

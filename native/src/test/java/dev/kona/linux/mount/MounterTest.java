@@ -69,6 +69,36 @@ class MounterTest {
   }
 
   @Test
+  void mountFrom_resolvesRelativeLowerdirsThereAndLeavesTheDaemonsWorkingDirectory() throws IOException {
+    Path cwd = Path.of("/proc/self/cwd").toRealPath();
+    mkdir("l/a");
+    mkdir("l/b");
+    mkdir("upper");
+    mkdir("work");
+    String merged = mkdir("merged");
+    Files.writeString(dir.resolve("l/a/top"), "a");
+    Files.writeString(dir.resolve("l/b/bottom"), "b");
+    mounter.mountFrom(dir, new Mount("overlay", "overlay", merged,
+        List.of("lowerdir=l/a:l/b", "upperdir=upper", "workdir=work")));
+
+    assertEquals("a", Files.readString(Path.of(merged, "top")));
+    assertEquals("b", Files.readString(Path.of(merged, "bottom")));
+    Files.writeString(Path.of(merged, "new"), "n");
+    assertEquals("n", Files.readString(dir.resolve("upper/new")), "the relative upperdir is the one under dir");
+    assertEquals(cwd, Path.of("/proc/self/cwd").toRealPath(), "the process's working directory did not move");
+  }
+
+  @Test
+  void mountFrom_changesTheDirectoryOfItsOwnThreadOnly() {
+    RecordingSyscalls sys = new RecordingSyscalls();
+    new Mounter(sys, List::of).mountFrom(Path.of("/snapshots"),
+        new Mount("overlay", "overlay", "/m", List.of("lowerdir=l/a", "upperdir=u", "workdir=w")));
+    assertEquals(List.of("unshare", "chdir", "mount"), sys.calls().stream().map(c -> c.name()).toList());
+    assertEquals(dev.kona.linux.syscall.CloneFlags.CLONE_FS, sys.calls().get(0).args().get(0));
+    assertEquals("/snapshots", sys.calls().get(1).args().get(0));
+  }
+
+  @Test
   void overlay_writesGoToUpper() throws IOException {
     String lower = mkdir("lower");
     String upper = mkdir("upper");

@@ -1,6 +1,5 @@
 package dev.kona.runtime.container;
 
-import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.image.ImageService;
 import dev.kona.image.manifest.ImageRunConfig;
 import dev.kona.image.snapshot.RootfsPlan;
@@ -35,14 +34,14 @@ public final class StoreImages implements ContainerImages {
   public void mountRootfs(String containerId, ResolvedImage image, Path target) {
     RootfsPlan plan = images.prepareRootfs(containerId, image.id());
     try {
-      if (plan.mountDirectory().isPresent()) {
-        // TODO(kona): mount from a thread with its own cwd (unshare CLONE_FS + chdir) for images
-        // whose absolute lowerdirs pass the kernel's one-page limit.
-        throw new FailedPreconditionException("create container " + containerId
-            + ": image has too many layers for one overlay mount with absolute paths (" + plan.lowerDirs().size() + ")");
-      }
       for (dev.kona.image.snapshot.Mount m : plan.mounts()) {
-        mounter.mount(new Mount(m.type(), m.source(), target.toString(), m.options()));
+        Mount mount = new Mount(m.type(), m.source(), target.toString(), m.options());
+        if (plan.mountDirectory().isPresent()) {
+          // Too many layers for absolute lowerdirs in one page: the plan's paths are relative.
+          mounter.mountFrom(plan.mountDirectory().get(), mount);
+        } else {
+          mounter.mount(mount);
+        }
       }
     } catch (RuntimeException e) {
       images.releaseRootfs(containerId);
