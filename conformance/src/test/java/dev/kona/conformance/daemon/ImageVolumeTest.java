@@ -14,12 +14,8 @@ import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.Mount;
 import dev.kona.cri.api.v1.PodSandboxConfig;
-import dev.kona.cri.api.v1.PullImageRequest;
 import dev.kona.cri.api.v1.RemoveContainerRequest;
-import dev.kona.cri.api.v1.RemovePodSandboxRequest;
-import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
-import dev.kona.cri.api.v1.StopPodSandboxRequest;
 import dev.kona.image.testing.SampleImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,21 +49,14 @@ class ImageVolumeTest {
   @BeforeEach
   void start() throws Exception {
     kona = registry.startKona(root);
-    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-    pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(PodSandboxTest.config("vol")).build())
-        .getPodSandboxId();
+    pod = PodSandboxTest.pullAndRunPod(kona, image, "vol", root);
   }
 
   @AfterEach
   void stop() throws Exception {
-    try {
-      kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-      kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
-    } finally {
-      kona.close();
-    }
-    assertEquals(List.of(), PodSandboxTest.mountsUnder(root), "mounts left under the test root");
+    PodSandboxTest.removePodsAndClose(kona, root);
   }
+
 
   private String run(String name, Mount... mounts) {
     PodSandboxConfig sandbox = PodSandboxTest.config("vol");
