@@ -29,33 +29,19 @@ import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Containers through a real daemon, the kubelet's way: pull from a real registry, run a pod, create
  * and start containers, read their logs and exit codes, stop and remove everything.
  */
-class ContainerLifecycleTest {
+class ContainerLifecycleTest extends OnePodSuite {
 
   @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
 
-  @TempDir Path root;
-  KonaDaemon kona;
-  String pod;
-
-  @BeforeEach
-  void start() throws Exception {
-    kona = registry.startKona(root);
-    pod = PodSandboxTest.pullAndRunPod(kona, registry.image(), "app", root);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    PodSandboxTest.removePodsAndClose(kona, root);
+  ContainerLifecycleTest() {
+    super(registry, registry::image, "app");
   }
 
   private String create(String name, String... command) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.conformance.fixture.BusyboxRegistry;
-import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.CreateContainerRequest;
@@ -21,42 +20,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An image's VOLUME through a real daemon: a fresh directory per container, copied up from the
  * image, bind-mounted read-write; a CRI mount at the same path wins; removal leaves nothing.
  */
-class ImageVolumeTest {
+class ImageVolumeTest extends OnePodSuite {
 
   @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
   static String image;
-
-  @TempDir Path root;
-  KonaDaemon kona;
-  String pod;
 
   @BeforeAll
   static void pushImage() throws Exception {
     image = registry.push("busybox-volume", SampleImages.withVolume());
   }
 
-  @BeforeEach
-  void start() throws Exception {
-    kona = registry.startKona(root);
-    pod = PodSandboxTest.pullAndRunPod(kona, image, "vol", root);
+  ImageVolumeTest() {
+    super(registry, () -> image, "vol");
   }
-
-  @AfterEach
-  void stop() throws Exception {
-    PodSandboxTest.removePodsAndClose(kona, root);
-  }
-
 
   private String run(String name, Mount... mounts) {
     PodSandboxConfig sandbox = PodSandboxTest.config("vol");

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.conformance.fixture.BusyboxRegistry;
-import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerState;
@@ -21,38 +20,23 @@ import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Log rotation the kubelet's way (rename the file, then ReopenContainerLog) while a container
  * writes as fast as it can: no line may be lost or written twice across the rotated files.
  */
-class LogRotationTest {
+class LogRotationTest extends OnePodSuite {
 
   private static final Pattern ENTRY = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z stdout F (\\d+)");
   private static final int ROTATIONS = 20;
 
   @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
 
-  @TempDir Path root;
-  KonaDaemon kona;
-  String pod;
-
-  @BeforeEach
-  void start() throws Exception {
-    kona = registry.startKona(root);
-    pod = PodSandboxTest.pullAndRunPod(kona, registry.image(), "rotate", root);
+  LogRotationTest() {
+    super(registry, registry::image, "rotate");
   }
-
-  @AfterEach
-  void stop() throws Exception {
-    PodSandboxTest.removePodsAndClose(kona, root);
-  }
-
 
   @Test
   void renameAndReopen_underSteadyOutput_everyLineExactlyOnce() throws Exception {

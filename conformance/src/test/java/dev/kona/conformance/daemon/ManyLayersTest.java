@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.conformance.fixture.BusyboxRegistry;
-import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.CreateContainerRequest;
@@ -18,28 +17,21 @@ import dev.kona.image.testing.TestImages;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An image with Docker's maximum of 127 layers runs. Its lowerdirs, as absolute paths, pass
  * mount(2)'s one-page limit on options, so the overlay is mounted with paths relative to the
  * snapshot directory, from a thread with a working directory of its own.
  */
-class ManyLayersTest {
+class ManyLayersTest extends OnePodSuite {
 
   static final int LAYERS = 127;
 
   @RegisterExtension static final BusyboxRegistry registry = new BusyboxRegistry();
   static String image;
-
-  @TempDir Path root;
-  KonaDaemon kona;
-  String pod;
 
   @BeforeAll
   static void pushImage() throws Exception {
@@ -52,15 +44,8 @@ class ManyLayersTest {
     image = registry.push("busybox-127-layers", built);
   }
 
-  @BeforeEach
-  void start() throws Exception {
-    kona = registry.startKona(root);
-    pod = PodSandboxTest.pullAndRunPod(kona, image, "layers", root);
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    PodSandboxTest.removePodsAndClose(kona, root);
+  ManyLayersTest() {
+    super(registry, () -> image, "layers");
   }
 
   @Test

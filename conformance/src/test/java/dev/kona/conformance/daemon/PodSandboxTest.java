@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.DNSConfig;
-import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.LinuxPodSandboxConfig;
-import dev.kona.cri.api.v1.ListContainersRequest;
 import dev.kona.cri.api.v1.ListPodSandboxRequest;
 import dev.kona.cri.api.v1.PodSandbox;
 import dev.kona.cri.api.v1.PodSandboxConfig;
@@ -20,7 +18,6 @@ import dev.kona.cri.api.v1.PodSandboxState;
 import dev.kona.cri.api.v1.PodSandboxStateValue;
 import dev.kona.cri.api.v1.PodSandboxStatus;
 import dev.kona.cri.api.v1.PodSandboxStatusRequest;
-import dev.kona.cri.api.v1.PullImageRequest;
 import dev.kona.cri.api.v1.RemovePodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.StopPodSandboxRequest;
@@ -206,30 +203,6 @@ class PodSandboxTest {
         .count();
     assertEquals(0, helpers, "no pod init left running");
     Files.delete(kona.cniConfDir().resolve("05-broken.conflist"));
-  }
-
-  /**
-   * The container suites' setup: the test image pulled and a pod named {@code name} running, its
-   * logs under {@code root}/logs. Returns the pod's id.
-   */
-  static String pullAndRunPod(KonaDaemon kona, String image, String name, Path root) {
-    kona.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
-    PodSandboxConfig config = config(name).toBuilder().setLogDirectory(root.resolve("logs").toString()).build();
-    return kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config).build()).getPodSandboxId();
-  }
-
-  /** The container suites' teardown: every pod stopped and removed, the daemon closed, nothing left mounted. */
-  static void removePodsAndClose(KonaDaemon kona, Path root) throws IOException, InterruptedException {
-    try {
-      for (PodSandbox p : kona.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList()) {
-        kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
-        kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(p.getId()).build());
-      }
-      assertEquals(0, kona.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersCount());
-    } finally {
-      kona.close();
-    }
-    assertEquals(List.of(), mountsUnder(root), "mounts left under the test root");
   }
 
   static List<String> mountsUnder(Path root) throws IOException {
