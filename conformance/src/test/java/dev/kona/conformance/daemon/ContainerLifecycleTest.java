@@ -11,7 +11,6 @@ import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
-import dev.kona.cri.api.v1.ContainerStatusRequest;
 import dev.kona.cri.api.v1.CreateContainerRequest;
 import dev.kona.cri.api.v1.ExecRequest;
 import dev.kona.cri.api.v1.ExecSyncRequest;
@@ -28,6 +27,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -57,19 +57,13 @@ class ContainerLifecycleTest extends OnePodSuite {
   }
 
   private ContainerStatus status(String id) {
-    return kona.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+    return kona.containerStatus(id);
   }
 
   private ContainerStatus awaitExit(String id) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      ContainerStatus s = status(id);
-      if (s.getState() == ContainerState.CONTAINER_EXITED) {
-        return s;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("container " + id + " did not exit: " + status(id));
+    return kona.awaitExit(id, Duration.ofSeconds(10));
   }
+
 
   @Test
   void createStart_runsToCompletion_withLogAndExitCode() throws Exception {

@@ -11,7 +11,6 @@ import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
-import dev.kona.cri.api.v1.ContainerStatusRequest;
 import dev.kona.cri.api.v1.CreateContainerRequest;
 import dev.kona.cri.api.v1.ExecSyncRequest;
 import dev.kona.cri.api.v1.ExecSyncResponse;
@@ -34,6 +33,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -217,7 +217,7 @@ class RuntimeHandlersTest {
   }
 
   private ContainerStatus status(String id) {
-    return kona.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+    return kona.containerStatus(id);
   }
 
   private ExecSyncResponse exec(String id, String... command) {
@@ -226,15 +226,9 @@ class RuntimeHandlersTest {
   }
 
   private ContainerStatus awaitExit(String id) throws InterruptedException {
-    for (int i = 0; i < 200; i++) {
-      ContainerStatus s = status(id);
-      if (s.getState() == ContainerState.CONTAINER_EXITED) {
-        return s;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("container " + id + " did not exit: " + status(id));
+    return kona.awaitExit(id, Duration.ofSeconds(10));
   }
+
 
   /** The command line of the conmon that monitors {@code containerId}, arguments joined by spaces. */
   private static String monitorCommandLine(String containerId) throws IOException {

@@ -3,9 +3,7 @@ package dev.kona.conformance.observe;
 import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
-import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
-import dev.kona.cri.api.v1.ContainerStatusRequest;
 import dev.kona.cri.api.v1.CreateContainerRequest;
 import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.LinuxContainerConfig;
@@ -24,6 +22,7 @@ import dev.kona.conformance.fixture.BusyboxRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -105,11 +104,11 @@ final class ObservedPod implements AutoCloseable {
   }
 
   ContainerStatus status(String id) {
-    return kona.runtime().containerStatus(ContainerStatusRequest.newBuilder().setContainerId(id).build()).getStatus();
+    return kona.containerStatus(id);
   }
 
   void awaitExit(String id) throws InterruptedException {
-    await("container " + id + " exits", () -> status(id).getState() == ContainerState.CONTAINER_EXITED);
+    kona.awaitExit(id, Duration.ofSeconds(30));
   }
 
   /** Waits up to 30 s for {@code line} in the container's log: the workload reached a known point. */
