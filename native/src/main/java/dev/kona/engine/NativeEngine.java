@@ -152,7 +152,12 @@ public final class NativeEngine implements ContainerEngine {
 
   @Override
   public ExitStatus waitForExit(ContainerId id, Duration timeout) {
-    return monitors.waitForExit(existing(id), timeout);
+    Path dir = existing(id);
+    ExitStatus exit = monitors.waitForExit(dir, timeout);
+    // The monitor writes its final status a moment before it exits; a "running" cached from
+    // before would still pass the pidfd check in that moment, and the caller knows it is over.
+    statuses.forget(dir);
+    return exit;
   }
 
   @Override

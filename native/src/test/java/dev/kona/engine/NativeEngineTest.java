@@ -30,6 +30,23 @@ class NativeEngineTest extends NativeEngineTestBase {
     assertFalse(Files.exists(runRoot.resolve("containers/echo")));
   }
 
+  /**
+   * The kubelet reads the status right after StopContainer returns and must see it exited. A status
+   * cached while running stays "true" for as long as the monitor lives, and the monitor outlives its
+   * final status write by a moment (longer on a loaded node), so a stop must not leave it cached.
+   */
+  @Test
+  void stop_afterStatusWasCachedRunning_readsStoppedAtOnce() throws IOException {
+    for (int i = 0; i < 30; i++) {
+      ContainerId id = run("cached" + i, "sleep", "1000");
+      assertEquals(ContainerStatus.RUNNING, engine.state(id).status());
+      ExitStatus exit = engine.stop(id, 9, WAIT);
+      assertEquals(9, exit.signal());
+      assertEquals(ContainerStatus.STOPPED, engine.state(id).status(), "round " + i);
+      engine.delete(id);
+    }
+  }
+
   @Test
   void waitForExit_reportsExitCodeAndStderr() throws IOException {
     ContainerId id = run("code", "sh", "-c", "echo oops >&2; exit 3");
