@@ -1,6 +1,7 @@
 package dev.kona.image.unpack;
 
 import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.image.content.DiskFull;
 import dev.kona.image.content.FileTrees;
 import dev.kona.image.unpack.fs.FsCalls;
 import dev.kona.linux.syscall.NativeCallException;
@@ -80,6 +81,9 @@ public final class LayerUnpacker {
       try {
         apply(entry, entries, rawHeaders);
       } catch (NativeCallException e) {
+        if (DiskFull.is(e)) {
+          throw DiskFull.error("unpack entry \"" + entry.getName() + "\"", root, e);
+        }
         throw e.toKonaException().withContext("unpack entry \"" + entry.getName() + "\"");
       }
     }
