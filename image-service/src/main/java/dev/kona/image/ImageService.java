@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -70,12 +71,7 @@ public final class ImageService implements AutoCloseable {
             .proxy(HttpClient.Builder.NO_PROXY)
             .connectTimeout(Duration.ofSeconds(30))
             .sslContext(
-                TrustStores.sslContext(
-                    config.registries().values().stream()
-                        .map(ImageConfig.RegistryConfig::caFile)
-                        .filter(f -> f != null && !f.isEmpty())
-                        .map(Path::of)
-                        .toList()))
+                TrustStores.sslContext(caFilesByHost(config)))
             .build();
     Set<String> pinned =
         config.pinnedImages().stream().map(p -> ImageReference.parse(p).toString()).collect(Collectors.toSet());
@@ -95,6 +91,20 @@ public final class ImageService implements AutoCloseable {
             pinned);
     this.writableUsage = new WritableLayerUsage(containers.containersDir(), Duration.ofSeconds(10));
     gc.collect();
+  }
+
+  /** Each registry's {@code ca_file}, for its own host only (Docker Hub's is served by registry-1.docker.io). */
+  private static Map<String, List<Path>> caFilesByHost(ImageConfig config) {
+    Map<String, List<Path>> byHost = new java.util.HashMap<>();
+    config.registries().forEach((host, registry) -> {
+      if (registry.caFile() != null && !registry.caFile().isEmpty()) {
+        byHost.put(host, List.of(Path.of(registry.caFile())));
+        if (host.equals(ImageReference.DOCKER_HUB)) {
+          byHost.put("registry-1.docker.io", List.of(Path.of(registry.caFile())));
+        }
+      }
+    });
+    return byHost;
   }
 
   /** Opens the store at {@code root} (the daemon passes {@code <state_root>/images}). */

@@ -160,6 +160,9 @@ public final class ContentStore {
       blobCount.incrementAndGet();
       return true;
     } catch (IOException e) {
+      if (DiskFull.is(e)) {
+        throw DiskFull.error("store blob " + digest, ingest, e);
+      }
       throw new InternalException("store blob " + digest + ": " + e, e);
     } finally {
       closeQuietly(tee);

@@ -22,6 +22,7 @@ import java.util.function.LongConsumer;
 final class VerifyingTee extends InputStream {
 
   private final Descriptor expected;
+  private final Path temp;
   private final InputStream source;
   private final FileChannel out;
   private final MessageDigest digester;
@@ -30,6 +31,7 @@ final class VerifyingTee extends InputStream {
 
   VerifyingTee(Descriptor expected, InputStream source, Path temp, LongConsumer progress) throws IOException {
     this.expected = expected;
+    this.temp = temp;
     this.source = source;
     this.out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     this.digester = expected.digest().newDigester();
@@ -61,8 +63,16 @@ final class VerifyingTee extends InputStream {
     }
     digester.update(buffer, offset, n);
     ByteBuffer chunk = ByteBuffer.wrap(buffer, offset, n);
-    while (chunk.hasRemaining()) {
-      out.write(chunk);
+    try {
+      while (chunk.hasRemaining()) {
+        out.write(chunk);
+      }
+    } catch (IOException e) {
+      // a full disk is this store's failure, not the reader's: report it as such, naming the filesystem
+      if (DiskFull.is(e)) {
+        throw DiskFull.error("store blob " + expected.digest(), temp.getParent(), e);
+      }
+      throw e;
     }
     progress.accept(n);
     return n;

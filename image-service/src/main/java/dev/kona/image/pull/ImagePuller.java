@@ -9,6 +9,7 @@ import dev.kona.image.ImageMetrics;
 import dev.kona.image.content.ContentStore;
 import dev.kona.image.content.Descriptor;
 import dev.kona.image.content.Digest;
+import dev.kona.image.content.DiskFull;
 import dev.kona.image.content.Platform;
 import dev.kona.image.manifest.ImageRunConfig;
 import dev.kona.image.manifest.Manifest;
@@ -109,7 +110,7 @@ public final class ImagePuller {
           ref, record.id(), progress.bytes(), took.toMillis(), progress.breakdown());
       return record;
     } catch (RuntimeException e) {
-      KonaException failure = failure(ref, progress, e);
+      KonaException failure = failure(ref, progress, e, snapshots.root());
       metrics.failed(failure.kind());
       throw failure;
     } finally {
@@ -119,7 +120,7 @@ public final class ImagePuller {
     }
   }
 
-  private static KonaException failure(ImageReference ref, PullProgress progress, RuntimeException e) {
+  private static KonaException failure(ImageReference ref, PullProgress progress, RuntimeException e, Path root) {
     if (progress.stalled()) {
       try {
         progress.throwIfStalled();
@@ -130,6 +131,9 @@ public final class ImagePuller {
     }
     if (e instanceof KonaException k) {
       return k.withContext("pull " + ref);
+    }
+    if (DiskFull.is(e)) {
+      return DiskFull.error("pull " + ref, root, e);
     }
     return new InternalException("pull " + ref + ": " + e, e);
   }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Talks to one endpoint about one repository for the length of one pull: follows redirects itself
  * (dropping the Authorization header when a redirect leaves the registry's host, as blob storage
- * wants), answers 401 challenges (basic, or a bearer token from the challenge's realm for the
+ * wants, or goes from https to plain http), answers 401 challenges (basic, or a bearer token from the challenge's realm for the
  * challenge's service and scope) and reuses the resulting header for every later request.
  */
 public final class RegistrySession {
@@ -79,7 +79,7 @@ public final class RegistrySession {
         request.header("Accept", accept);
       }
       String auth = authorization.get();
-      if (auth != null && sameHost(current)) {
+      if (auth != null && mayCarryCredentials(current)) {
         request.header("Authorization", auth);
       }
       HttpResponse<InputStream> response = exchange(request.build(), what);
@@ -130,6 +130,11 @@ public final class RegistrySession {
   private String fetchToken(String realm, String service, String scope, Credentials credentials, String what) {
     HttpRequest.Builder request;
     if (!credentials.identityToken().isEmpty()) {
+      if (!isHttps(URI.create(realm)) && isHttps(endpoint.base())) {
+        throw new FailedPreconditionException(
+            where(what) + ": authentication failed: token realm " + realm + " is plain HTTP; credentials for an HTTPS"
+                + " registry are never sent in clear text");
+      }
       String form =
           "grant_type=refresh_token&client_id=kona&refresh_token=" + enc(credentials.identityToken())
               + "&service=" + enc(service) + "&scope=" + enc(scope);
@@ -141,6 +146,11 @@ public final class RegistrySession {
       String query = "service=" + enc(service) + "&scope=" + enc(scope);
       URI uri = URI.create(realm + (realm.contains("?") ? "&" : "?") + query);
       request = HttpRequest.newBuilder(uri).GET();
+      if (credentials.hasUserPassword() && !isHttps(uri) && isHttps(endpoint.base())) {
+        throw new FailedPreconditionException(
+            where(what) + ": authentication failed: token realm " + realm + " is plain HTTP; credentials for an HTTPS"
+                + " registry are never sent in clear text");
+      }
       if (credentials.hasUserPassword()) {
         request.header("Authorization", credentials.basicHeader());
       }
@@ -166,8 +176,18 @@ public final class RegistrySession {
     }
   }
 
-  private boolean sameHost(URI uri) {
-    return endpoint.base().getAuthority().equalsIgnoreCase(uri.getAuthority());
+  /**
+   * Credentials go only to the endpoint's own host, and over plain HTTP only when the endpoint
+   * itself is plain HTTP (an insecure registry or an http:// mirror): a redirect from https to http,
+   * even on the same host, must not put them on the wire in clear text.
+   */
+  private boolean mayCarryCredentials(URI uri) {
+    boolean sameHost = endpoint.base().getAuthority().equalsIgnoreCase(uri.getAuthority());
+    return sameHost && (isHttps(uri) || !isHttps(endpoint.base()));
+  }
+
+  private static boolean isHttps(URI uri) {
+    return "https".equalsIgnoreCase(uri.getScheme());
   }
 
   private String where(String what) {

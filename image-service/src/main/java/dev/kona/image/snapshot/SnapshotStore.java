@@ -7,6 +7,7 @@ import dev.kona.common.error.UnavailableException;
 import dev.kona.image.content.AtomicFiles;
 import dev.kona.image.content.ContentStore;
 import dev.kona.image.content.Digest;
+import dev.kona.image.content.DiskFull;
 import dev.kona.image.content.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -153,6 +154,9 @@ public final class SnapshotStore {
       return snapshot;
     } catch (IOException e) {
       deleteQuietly(temp);
+      if (DiskFull.is(e)) {
+        throw DiskFull.error("commit snapshot " + chainId, snapshots, e);
+      }
       throw new InternalException("commit snapshot " + chainId + ": " + e, e);
     } catch (RuntimeException e) {
       deleteQuietly(temp);

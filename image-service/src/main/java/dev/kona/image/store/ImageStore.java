@@ -3,6 +3,7 @@ package dev.kona.image.store;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.InternalException;
+import dev.kona.image.content.DiskFull;
 import dev.kona.common.error.NotFoundException;
 import dev.kona.image.content.AtomicFiles;
 import dev.kona.image.content.ContentStore;
@@ -183,6 +184,9 @@ public final class ImageStore {
     try {
       AtomicFiles.write(file(record.id()), JSON.writeValueAsBytes(ImageRecordJson.of(record)));
     } catch (IOException e) {
+      if (DiskFull.is(e)) {
+        throw DiskFull.error("write image record " + record.id(), records, e);
+      }
       throw new InternalException("write image record " + record.id() + ": " + e.getMessage(), e);
     }
   }

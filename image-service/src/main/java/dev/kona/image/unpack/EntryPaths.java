@@ -61,22 +61,6 @@ final class EntryPaths {
     return parts.isEmpty() ? root : current.resolve(parts.getLast());
   }
 
-  /** Resolves a hard link target without creating anything; it must stay inside the layer. */
-  Path resolveExisting(String name, String entry) {
-    List<String> parts = components(name, entry);
-    if (parts.isEmpty()) {
-      throw escape(entry, "hard link to the layer root");
-    }
-    Path current = root;
-    for (int i = 0; i < parts.size(); i++) {
-      current = current.resolve(parts.get(i));
-      if (i < parts.size() - 1 && Files.isSymbolicLink(current)) {
-        throw escape(entry, "hard link target \"" + name + "\" goes through symlink \"" + root.relativize(current) + "\"");
-      }
-    }
-    return current;
-  }
-
   static InvalidArgumentException escape(String entry, String why) {
     return new InvalidArgumentException("unpack entry \"" + entry + "\": " + why + " (refused: it would write outside the layer)");
   }

@@ -4,6 +4,7 @@ import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.KonaException;
 import dev.kona.image.content.Descriptor;
+import dev.kona.image.content.DiskFull;
 import dev.kona.image.content.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,6 +31,9 @@ public final class LayerApplier {
     } catch (KonaException e) {
       throw e.withContext("unpack layer " + layer.digest());
     } catch (IOException e) {
+      if (DiskFull.is(e)) {
+        throw DiskFull.error("unpack layer " + layer.digest(), dir, e);
+      }
       throw new InternalException("unpack layer " + layer.digest() + ": " + e, e);
     }
     Digest actual = new Digest(diffId.algorithm(), java.util.HexFormat.of().formatHex(digester.digest()));

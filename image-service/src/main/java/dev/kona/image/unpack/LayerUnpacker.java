@@ -1,6 +1,7 @@
 package dev.kona.image.unpack;
 
 import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.image.content.DiskFull;
 import dev.kona.image.content.FileTrees;
 import dev.kona.image.unpack.fs.FsCalls;
 import dev.kona.linux.syscall.NativeCallException;
@@ -27,7 +28,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * OCI whiteouts {@code .wh.NAME} become character devices 0:0, {@code .wh..wh..opq} marks its
  * directory opaque ({@code trusted.overlay.opaque=y}). Keeps ownership, all mode bits, mtimes,
  * xattrs, device nodes, fifos, symlinks and hard links. Entries that would write outside the
- * snapshot fail the unpack with INVALID_ARGUMENT naming the entry. Needs root (mknod, lchown,
+ * snapshot fail the unpack with INVALID_ARGUMENT naming the entry, also when they name a path through
+ * a symlink a lower layer planted (see {@link ChainLookup}). Needs root (mknod, lchown,
  * trusted.* xattrs).
  */
 public final class LayerUnpacker {
@@ -79,6 +81,9 @@ public final class LayerUnpacker {
       try {
         apply(entry, entries, rawHeaders);
       } catch (NativeCallException e) {
+        if (DiskFull.is(e)) {
+          throw DiskFull.error("unpack entry \"" + entry.getName() + "\"", root, e);
+        }
         throw e.toKonaException().withContext("unpack entry \"" + entry.getName() + "\"");
       }
     }
@@ -146,27 +151,60 @@ public final class LayerUnpacker {
     setTime(target, entry.getLastModifiedTime());
   }
 
+  /**
+   * A hard link: to a file this layer holds, a link; to a regular file only a lower layer holds, a
+   * copy (with its attributes) of the topmost version overlayfs would show. The target is looked up
+   * in each layer directory with {@link ChainLookup}, never through the host's tree.
+   */
   private void link(TarArchiveEntry entry, Path target) throws IOException {
-    Path source = paths.resolveExisting(entry.getLinkName(), entry.getName());
-    if (Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
-      if (Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
-        throw new InvalidArgumentException(
-            "unpack entry \"" + entry.getName() + "\": hard link to directory \"" + entry.getLinkName() + "\"");
-      }
-      Files.createLink(target, source);
-      return;
+    String name = entry.getLinkName();
+    List<String> parts = EntryPaths.components(name, entry.getName());
+    if (parts.isEmpty()) {
+      throw EntryPaths.escape(entry.getName(), "hard link to the layer root");
     }
-    Path relative = root.relativize(source);
+    try (ChainLookup.Result own = ChainLookup.lookup(root, parts, entry.getName(), name)) {
+      switch (own.state()) {
+        case FOUND, SYMLINK -> {
+          if (own.type() == ChainLookup.S_IFDIR) {
+            throw new InvalidArgumentException(
+                "unpack entry \"" + entry.getName() + "\": hard link to directory \"" + name + "\"");
+          }
+          // the walk above proved every parent a real directory of this layer, which only this unpacker writes
+          Files.createLink(target, root.resolve(String.join("/", parts)));
+          return;
+        }
+        case HIDDEN -> throw missingTarget(entry);
+        case ABSENT -> {}
+      }
+    }
     for (Path lower : lowers.get()) {
-      Path candidate = lower.resolve(relative);
-      if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)) {
-        // the target lives in a lower snapshot; a copy keeps content and attributes
-        Files.copy(candidate, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        bytes += Files.size(target);
-        return;
+      try (ChainLookup.Result found = ChainLookup.lookup(lower, parts, entry.getName(), name)) {
+        switch (found.state()) {
+          case FOUND -> {
+            if (found.type() != ChainLookup.S_IFREG) {
+              throw new InvalidArgumentException(
+                  "unpack entry \"" + entry.getName() + "\": hard link target \"" + name
+                      + "\" is not a regular file in the layer below, it cannot be copied up");
+            }
+            // the target lives in a lower snapshot; a copy keeps content and attributes
+            Files.copy(found.procPath(), target, StandardCopyOption.COPY_ATTRIBUTES);
+            bytes += Files.size(target);
+            return;
+          }
+          case SYMLINK ->
+              throw new InvalidArgumentException(
+                  "unpack entry \"" + entry.getName() + "\": hard link target \"" + name
+                      + "\" is a symlink in the layer below, it cannot be copied up");
+          case HIDDEN -> throw missingTarget(entry);
+          case ABSENT -> {}
+        }
       }
     }
-    throw new InvalidArgumentException(
+    throw missingTarget(entry);
+  }
+
+  private static InvalidArgumentException missingTarget(TarArchiveEntry entry) {
+    return new InvalidArgumentException(
         "unpack entry \"" + entry.getName() + "\": hard link target \"" + entry.getLinkName() + "\" does not exist");
   }
 

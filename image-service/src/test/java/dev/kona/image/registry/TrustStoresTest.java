@@ -43,6 +43,28 @@ class TrustStoresTest {
   }
 
   @Test
+  void pull_caConfiguredForAnotherHost_isNotTrustedForThisOne() {
+    // the same CA, configured for a host that is not this registry: it must not vouch for this one
+    ImageConfig config =
+        ImageConfig.defaults()
+            .withRegistries(
+                Map.of(
+                    "mirror.invalid", RegistryConfig.trusting(registry.caFile().toString()),
+                    "localhost:" + registry.port(), RegistryConfig.trusting(registry.caFile().toString())));
+    try (ImageService images = TestImageServices.open(temp.resolve("c"), config)) {
+      UnavailableException e =
+          assertThrows(
+              UnavailableException.class,
+              () -> images.pull(ImageReference.parse(registry.host() + "/secure/busybox:1"), Credentials.NONE));
+      assertTrue(e.getMessage().contains("SSLHandshakeException"), e.getMessage());
+      // and the host it is configured for still trusts it (the certificate names localhost too)
+      assertEquals(
+          image.id(),
+          images.pull(ImageReference.parse("localhost:" + registry.port() + "/secure/busybox:1"), Credentials.NONE).id());
+    }
+  }
+
+  @Test
   void pull_httpsWithUnknownCa_failsNamingTheRegistry() {
     try (ImageService images = TestImageServices.open(temp.resolve("b"), ImageConfig.defaults())) {
       UnavailableException e =

@@ -47,7 +47,8 @@ public enum Errno {
   ECONNRESET(104, "connection reset by peer", ErrorKind.UNAVAILABLE),
   ENOTCONN(107, "transport endpoint is not connected", ErrorKind.FAILED_PRECONDITION),
   ECONNREFUSED(111, "connection refused", ErrorKind.UNAVAILABLE),
-  ETIMEDOUT(110, "connection timed out", ErrorKind.DEADLINE_EXCEEDED);
+  ETIMEDOUT(110, "connection timed out", ErrorKind.DEADLINE_EXCEEDED),
+  EDQUOT(122, "disk quota exceeded", ErrorKind.RESOURCE_EXHAUSTED);
 
   private final int number;
   private final String description;

@@ -17,6 +17,7 @@ final class LibcHandles {
   // Syscall numbers shared by x86_64 and aarch64 (the unified table from 5.x on).
   static final long SYS_PIDFD_SEND_SIGNAL = 424;
   static final long SYS_PIDFD_OPEN = 434;
+  static final long SYS_OPENAT2 = 437;
 
   static final MethodHandle MOUNT = errnoCapturing("mount",
       FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_LONG, C_POINTER));

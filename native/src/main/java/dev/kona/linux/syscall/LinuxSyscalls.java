@@ -186,6 +186,11 @@ public final class LinuxSyscalls implements Syscalls {
   }
 
   @Override
+  public OwnedFd openat2(OwnedFd dir, String path, int flags, long resolve) {
+    return FileCalls.openat2(this, dir, path, flags, resolve);
+  }
+
+  @Override
   public OwnedFd open(String path, int flags, int mode) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = Libc.newCallState(a);

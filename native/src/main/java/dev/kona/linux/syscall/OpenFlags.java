@@ -16,6 +16,13 @@ public final class OpenFlags {
   public static final int O_CLOEXEC = 02000000;
   public static final int O_PATH = 010000000;
 
+  /** openat2(2) {@code open_how.resolve} bits. */
+  public static final long RESOLVE_NO_XDEV = 0x01;
+  public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  public static final long RESOLVE_NO_SYMLINKS = 0x04;
+  public static final long RESOLVE_BENEATH = 0x08;
+  public static final long RESOLVE_IN_ROOT = 0x10;
+
   /** eventfd(2) and memfd_create(2) flags. */
   public static final int EFD_NONBLOCK = O_NONBLOCK;
   public static final int EFD_CLOEXEC = O_CLOEXEC;

@@ -175,6 +175,12 @@ public final class RecordingSyscalls implements Syscalls {
   }
 
   @Override
+  public OwnedFd openat2(OwnedFd dir, String path, int flags, long resolve) {
+    record("openat2", path, dir.get(), flags, resolve);
+    return newFd();
+  }
+
+  @Override
   public synchronized void close(int fd) {
     record("close", fd);
     if (!openFds.remove(fd)) {

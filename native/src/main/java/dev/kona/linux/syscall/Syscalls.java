@@ -58,6 +58,14 @@ public interface Syscalls {
 
   void close(int fd);
 
+  /**
+   * {@code openat2(2)}: opens {@code path} relative to {@code dir} with {@code flags} (O_CLOEXEC is
+   * always added) and the {@code RESOLVE_*} bits of {@link OpenFlags}, e.g. {@link
+   * OpenFlags#RESOLVE_IN_ROOT} to resolve every component and symlink as if {@code dir} were
+   * {@code /}. Retried on EINTR and on the EAGAIN the kernel returns when a rename raced the walk.
+   */
+  OwnedFd openat2(OwnedFd dir, String path, int flags, long resolve);
+
   int read(OwnedFd fd, byte[] buffer);
 
   int write(OwnedFd fd, byte[] buffer);

@@ -72,6 +72,28 @@ class LinuxSyscallsTest {
   }
 
   @Test
+  void openat2_inRoot_resolvesAbsoluteSymlinksUnderTheRoot_andNoSymlinksRefusesThem() throws IOException {
+    Path root = Files.createDirectory(dir.resolve("root"));
+    Files.createDirectory(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/hostname"), "inside");
+    Files.createSymbolicLink(root.resolve("a"), Path.of("/etc"));
+    Files.createSymbolicLink(root.resolve("up"), Path.of("../../../../../.."));
+    try (OwnedFd rootFd = sys.open(root.toString(), OpenFlags.O_PATH | OpenFlags.O_DIRECTORY, 0)) {
+      try (OwnedFd in = sys.openat2(rootFd, "a/hostname", OpenFlags.O_RDONLY, OpenFlags.RESOLVE_IN_ROOT);
+          OwnedFd climbed = sys.openat2(rootFd, "up/etc/hostname", OpenFlags.O_RDONLY, OpenFlags.RESOLVE_IN_ROOT)) {
+        assertEquals(root.resolve("etc/hostname"), Files.readSymbolicLink(Path.of("/proc/self/fd/" + in.get())));
+        assertEquals(root.resolve("etc/hostname"), Files.readSymbolicLink(Path.of("/proc/self/fd/" + climbed.get())));
+      }
+      NativeCallException loop = assertThrows(NativeCallException.class,
+          () -> sys.openat2(rootFd, "a/hostname", OpenFlags.O_PATH, OpenFlags.RESOLVE_BENEATH | OpenFlags.RESOLVE_NO_SYMLINKS));
+      assertTrue(loop.is(Errno.ELOOP), loop.getMessage());
+      NativeCallException beneath = assertThrows(NativeCallException.class,
+          () -> sys.openat2(rootFd, "../root/etc/hostname", OpenFlags.O_PATH, OpenFlags.RESOLVE_BENEATH));
+      assertTrue(beneath.is(Errno.EXDEV), beneath.getMessage());
+    }
+  }
+
+  @Test
   void open_missing_isEnoent() {
     NativeCallException e = assertThrows(NativeCallException.class,
         () -> sys.open(dir.resolve("missing").toString(), OpenFlags.O_RDONLY, 0));

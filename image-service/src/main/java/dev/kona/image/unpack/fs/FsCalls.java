@@ -43,6 +43,10 @@ public final class FsCalls {
       Libc.errnoCapturing(
           "lgetxattr",
           FunctionDescriptor.of(Libc.C_LONG, Libc.C_POINTER, Libc.C_POINTER, Libc.C_POINTER, Libc.C_LONG));
+  private static final MethodHandle GETXATTR =
+      Libc.errnoCapturing(
+          "getxattr",
+          FunctionDescriptor.of(Libc.C_LONG, Libc.C_POINTER, Libc.C_POINTER, Libc.C_POINTER, Libc.C_LONG));
   private static final MethodHandle UTIMENSAT =
       Libc.errnoCapturing(
           "utimensat",
@@ -107,19 +111,31 @@ public final class FsCalls {
 
   /** The value of an extended attribute, or null when the file has none of that name. */
   public static byte[] lgetxattr(Path path, String name) {
+    return getxattr(LGETXATTR, "lgetxattr", path, name);
+  }
+
+  /**
+   * As {@link #lgetxattr}, following a final symlink: for {@code /proc/self/fd/N} paths, which
+   * name exactly the file descriptor N was opened on.
+   */
+  public static byte[] getxattr(Path path, String name) {
+    return getxattr(GETXATTR, "getxattr", path, name);
+  }
+
+  private static byte[] getxattr(MethodHandle call, String callName, Path path, String name) {
     try (Arena arena = Arena.ofConfined()) {
       MemorySegment state = Libc.newCallState(arena);
       MemorySegment buffer = arena.allocate(65536);
       long n =
           (long)
-              LGETXATTR.invokeExact(
+              call.invokeExact(
                   state, arena.allocateFrom(path.toString()), arena.allocateFrom(name), buffer, buffer.byteSize());
       if (n < 0) {
         int errno = Libc.errno(state);
         if (errno == 61) { // ENODATA
           return null;
         }
-        throw NativeCallException.of("lgetxattr " + name, path, errno);
+        throw NativeCallException.of(callName + " " + name, path, errno);
       }
       return buffer.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE);
     } catch (Throwable t) {
