@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.NotFoundException;
-import dev.kona.image.content.AtomicFiles;
-import dev.kona.image.content.ContentStore;
+import dev.kona.common.fs.AtomicFile;
 import dev.kona.image.content.Digest;
 import dev.kona.image.ref.ImageReference;
 import java.io.IOException;
@@ -55,7 +54,7 @@ public final class ImageStore {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(records)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+        if (name.startsWith(AtomicFile.TEMP_PREFIX)) {
           Files.deleteIfExists(file);
           continue;
         }
@@ -170,7 +169,7 @@ public final class ImageStore {
     }
     try {
       Files.deleteIfExists(file(id));
-      ContentStore.fsyncDirectory(records);
+      AtomicFile.fsyncDirectory(records);
     } catch (IOException e) {
       throw new InternalException("remove image record " + id + ": " + e.getMessage(), e);
     }
@@ -181,7 +180,7 @@ public final class ImageStore {
 
   private void persist(ImageRecord record) {
     try {
-      AtomicFiles.write(file(record.id()), JSON.writeValueAsBytes(ImageRecordJson.of(record)));
+      AtomicFile.write(file(record.id()), JSON.writeValueAsBytes(ImageRecordJson.of(record)));
     } catch (IOException e) {
       throw new InternalException("write image record " + record.id() + ": " + e.getMessage(), e);
     }
