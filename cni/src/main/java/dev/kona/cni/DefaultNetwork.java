@@ -7,10 +7,10 @@ import dev.kona.cni.config.CniConfig;
 import dev.kona.cni.config.NetworkConfigSource;
 import dev.kona.cni.config.Subnet;
 import dev.kona.common.error.InternalException;
+import dev.kona.common.fs.AtomicFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,13 +47,7 @@ public final class DefaultNetwork {
       }
       Files.createDirectories(dir);
       Path target = dir.resolve(FILE_NAME);
-      Path temp = Files.createTempFile(dir, ".kona-", ".tmp");
-      try {
-        Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(conflist(config)));
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      AtomicFile.write(target, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(conflist(config)), AtomicFile.PRIVATE);
       log.info("installed default CNI network {} ({}) at {}", NAME, config.defaultSubnet(), target);
       return Optional.of(target);
     } catch (IOException e) {

@@ -28,7 +28,6 @@ import dev.kona.server.wiring.Engines;
 import dev.kona.server.wiring.RuntimeStreaming;
 import dev.kona.server.wiring.ServerStreamUrls;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -93,8 +92,7 @@ public final class Daemon {
 
   private int start() throws Exception {
     Path runRoot = config.runRootPath();
-    Files.createDirectories(runRoot);
-    Files.createDirectories(config.stateRootPath());
+    PrivateRoots.prepare(config.stateRootPath(), runRoot, config.socketPath());
     InstanceLock lock = InstanceLock.tryAcquire(runRoot);
     if (lock == null) {
       LOG.error(

@@ -1,11 +1,9 @@
 package dev.kona.engine;
 
 import dev.kona.common.error.InternalException;
+import dev.kona.common.fs.DirectoryTree;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * The native engine's directory tree, which outlives the daemon: {@code containers/<id>/} per
@@ -37,15 +35,10 @@ public record RunRoot(Path root) {
     return root.resolve("bin");
   }
 
-  /** Removes a state directory and everything in it; a missing one is fine. */
+  /** Removes a state directory and everything in it; a missing one is fine, a mount under it is not. */
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      DirectoryTree.delete(dir);
     } catch (IOException e) {
       throw new InternalException("remove state directory " + dir, e);
     }

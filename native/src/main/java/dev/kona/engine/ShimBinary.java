@@ -1,12 +1,11 @@
 package dev.kona.engine;
 
 import dev.kona.common.error.InternalException;
+import dev.kona.common.fs.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -53,10 +52,7 @@ public final class ShimBinary {
     }
     try {
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".kona-shim", ".tmp");
-      Files.write(tmp, bytes);
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      AtomicFile.write(target, bytes, AtomicFile.EXECUTABLE);
       return target;
     } catch (IOException e) {
       throw new InternalException("install kona-shim into " + dir, e);

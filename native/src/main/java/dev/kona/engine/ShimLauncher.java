@@ -3,10 +3,10 @@ package dev.kona.engine;
 import dev.kona.common.error.ErrorKind;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.KonaException;
+import dev.kona.common.fs.AtomicFile;
 import dev.kona.linux.syscall.Errno;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -28,7 +28,7 @@ final class ShimLauncher {
   Created create(Path stateDir, byte[] plan) throws KonaException {
     String line;
     try {
-      Files.write(stateDir.resolve(PLAN_FILE), plan);
+      AtomicFile.write(stateDir.resolve(PLAN_FILE), plan, AtomicFile.PRIVATE); // holds the environment
       java.lang.Process p = new ProcessBuilder(shim.toString(), "create", stateDir.toString())
           .redirectErrorStream(true)
           .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

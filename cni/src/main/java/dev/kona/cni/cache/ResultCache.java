@@ -4,15 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kona.cni.exec.RuntimeArgs;
 import dev.kona.common.error.InternalException;
+import dev.kona.common.fs.AtomicFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,16 +60,7 @@ public final class ResultCache {
             entry.result());
     try {
       Files.createDirectories(resultsDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Path temp = Files.createTempFile(resultsDir, ".tmp-", "");
-      try {
-        Files.write(temp, JSON.writeValueAsBytes(json));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-          channel.force(true);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
+      AtomicFile.write(target, JSON.writeValueAsBytes(json), AtomicFile.PRIVATE);
     } catch (IOException e) {
       throw new InternalException("cache CNI result " + target + ": " + e.getMessage(), e);
     }
@@ -107,7 +96,7 @@ public final class ResultCache {
     List<CachedAttachment> entries = new ArrayList<>();
     for (Path file : files) {
       String name = file.getFileName().toString();
-      if (!name.startsWith(".tmp-") && nameFilter.test(name)) {
+      if (!name.startsWith(AtomicFile.TEMP_PREFIX) && nameFilter.test(name)) {
         read(file).ifPresent(entries::add);
       }
     }

@@ -2,9 +2,9 @@ package dev.kona.image.content;
 
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.NotFoundException;
+import dev.kona.common.fs.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -155,7 +154,7 @@ public final class ContentStore {
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
         return true;
       }
-      fsyncDirectory(blobs);
+      AtomicFile.fsyncDirectory(blobs);
       usedBytes.addAndGet(expected.size());
       blobCount.incrementAndGet();
       return true;
@@ -204,12 +203,6 @@ public final class ContentStore {
 
   public long blobCount() {
     return blobCount.get();
-  }
-
-  public static void fsyncDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
   }
 
   private static void closeQuietly(VerifyingTee tee) {

@@ -6,9 +6,9 @@ import dev.kona.common.error.AlreadyExistsException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.NotFoundException;
-import dev.kona.image.content.AtomicFiles;
+import dev.kona.common.fs.AtomicFile;
+import dev.kona.common.fs.DirectoryTree;
 import dev.kona.image.content.Digest;
-import dev.kona.image.content.FileTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -61,7 +61,11 @@ public final class ContainerRootfs {
         Path meta = dir.resolve("rootfs.json");
         if (!Files.isRegularFile(meta)) {
           LOG.info("removing incomplete container layer {}", dir);
-          FileTrees.deleteRecursively(dir);
+          try {
+            DirectoryTree.delete(dir);
+          } catch (DirectoryTree.MountedException e) {
+            LOG.warn("not removing incomplete container layer {}: {}", dir, e.getMessage());
+          }
           continue;
         }
         RootfsJson json = JSON.readValue(meta.toFile(), RootfsJson.class);
@@ -105,7 +109,7 @@ public final class ContainerRootfs {
         Files.createDirectories(dir.resolve("work"));
         RootfsJson json =
             new RootfsJson(containerId, imageId.toString(), chainIds.stream().map(Digest::toString).toList());
-        AtomicFiles.write(dir.resolve("rootfs.json"), JSON.writeValueAsBytes(json));
+        AtomicFile.write(dir.resolve("rootfs.json"), JSON.writeValueAsBytes(json));
         active.put(containerId, json);
       }
     } catch (IOException e) {
@@ -153,7 +157,7 @@ public final class ContainerRootfs {
       // the record goes first: a crash mid-delete leaves an incomplete dir that the next open sweeps
       Files.deleteIfExists(dir.resolve("rootfs.json"));
       active.remove(containerId);
-      FileTrees.deleteRecursively(dir);
+      DirectoryTree.delete(dir);
     } catch (IOException e) {
       throw new InternalException("release rootfs of " + containerId + ": " + e, e);
     }

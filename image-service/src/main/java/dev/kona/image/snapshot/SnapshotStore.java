@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.KonaException;
 import dev.kona.common.error.UnavailableException;
-import dev.kona.image.content.AtomicFiles;
-import dev.kona.image.content.ContentStore;
+import dev.kona.common.fs.AtomicFile;
+import dev.kona.common.fs.DirectoryTree;
 import dev.kona.image.content.Digest;
 import dev.kona.image.content.DiskFull;
-import dev.kona.image.content.FileTrees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
@@ -76,9 +75,9 @@ public final class SnapshotStore {
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(snapshots)) {
       for (Path dir : dirs) {
         Path meta = dir.resolve(META);
-        if (dir.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX) || !Files.isRegularFile(meta)) {
+        if (dir.getFileName().toString().startsWith(AtomicFile.TEMP_PREFIX) || !Files.isRegularFile(meta)) {
           LOG.info("removing incomplete snapshot {}", dir);
-          FileTrees.deleteRecursively(dir);
+          DirectoryTree.delete(dir);
           continue;
         }
         SnapshotJson json = JSON.readValue(meta.toFile(), SnapshotJson.class);
@@ -136,7 +135,7 @@ public final class SnapshotStore {
   }
 
   private Snapshot create(Digest chainId, Filler filler) {
-    Path temp = snapshots.resolve(AtomicFiles.TEMP_PREFIX + UUID.randomUUID());
+    Path temp = snapshots.resolve(AtomicFile.TEMP_PREFIX + UUID.randomUUID());
     Path fs = temp.resolve("fs");
     Path target = snapshots.resolve(chainId.hex());
     try {
@@ -144,11 +143,11 @@ public final class SnapshotStore {
       long[] usage = filler.fill(fs);
       String link = freeLinkName(chainId);
       Snapshot snapshot = new Snapshot(chainId, target.resolve("fs"), link, usage[0], usage[1]);
-      AtomicFiles.write(
+      AtomicFile.write(
           temp.resolve(META),
           JSON.writeValueAsBytes(new SnapshotJson(chainId.toString(), link, usage[0], usage[1])));
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-      ContentStore.fsyncDirectory(snapshots);
+      AtomicFile.fsyncDirectory(snapshots);
       ensureLink(snapshot);
       add(snapshot);
       return snapshot;
@@ -212,11 +211,11 @@ public final class SnapshotStore {
     bytes.addAndGet(-snapshot.bytes());
     inodes.addAndGet(-snapshot.inodes());
     Path dir = snapshots.resolve(chainId.hex());
-    Path doomed = snapshots.resolve(AtomicFiles.TEMP_PREFIX + "rm-" + chainId.hex());
+    Path doomed = snapshots.resolve(AtomicFile.TEMP_PREFIX + "rm-" + chainId.hex());
     try {
       Files.deleteIfExists(links.resolve(snapshot.link()));
       Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE);
-      FileTrees.deleteRecursively(doomed);
+      DirectoryTree.delete(doomed);
     } catch (IOException e) {
       throw new InternalException("remove snapshot " + chainId + ": " + e, e);
     }
@@ -249,7 +248,7 @@ public final class SnapshotStore {
 
   private static void deleteQuietly(Path dir) {
     try {
-      FileTrees.deleteRecursively(dir);
+      DirectoryTree.delete(dir);
     } catch (IOException e) {
       LOG.warn("could not remove {}: {}", dir, e.toString());
     }

@@ -5,8 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.InternalException;
 import dev.kona.image.content.DiskFull;
 import dev.kona.common.error.NotFoundException;
-import dev.kona.image.content.AtomicFiles;
-import dev.kona.image.content.ContentStore;
+import dev.kona.common.fs.AtomicFile;
 import dev.kona.image.content.Digest;
 import dev.kona.image.ref.ImageReference;
 import java.io.IOException;
@@ -56,7 +55,7 @@ public final class ImageStore {
     try (DirectoryStream<Path> files = Files.newDirectoryStream(records)) {
       for (Path file : files) {
         String name = file.getFileName().toString();
-        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+        if (name.startsWith(AtomicFile.TEMP_PREFIX)) {
           Files.deleteIfExists(file);
           continue;
         }
@@ -171,7 +170,7 @@ public final class ImageStore {
     }
     try {
       Files.deleteIfExists(file(id));
-      ContentStore.fsyncDirectory(records);
+      AtomicFile.fsyncDirectory(records);
     } catch (IOException e) {
       throw new InternalException("remove image record " + id + ": " + e.getMessage(), e);
     }
@@ -182,7 +181,7 @@ public final class ImageStore {
 
   private void persist(ImageRecord record) {
     try {
-      AtomicFiles.write(file(record.id()), JSON.writeValueAsBytes(ImageRecordJson.of(record)));
+      AtomicFile.write(file(record.id()), JSON.writeValueAsBytes(ImageRecordJson.of(record)));
     } catch (IOException e) {
       if (DiskFull.is(e)) {
         throw DiskFull.error("write image record " + record.id(), records, e);

@@ -2,7 +2,7 @@ package dev.kona.image.unpack;
 
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.image.content.DiskFull;
-import dev.kona.image.content.FileTrees;
+import dev.kona.common.fs.DirectoryTree;
 import dev.kona.image.unpack.fs.FsCalls;
 import dev.kona.linux.syscall.NativeCallException;
 import java.io.IOException;
@@ -228,7 +228,7 @@ public final class LayerUnpacker {
 
   private static void removeExisting(Path target) throws IOException {
     if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      FileTrees.deleteRecursively(target);
+      DirectoryTree.delete(target);
     }
   }
 }

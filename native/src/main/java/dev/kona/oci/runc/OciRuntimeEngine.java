@@ -7,6 +7,8 @@ import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.KonaException;
 import dev.kona.common.error.NotFoundException;
+import dev.kona.common.fs.AtomicFile;
+import dev.kona.common.fs.DirectoryTree;
 import dev.kona.engine.ContainerEngine;
 import dev.kona.engine.ContainerId;
 import dev.kona.engine.ContainerState;
@@ -332,20 +334,15 @@ public final class OciRuntimeEngine implements ContainerEngine {
 
   private static void write(Path file, String text) {
     try {
-      Files.writeString(file, text);
+      AtomicFile.write(file, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new InternalException("write " + file + ": " + e.getMessage(), e);
     }
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> tree = Files.walk(dir)) {
-      for (Path p : tree.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      DirectoryTree.delete(dir);
     } catch (IOException e) {
       throw new InternalException("remove " + dir + ": " + e.getMessage(), e);
     }

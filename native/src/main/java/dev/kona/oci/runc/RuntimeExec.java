@@ -3,6 +3,7 @@ package dev.kona.oci.runc;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
+import dev.kona.common.fs.AtomicFile;
 import dev.kona.engine.ContainerId;
 import dev.kona.engine.ExecProcess;
 import dev.kona.engine.ExecRequest;
@@ -59,7 +60,7 @@ final class RuntimeExec implements ExecProcess {
           + ": a terminal is not supported with runc; use crun or the kona engine");
     }
     try {
-      Files.writeString(json, SpecJson.mapper().writeValueAsString(exec));
+      AtomicFile.write(json, SpecJson.mapper().writeValueAsBytes(exec), AtomicFile.PRIVATE); // holds the environment
       if (request.tty()) {
         return ConsoleSocket.exec(runtime, id, json, dir, sys, (child, master) ->
             new RuntimeExec(child, json, sys, new PtySession(sys, master)));

@@ -1,9 +1,5 @@
 package dev.kona.oci.spec;
 
-import static java.nio.file.StandardOpenOption.CREATE;
-import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
-import static java.nio.file.StandardOpenOption.WRITE;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,15 +8,12 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.NotFoundException;
+import dev.kona.common.fs.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Reads and writes {@code config.json}. Unknown fields (other platforms, newer spec versions) are
@@ -72,23 +65,14 @@ public final class SpecJson {
     }
   }
 
-  /** Writes {@code bundle/config.json} atomically (temp file, fsync, rename) and returns its path. */
+  /**
+   * Writes {@code bundle/config.json} atomically and readable by root only (it holds the
+   * container's environment) and returns its path.
+   */
   public static Path write(Path bundle, Spec spec) {
     Path file = bundle.resolve(FILE_NAME);
-    Path tmp = bundle.resolve(FILE_NAME + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, CREATE, WRITE, TRUNCATE_EXISTING)) {
-        ByteBuffer bytes = ByteBuffer.wrap(toJson(spec).getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          ch.write(bytes);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFile.write(file, toJson(spec).getBytes(StandardCharsets.UTF_8), AtomicFile.PRIVATE);
       return file;
     } catch (IOException e) {
       throw new InternalException("write " + file + ": " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import dev.kona.cni.PodNetworks;
 import dev.kona.cni.PortMapping;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.KonaException;
+import dev.kona.common.fs.DirectoryTree;
 import dev.kona.linux.mount.Mount;
 import dev.kona.linux.mount.Mounter;
 import dev.kona.linux.ns.NamespacePinner;
@@ -19,14 +20,12 @@ import dev.kona.runtime.util.Undo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,17 +251,10 @@ public final class SandboxLifecycle {
    * mount that failed to come off must not have its contents deleted through it).
    */
   public static void deleteTreeNoFollow(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (dev.kona.linux.mount.MountTable.under(dir.toString()).size() > 0) {
-      LOG.warn("not removing {}: something is still mounted under it", dir);
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      DirectoryTree.delete(dir);
+    } catch (DirectoryTree.MountedException e) {
+      LOG.warn("not removing {}: something is still mounted under it ({})", dir, e.getOtherFile());
     } catch (IOException e) {
       LOG.warn("remove {}: {}", dir, e.getMessage());
     }

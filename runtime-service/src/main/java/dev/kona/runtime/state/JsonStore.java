@@ -3,30 +3,25 @@ package dev.kona.runtime.state;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.InternalException;
+import dev.kona.common.fs.AtomicFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records of one kind, one JSON file per id under a directory. A write goes to a temp file that is
- * fsynced and renamed over the old one, so a crash leaves either the old record or the new one,
- * never half of either. Temp files a crash left behind are removed when the store opens.
+ * Records of one kind, one JSON file per id under a directory, readable by root only. A write is
+ * an {@link AtomicFile#write}, so a crash leaves either the old record or the new one, never half
+ * of either. Temp files a crash left behind are removed when the store opens.
  */
 public final class JsonStore<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(JsonStore.class);
   private static final String SUFFIX = ".json";
-  private static final String TEMP_SUFFIX = ".tmp";
 
   private final Path dir;
   private final Class<T> type;
@@ -38,11 +33,7 @@ public final class JsonStore<T> {
     this.type = type;
     try {
       Files.createDirectories(dir);
-      try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, "*" + TEMP_SUFFIX)) {
-        for (Path t : temps) {
-          Files.deleteIfExists(t);
-        }
-      }
+      AtomicFile.removeTemps(dir);
     } catch (IOException e) {
       throw new InternalException("open record store " + dir + ": " + e.getMessage(), e);
     }
@@ -50,28 +41,9 @@ public final class JsonStore<T> {
 
   public void put(String id, T record) {
     Path target = dir.resolve(id + SUFFIX);
-    Path temp = dir.resolve(id + SUFFIX + TEMP_SUFFIX);
     try {
-      byte[] json = mapper.writeValueAsBytes(record);
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(json);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
+      AtomicFile.write(target, mapper.writeValueAsBytes(record), AtomicFile.PRIVATE);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // the next open removes it
-      }
       throw new InternalException("write record " + target + ": " + e.getMessage(), e);
     }
   }
