@@ -1,5 +1,6 @@
 package dev.kona.runtime.cri;
 
+import dev.kona.cri.api.v1.PodSandboxConfig;
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxResponse;
 import dev.kona.runtime.RuntimeHandlers;
@@ -30,8 +31,18 @@ final class RunPodSandbox {
       throw new dev.kona.common.error.InvalidArgumentException(
           "runtime_handler \"" + handler + "\" is not configured; this node has: " + handlers.describe());
     }
+    checkLimits(request.getConfig());
     Context call = Context.current();
     String id = sandboxes.run(SandboxProtos.toSpec(request.getConfig(), request.getRuntimeHandler()), call::isCancelled);
     return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
+  }
+
+  /** The log directory container log paths are resolved under must be absolute. */
+  private static void checkLimits(PodSandboxConfig config) {
+    String logDirectory = config.getLogDirectory();
+    if (!logDirectory.isEmpty() && !logDirectory.startsWith("/")) {
+      throw new dev.kona.common.error.InvalidArgumentException(
+          "config.log_directory: must be an absolute path, got \"" + logDirectory + "\"");
+    }
   }
 }
