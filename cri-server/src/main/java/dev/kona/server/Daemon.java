@@ -138,7 +138,8 @@ public final class Daemon {
                 RuntimeDefaultProfile::forCapabilities,
                 streamUrls,
                 () -> Map.of("config", effectiveConfigJson()),
-                meters.registry()));
+                meters.registry(),
+                CriServer.MAX_MESSAGE_BYTES));
     opened.push(runtime);
     StreamingServer streaming = new StreamingServer(config.streaming(),
         new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()), meters.registry());

@@ -29,8 +29,12 @@ final class CreateContainer {
     return CreateContainerResponse.newBuilder().setContainerId(id).build();
   }
 
-  /** The log path stays inside the pod's log directory; checked before anything is made. */
+  /** What ends up in the container's record, its listings and its log path, bounded before anything is made. */
   private static void checkLimits(ContainerConfig config) {
+    RequestLimits.name("config.metadata.name", config.getMetadata().getName());
+    RequestLimits.labels("config.labels", config.getLabelsMap());
+    RequestLimits.annotations("config.annotations", config.getAnnotationsMap());
+    RequestLimits.path("config.log_path", config.getLogPath());
     LogPaths.checkRelative("config.log_path", config.getLogPath());
   }
 }
