@@ -11,9 +11,9 @@
 
 static const char *const STREAM_NAMES[2] = {"stdout", "stderr"};
 
-static int open_log(const char *path) {
+static int open_log(const crilog_t *log) {
   /* O_NOFOLLOW: a symlink planted where the log was must not redirect the write. */
-  return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+  return openat(log->dirfd, log->name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
 }
 
 int crilog_open(crilog_t *log, const char *path, size_t max_line, shim_error_t *e) {
@@ -21,10 +21,29 @@ int crilog_open(crilog_t *log, const char *path, size_t max_line, shim_error_t *
   log->max_line = max_line == 0 || max_line > CRILOG_MAX_LINE ? CRILOG_MAX_LINE : max_line;
   log->pending_len[0] = log->pending_len[1] = 0;
   log->fd = -1;
+  log->dirfd = -1;
   if (path == NULL) {
     return 0;
   }
-  log->fd = open_log(path);
+  const char *slash = strrchr(path, '/');
+  if (path[0] != '/' || slash[1] == '\0') {
+    return shim_fail(e, EINVAL, "log", "log path %s must be absolute and name a file", path);
+  }
+  char dir[4096];
+  size_t dir_len = slash == path ? 1 : (size_t)(slash - path);
+  if (dir_len >= sizeof dir) {
+    return shim_fail(e, ENAMETOOLONG, "log", "open %s", path);
+  }
+  memcpy(dir, path, dir_len);
+  dir[dir_len] = '\0';
+  /* The runtime checked that no directory from the pod's log directory down is a symlink just
+   * before; holding this one keeps every later reopen in it. */
+  log->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (log->dirfd < 0) {
+    return shim_fail(e, errno, "log", "open directory %s", dir);
+  }
+  log->name = slash + 1;
+  log->fd = open_log(log);
   if (log->fd < 0) {
     return shim_fail(e, errno, "log", "open %s", path);
   }
@@ -35,7 +54,7 @@ int crilog_reopen(crilog_t *log, shim_error_t *e) {
   if (log->path == NULL) {
     return shim_fail(e, EINVAL, "log", "container has no log path");
   }
-  int fd = open_log(log->path);
+  int fd = open_log(log);
   if (fd < 0) {
     return shim_fail(e, errno, "log", "reopen %s", log->path);
   }
@@ -113,5 +132,9 @@ void crilog_close(crilog_t *log) {
   if (log->fd >= 0) {
     close(log->fd);
     log->fd = -1;
+  }
+  if (log->dirfd >= 0) {
+    close(log->dirfd);
+    log->dirfd = -1;
   }
 }

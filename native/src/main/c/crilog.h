@@ -13,14 +13,17 @@ enum { STREAM_STDOUT = 0, STREAM_STDERR = 1 };
 
 typedef struct crilog {
   int fd;             /* -1: no log file */
+  int dirfd;          /* the log's directory, held from the first open (O_PATH) */
   const char *path;
+  const char *name;   /* the file's name in dirfd: the last component of path */
   size_t max_line;
   size_t pending_len[2];
   char pending[2][CRILOG_MAX_LINE];
 } crilog_t;
 
 int crilog_open(crilog_t *log, const char *path, size_t max_line, shim_error_t *e);
-/* Reopens the path (after the kubelet renamed the file away). */
+/* Reopens the file by its name in the directory held since crilog_open (after the kubelet renamed
+ * it away): a directory on the path swapped for a symlink since then cannot redirect the log. */
 int crilog_reopen(crilog_t *log, shim_error_t *e);
 void crilog_write(crilog_t *log, int stream, const char *data, size_t len);
 /* At EOF of a stream: the unterminated rest becomes an F entry. */

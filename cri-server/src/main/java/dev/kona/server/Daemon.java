@@ -20,6 +20,7 @@ import dev.kona.runtime.RuntimeHandlers;
 import dev.kona.runtime.RuntimeInfo;
 import dev.kona.runtime.RuntimeModule;
 import dev.kona.server.config.ConfigException;
+import dev.kona.server.config.ConfigRedaction;
 import dev.kona.server.config.KonaConfig;
 import dev.kona.server.grpc.CallInterceptor;
 import dev.kona.server.grpc.CriServer;
@@ -135,7 +136,8 @@ public final class Daemon {
                 RuntimeDefaultProfile::forCapabilities,
                 streamUrls,
                 () -> Map.of("config", effectiveConfigJson()),
-                meters.registry()));
+                meters.registry(),
+                CriServer.MAX_MESSAGE_BYTES));
     opened.push(runtime);
     StreamingServer streaming = new StreamingServer(config.streaming(),
         new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()), meters.registry());
@@ -173,10 +175,10 @@ public final class Daemon {
 
   private String effectiveConfigJson() {
     try {
-      return new ObjectMapper()
+      ObjectMapper json = new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(config);
+          .enable(SerializationFeature.INDENT_OUTPUT);
+      return json.writeValueAsString(ConfigRedaction.redact(json.valueToTree(config)));
     } catch (IOException e) {
       return "{}";
     }

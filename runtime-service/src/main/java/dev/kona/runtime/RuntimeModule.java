@@ -63,7 +63,8 @@ public final class RuntimeModule implements AutoCloseable {
       Function<Set<String>, Seccomp> runtimeDefaultSeccomp,
       StreamUrls streamUrls,
       Supplier<Map<String, String>> verboseInfo,
-      io.micrometer.core.instrument.MeterRegistry meterRegistry) {}
+      io.micrometer.core.instrument.MeterRegistry meterRegistry,
+      int maxMessageBytes) {}
 
   /** Stats, CRI metrics and container events over this runtime's records, hooked into its lifecycle. */
   private static Observability observability(Setup setup, Sandboxes sandboxes, Containers containers) {
@@ -103,7 +104,7 @@ public final class RuntimeModule implements AutoCloseable {
     Observability observability = observability(setup, sandboxes, containers);
     RuntimeServiceEndpoint endpoint =
         new RuntimeServiceEndpoint(setup.info(), setup.cgroupDriver(), network, setup.verboseInfo(), sandboxes, containers,
-        observability, setup.streamUrls(), setup.handlers());
+        observability, setup.streamUrls(), setup.handlers(), setup.maxMessageBytes());
     return new RuntimeModule(endpoint, sandboxes, containers, observability);
   }
 

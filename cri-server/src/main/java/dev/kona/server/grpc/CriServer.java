@@ -30,8 +30,12 @@ public final class CriServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(CriServer.class);
 
-  /** The kubelet accepts 16 MiB; requests from it are far smaller, so this only bounds abuse. */
-  private static final int MAX_INBOUND_MESSAGE_BYTES = 16 * 1024 * 1024;
+  /**
+   * The largest message either way: the kubelet accepts 16 MiB, so every answer stays under it
+   * (List answers are fitted to it); requests from the kubelet are far smaller, so inbound this
+   * only bounds abuse.
+   */
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
   private final Server server;
   private final Path socket;
@@ -74,7 +78,7 @@ public final class CriServer implements AutoCloseable {
             .bossEventLoopGroup(boss)
             .workerEventLoopGroup(workers)
             .executor(handlers)
-            .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES);
+            .maxInboundMessageSize(MAX_MESSAGE_BYTES);
     for (BindableService service : services) {
       builder.addService(ServerInterceptors.intercept(service, interceptor));
     }

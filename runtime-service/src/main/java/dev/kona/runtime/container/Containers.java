@@ -91,6 +91,7 @@ public final class Containers implements SandboxContainers {
     }
     String handler = sandbox.spec().runtimeHandler();
     ContainerEngine engine = engineOf(handler, "create container " + spec.name() + " in pod sandbox " + sandbox.id());
+    Path logPath = logPathOf(sandbox, spec);
     ContainerImages.ResolvedImage image = steps.time(CREATE, "image", () -> images.resolve(spec.image()));
     String id = Ids.newId();
     String key = spec.reservationKey(sandbox.id());
@@ -109,8 +110,6 @@ public final class Containers implements SandboxContainers {
           () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), spec.mounts()));
       steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, spec, image.facts(),
           sandbox, rootfs, cgroupsPath(sandbox, id), seccomp, pidNamespaceOf(sandbox, spec), volumes))));
-
-      Path logPath = logPathOf(sandbox, spec);
       steps.run(CREATE, "native_create",
           () -> engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce())));
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
@@ -301,9 +300,20 @@ public final class Containers implements SandboxContainers {
     if (spec.logPath().isEmpty() || sandbox.spec().logDirectory().isEmpty()) {
       return null;
     }
-    Path log = Path.of(sandbox.spec().logDirectory()).resolve(spec.logPath()).normalize();
-    createDirs(log.getParent());
-    return log;
+    return LogPaths.prepare(Path.of(sandbox.spec().logDirectory()), spec.logPath());
+  }
+
+  /**
+   * Before its monitor opens the log file again: FAILED_PRECONDITION when the way from the pod's
+   * log directory to the file no longer consists of real directories (one was swapped for a
+   * symlink since the container was created).
+   */
+  public void checkLogPath(ContainerRecord record) {
+    if (record.logPath().isEmpty()) {
+      return;
+    }
+    SandboxRecord sandbox = sandboxes.get(record.sandboxId());
+    LogPaths.checkStillInside(record.id(), Path.of(sandbox.spec().logDirectory()), record.spec().logPath());
   }
 
   private ContainerRecord require(String id) {

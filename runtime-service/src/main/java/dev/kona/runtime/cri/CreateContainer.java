@@ -1,9 +1,11 @@
 package dev.kona.runtime.cri;
 
 import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.CreateContainerRequest;
 import dev.kona.cri.api.v1.CreateContainerResponse;
 import dev.kona.runtime.container.Containers;
+import dev.kona.runtime.container.LogPaths;
 
 /** CreateContainer: the image's rootfs, the OCI spec, and the container set up and waiting. */
 final class CreateContainer {
@@ -21,8 +23,18 @@ final class CreateContainer {
     if (!request.hasConfig()) {
       throw new InvalidArgumentException("config is required");
     }
+    checkLimits(request.getConfig());
     HostSecurityModules.HOST.check(request.getConfig().getLinux().getSecurityContext());
     String id = containers.create(request.getPodSandboxId(), ContainerProtos.toSpec(request.getConfig()));
     return CreateContainerResponse.newBuilder().setContainerId(id).build();
+  }
+
+  /** What ends up in the container's record, its listings and its log path, bounded before anything is made. */
+  private static void checkLimits(ContainerConfig config) {
+    RequestLimits.name("config.metadata.name", config.getMetadata().getName());
+    RequestLimits.labels("config.labels", config.getLabelsMap());
+    RequestLimits.annotations("config.annotations", config.getAnnotationsMap());
+    RequestLimits.path("config.log_path", config.getLogPath());
+    LogPaths.checkRelative("config.log_path", config.getLogPath());
   }
 }

@@ -22,6 +22,7 @@ final class ReopenContainerLog {
     if (containers.stateOf(record).status() != ContainerStatus.RUNNING) {
       throw new FailedPreconditionException("reopen log of container " + record.id() + ": it is not running");
     }
+    containers.checkLogPath(record);
     containers.engineOf(record).reopenLog(new ContainerId(record.id()));
     return ReopenContainerLogResponse.getDefaultInstance();
   }

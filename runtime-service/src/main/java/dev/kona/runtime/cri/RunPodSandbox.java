@@ -1,5 +1,7 @@
 package dev.kona.runtime.cri;
 
+import dev.kona.cri.api.v1.PodSandboxConfig;
+import dev.kona.cri.api.v1.PodSandboxMetadata;
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxResponse;
 import dev.kona.runtime.RuntimeHandlers;
@@ -30,8 +32,26 @@ final class RunPodSandbox {
       throw new dev.kona.common.error.InvalidArgumentException(
           "runtime_handler \"" + handler + "\" is not configured; this node has: " + handlers.describe());
     }
+    checkLimits(request.getConfig());
     Context call = Context.current();
     String id = sandboxes.run(SandboxProtos.toSpec(request.getConfig(), request.getRuntimeHandler()), call::isCancelled);
     return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
+  }
+
+  /** What ends up in the pod's record, its files and every listing, bounded before anything is made. */
+  private static void checkLimits(PodSandboxConfig config) {
+    PodSandboxMetadata m = config.getMetadata();
+    RequestLimits.name("config.metadata.name", m.getName());
+    RequestLimits.name("config.metadata.namespace", m.getNamespace());
+    RequestLimits.name("config.metadata.uid", m.getUid());
+    RequestLimits.hostname("config.hostname", config.getHostname());
+    RequestLimits.labels("config.labels", config.getLabelsMap());
+    RequestLimits.annotations("config.annotations", config.getAnnotationsMap());
+    String logDirectory = config.getLogDirectory();
+    RequestLimits.path("config.log_directory", logDirectory);
+    if (!logDirectory.isEmpty() && !logDirectory.startsWith("/")) {
+      throw new dev.kona.common.error.InvalidArgumentException(
+          "config.log_directory: must be an absolute path, got \"" + logDirectory + "\"");
+    }
   }
 }

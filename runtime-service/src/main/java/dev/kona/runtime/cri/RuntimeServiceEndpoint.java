@@ -97,6 +97,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final UpdateContainerResources updateContainerResources;
   private final ReopenContainerLog reopenContainerLog;
   private final StreamingCalls streaming;
+  private final ListAnswers listAnswers;
 
   public RuntimeServiceEndpoint(
       RuntimeInfo info,
@@ -107,8 +108,10 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
       Containers containers,
       Observability observability,
       StreamUrls streamUrls,
-      RuntimeHandlers handlers) {
+      RuntimeHandlers handlers,
+      int maxMessageBytes) {
     this.observability = observability;
+    this.listAnswers = new ListAnswers(maxMessageBytes);
     this.execSync = new ExecSync(containers);
     this.updateContainerResources = new UpdateContainerResources(containers);
     this.reopenContainerLog = new ReopenContainerLog(containers);
@@ -174,7 +177,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
 
   @Override
   public void listPodSandbox(ListPodSandboxRequest request, StreamObserver<ListPodSandboxResponse> response) {
-    unary(request, response, listPodSandbox::handle);
+    unary(request, response, r -> listAnswers.sandboxes(listPodSandbox.handle(r)));
   }
 
   @Override
@@ -204,7 +207,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
 
   @Override
   public void listContainers(ListContainersRequest request, StreamObserver<ListContainersResponse> response) {
-    unary(request, response, listContainers::handle);
+    unary(request, response, r -> listAnswers.containers(listContainers.handle(r)));
   }
 
   @Override
@@ -215,7 +218,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   @Override
   public void listContainerStats(
       ListContainerStatsRequest request, StreamObserver<ListContainerStatsResponse> response) {
-    unary(request, response, observability::listContainerStats);
+    unary(request, response, r -> listAnswers.containerStats(observability.listContainerStats(r)));
   }
 
   @Override
@@ -226,7 +229,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   @Override
   public void listPodSandboxStats(
       ListPodSandboxStatsRequest request, StreamObserver<ListPodSandboxStatsResponse> response) {
-    unary(request, response, observability::listPodSandboxStats);
+    unary(request, response, r -> listAnswers.podSandboxStats(observability.listPodSandboxStats(r)));
   }
 
   @Override
