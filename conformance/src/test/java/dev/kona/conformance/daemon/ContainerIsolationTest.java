@@ -14,6 +14,8 @@ import dev.kona.cri.api.v1.Device;
 import dev.kona.cri.api.v1.ExecSyncRequest;
 import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.LinuxContainerConfig;
+import dev.kona.cri.api.v1.LinuxContainerResources;
 import dev.kona.cri.api.v1.Mount;
 import dev.kona.cri.api.v1.RemoveContainerRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
@@ -39,7 +41,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What a container may do to its node, through a real daemon: devices (the device cgroup, CRI
- * device permissions, a host directory mounted at /dev).
+ * device permissions, a host directory mounted at /dev), its cgroup namespace and read-only
+ * /sys/fs/cgroup.
  */
 class ContainerIsolationTest extends OnePodSuite {
 
@@ -140,6 +143,24 @@ class ContainerIsolationTest extends OnePodSuite {
         .addDevices(Device.newBuilder().setContainerPath("/dev/probe").setHostPath("/dev/null").setPermissions("rx"))));
     assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(e.getStatus().getDescription().contains("config.devices: permissions of /dev/probe"), e.getMessage());
+  }
+
+  @Test
+  void container_hasItsOwnCgroupNamespace_andReadOnlySysFsCgroup() throws Exception {
+    String id = started(named("cgroupns", "sleep", "1000")
+        .setLinux(LinuxContainerConfig.newBuilder().setResources(
+            LinuxContainerResources.newBuilder().setMemoryLimitInBytes(48L << 20))));
+    String cgroups = exec(id, "cat /proc/self/cgroup").getStdout().toStringUtf8();
+    assertTrue(cgroups.lines().count() > 1 && cgroups.lines().allMatch(l -> l.endsWith(":/")), cgroups);
+    ExecSyncResponse limit = exec(id, "cat /sys/fs/cgroup/memory/memory.limit_in_bytes");
+    assertEquals(String.valueOf(48L << 20) + "\n", limit.getStdout().toStringUtf8(), limit.getStderr().toStringUtf8());
+    ExecSyncResponse write = exec(id, "echo 100000000 > /sys/fs/cgroup/memory/memory.limit_in_bytes");
+    assertNotEquals(0, write.getExitCode());
+    assertTrue(write.getStderr().toStringUtf8().contains("Read-only file system"), write.getStderr().toStringUtf8());
+    ExecSyncResponse own = exec(id, "cat /sys/fs/cgroup/devices/devices.list");
+    assertTrue(own.getStdout().toStringUtf8().contains("c 136:* rwm"), own.getStdout().toStringUtf8());
+    assertEquals(String.valueOf(48L << 20),
+        Files.readString(Path.of("/sys/fs/cgroup/memory/kona", id, "memory.limit_in_bytes")).trim(), "the limit held");
   }
 
   /** Every entry under {@code dir} (and dir itself): type, inode, mode, owner, device, times, content. */

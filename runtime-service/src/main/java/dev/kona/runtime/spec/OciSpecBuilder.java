@@ -128,6 +128,9 @@ public final class OciSpecBuilder {
     SandboxRecord s = in.sandbox();
     List<LinuxNamespace> ns = new ArrayList<>();
     ns.add(LinuxNamespace.create(LinuxNamespace.MOUNT));
+    // Its own cgroup namespace: /proc/self/cgroup and the /sys/fs/cgroup mount show the
+    // container's cgroups as the root (the helper unshares it after joining them).
+    ns.add(LinuxNamespace.create(LinuxNamespace.CGROUP));
     if (!s.netns().isEmpty()) {
       ns.add(LinuxNamespace.join(LinuxNamespace.NETWORK, s.netns()));
     }
