@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.conformance.fixture.BusyboxRegistry;
+import dev.kona.cri.api.v1.Capability;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerStatus;
@@ -14,8 +15,10 @@ import dev.kona.cri.api.v1.Device;
 import dev.kona.cri.api.v1.ExecSyncRequest;
 import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.Int64Value;
 import dev.kona.cri.api.v1.LinuxContainerConfig;
 import dev.kona.cri.api.v1.LinuxContainerResources;
+import dev.kona.cri.api.v1.LinuxContainerSecurityContext;
 import dev.kona.cri.api.v1.Mount;
 import dev.kona.cri.api.v1.RemoveContainerRequest;
 import dev.kona.cri.api.v1.StartContainerRequest;
@@ -42,7 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * What a container may do to its node, through a real daemon: devices (the device cgroup, CRI
  * device permissions, a host directory mounted at /dev), its cgroup namespace and read-only
- * /sys/fs/cgroup.
+ * /sys/fs/cgroup, and ambient capabilities for a non-root user.
  */
 class ContainerIsolationTest extends OnePodSuite {
 
@@ -161,6 +164,22 @@ class ContainerIsolationTest extends OnePodSuite {
     assertTrue(own.getStdout().toStringUtf8().contains("c 136:* rwm"), own.getStdout().toStringUtf8());
     assertEquals(String.valueOf(48L << 20),
         Files.readString(Path.of("/sys/fs/cgroup/memory/kona", id, "memory.limit_in_bytes")).trim(), "the limit held");
+  }
+
+  @Test
+  void ambientCapabilities_keptByANonRootUserAcrossExec() throws Exception {
+    String id = started(named("ambient", "sh", "-c", "grep ^Cap /proc/self/status")
+        .setLinux(LinuxContainerConfig.newBuilder().setSecurityContext(LinuxContainerSecurityContext.newBuilder()
+            .setRunAsUser(Int64Value.newBuilder().setValue(1000))
+            .setCapabilities(Capability.newBuilder().addAddAmbientCapabilities("NET_BIND_SERVICE")))));
+    ContainerStatus done = kona.awaitExit(id, Duration.ofSeconds(10));
+    String status = log("ambient");
+    assertEquals(0, done.getExitCode(), status);
+    String netBindService = "0000000000000400";
+    assertTrue(status.contains("CapAmb:\t" + netBindService), status);
+    assertTrue(status.contains("CapEff:\t" + netBindService), status);
+    assertTrue(status.contains("CapPrm:\t" + netBindService), status);
+    assertTrue(status.contains("CapInh:\t" + netBindService), status);
   }
 
   /** Every entry under {@code dir} (and dir itself): type, inode, mode, owner, device, times, content. */

@@ -77,7 +77,9 @@ public final class OciSpecBuilder {
     Process p = Process.of(new User(user.uid(), user.gid(), null, user.additionalGids()),
         ProcessArgs.argv(c, in.image()), ProcessArgs.env(c, in.image(), hostname), cwd)
         .withTerminal(c.tty())
-        .withCapabilities(new Capabilities(caps, caps, List.of(), caps, ambient))
+        // An ambient capability must also be permitted and inheritable, or PR_CAP_AMBIENT_RAISE
+        // fails; inheritable holds exactly the ambient ones (empty otherwise, as containerd has it).
+        .withCapabilities(new Capabilities(caps, caps, ambient, caps, ambient))
         .withNoNewPrivileges(sec.noNewPrivs());
     return c.resources().oomScoreAdj() != 0 ? p.withOomScoreAdj((int) c.resources().oomScoreAdj()) : p;
   }
