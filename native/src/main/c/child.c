@@ -66,7 +66,9 @@ static int setup_filesystem(const plan_t *plan, const child_io_t *io, shim_error
   }
   cleanup_close int rootfd = -1;
   if (rootfs_prepare(plan, &rootfd, e) < 0 || mounts_apply(plan, rootfd, e) < 0 ||
-      devices_create(plan, rootfd, e) < 0 || (io->tty >= 0 && console_bind(rootfd, io->tty_name, e) < 0) ||
+      devices_create(plan, rootfd, e) < 0 ||
+      /* Not on a host directory mounted at /dev: binding there would create the file on the host. */
+      (io->tty >= 0 && !plan_num(plan, "no-console", 0) && console_bind(rootfd, io->tty_name, e) < 0) ||
       process_limits(plan, e) < 0 || rootfs_pivot(rootfs, e) < 0) {
     return -1;
   }

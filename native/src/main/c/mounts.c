@@ -267,8 +267,12 @@ int devices_create(const plan_t *plan, int rootfd, shim_error_t *e) {
     if (real < 0) {
       return shim_fail(e, errno, "devices", "open parent of %s", r->f[0].data);
     }
-    unlinkat(real, name, 0);
+    /* Never unlink what is there: it is not ours (a bind-mounted file, or a host directory's
+     * node); leave it as it is, as runc does. */
     if (mknodat(real, name, (mode_t)mode, makedev(major, minor)) < 0) {
+      if (errno == EEXIST) {
+        continue;
+      }
       return shim_fail(e, errno, "devices", "mknod %s", r->f[0].data);
     }
     if (fchmodat(real, name, (mode_t)mode & 07777, 0) < 0 ||

@@ -2,6 +2,7 @@ package dev.kona.engine.plan;
 
 import static dev.kona.linux.syscall.MountFlags.MS_PRIVATE;
 import static dev.kona.linux.syscall.MountFlags.MS_REC;
+import static dev.kona.linux.syscall.MountFlags.MS_REMOUNT;
 import static dev.kona.linux.syscall.MountFlags.MS_SHARED;
 import static dev.kona.linux.syscall.MountFlags.MS_SLAVE;
 import static dev.kona.linux.syscall.MountFlags.MS_UNBINDABLE;
@@ -24,7 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * An OCI spec to a container {@link LaunchPlan}. Adds what runc always adds: the standard device
- * nodes and /dev symlinks. Capabilities are limited to what the host can grant.
+ * nodes and /dev symlinks, except where a bind mount covers their path. Capabilities are limited
+ * to what the host can grant.
  */
 public final class ContainerPlanner {
   private static final List<DeviceNode> DEFAULT_DEVICES = List.of(
@@ -74,14 +76,15 @@ public final class ContainerPlanner {
     }
     Linux linux = spec.linux() == null ? new Linux(null, null, null, null, null, null, null, null, null, null, null, null) : spec.linux();
     Path rootfs = bundle.resolve(require(spec.root(), "root").path());
+    List<MountOp> mounts = MountTranslator.translate(spec.mounts(), bundle, host.cgroupV1Hierarchies());
     var fs = new LaunchPlan.Filesystem(
         rootfs,
         rootPropagation(linux.rootfsPropagation()),
         spec.root().readonly(),
-        MountTranslator.translate(spec.mounts(), bundle, host.cgroupV1Hierarchies()),
-        devices(linux.devices()),
-        host.kcore() ? Stream.concat(DEFAULT_SYMLINKS.stream(), Stream.of(CORE)).toList()
-            : DEFAULT_SYMLINKS,
+        mounts,
+        devices(linux.devices()).stream().filter(d -> !onHostBind(d.path(), mounts)).toList(),
+        (host.kcore() ? Stream.concat(DEFAULT_SYMLINKS.stream(), Stream.of(CORE)) : DEFAULT_SYMLINKS.stream())
+            .filter(l -> !onHostBind(l.link(), mounts)).toList(),
         linux.maskedPaths(),
         linux.readonlyPaths());
     List<NamespaceEntry> namespaces = namespaces(linux.namespaces());
@@ -173,6 +176,31 @@ public final class ContainerPlanner {
           d.uid() == null ? 0 : d.uid(), d.gid() == null ? 0 : d.gid()));
     }
     return new ArrayList<>(byPath.values());
+  }
+
+  /**
+   * Whether {@code path} would land on a bind mount: the last of the deepest mounts covering it is
+   * a bind. The helper never makes a node or link there, as it would appear in the mount's source
+   * on the host (a host directory mounted at /dev is taken as it is, as runc leaves a bind-mounted
+   * /dev alone).
+   */
+  static boolean onHostBind(String path, List<MountOp> mounts) {
+    String p = normal(path);
+    MountOp top = null;
+    int depth = -1;
+    for (MountOp m : mounts) {
+      String t = normal(m.target());
+      boolean covers = p.equals(t) || p.startsWith(t.equals("/") ? t : t + "/");
+      if (covers && (m.flags() & MS_REMOUNT) == 0 && t.length() >= depth) {
+        top = m;
+        depth = t.length();
+      }
+    }
+    return top != null && top.isBind();
+  }
+
+  private static String normal(String path) {
+    return Path.of(path).normalize().toString();
   }
 
   private static <T> T require(T value, String field) {

@@ -55,6 +55,11 @@ public record LaunchPlan(
       maskedPaths = List.copyOf(maskedPaths);
       readonlyPaths = List.copyOf(readonlyPaths);
     }
+
+    /** Whether /dev/console lies on a bind mount from the host: then no terminal is bound there. */
+    public boolean consoleOnHostBind() {
+      return ContainerPlanner.onHostBind("/dev/console", mounts);
+    }
   }
 
   /** Capabilities, no_new_privs, and a compiled seccomp filter (BPF, 8 bytes per instruction) or null. */

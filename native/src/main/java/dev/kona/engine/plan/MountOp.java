@@ -1,5 +1,8 @@
 package dev.kona.engine.plan;
 
+import static dev.kona.linux.syscall.MountFlags.MS_BIND;
+import static dev.kona.linux.syscall.MountFlags.MS_REMOUNT;
+
 /**
  * One mount(2) in the container's rootfs, flags already computed. A bind (MS_BIND in flags) with
  * further flags is remounted by the helper; {@code propagation} is applied after, when non-zero.
@@ -13,5 +16,10 @@ public record MountOp(String source, String target, String fstype, long flags, l
     source = source == null ? "" : source;
     fstype = fstype == null ? "" : fstype;
     data = data == null ? "" : data;
+  }
+
+  /** A bind mount: its source is a path on the host that the container must never change by itself. */
+  public boolean isBind() {
+    return (flags & MS_BIND) != 0 && (flags & MS_REMOUNT) == 0;
   }
 }

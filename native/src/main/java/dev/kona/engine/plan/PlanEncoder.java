@@ -56,6 +56,9 @@ public final class PlanEncoder {
     if (fs.readonlyRoot()) {
       record("readonly-root", 1);
     }
+    if (fs.consoleOnHostBind()) {
+      record("no-console", 1);
+    }
     for (MountOp m : fs.mounts()) {
       record("mount", m.source(), m.target(), m.fstype(), m.flags(), m.propagation(), m.data());
     }

@@ -69,6 +69,30 @@ class ContainerPlannerTest {
   }
 
   @Test
+  void devices_neverPlannedOnAHostBind() {
+    LaunchPlan own = plan(spec(List.of(), Map.of(), List.of(
+        SpecMount.of("/dev", "tmpfs", "tmpfs", List.of("mode=755")),
+        SpecMount.of("/dev/null", "bind", "/srv/null", List.of("rbind")))));
+    List<String> made = own.filesystem().devices().stream().map(DeviceNode::path).toList();
+    assertEquals(List.of("/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"), made,
+        "a node where a file is bind-mounted is left to the bind");
+    assertTrue(!own.filesystem().consoleOnHostBind());
+
+    LaunchPlan hostDev = plan(spec(List.of(), Map.of(), List.of(
+        SpecMount.of("/dev", "tmpfs", "tmpfs", List.of("mode=755")),
+        SpecMount.of("/dev/", "bind", "/srv/dev", List.of("rbind")))));
+    assertEquals(List.of(), hostDev.filesystem().devices());
+    assertEquals(List.of(), hostDev.filesystem().symlinks());
+    assertTrue(hostDev.filesystem().consoleOnHostBind());
+
+    // A tmpfs of the container's own over a host bind: its nodes are made in the tmpfs.
+    LaunchPlan tmpfsOnTop = plan(spec(List.of(), Map.of(), List.of(
+        SpecMount.of("/dev", "bind", "/srv/dev", List.of("rbind")),
+        SpecMount.of("/dev", "tmpfs", "tmpfs", List.of("mode=755")))));
+    assertEquals(6, tmpfsOnTop.filesystem().devices().size());
+  }
+
+  @Test
   void exec_environmentEntriesReplaceByName() {
     assertEquals(List.of("PATH=/x", "A=2", "B=3"),
         ExecPlanner.mergeEnv(List.of("PATH=/x", "A=1"), List.of("A=2", "B=3")));

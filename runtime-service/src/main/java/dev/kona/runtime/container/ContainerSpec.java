@@ -88,7 +88,19 @@ public record ContainerSpec(
     }
   }
 
-  public record DeviceSpec(String containerPath, String hostPath, String permissions) {}
+  /**
+   * @param permissions the device cgroup access, a combination of r, w and m ("rwm" when empty);
+   *     the node in the container also loses the read or write bits it is not given
+   */
+  public record DeviceSpec(String containerPath, String hostPath, String permissions) {
+    public DeviceSpec {
+      permissions = permissions == null || permissions.isEmpty() ? "rwm" : permissions;
+      if (!permissions.matches("[rwm]{1,3}") || permissions.chars().distinct().count() != permissions.length()) {
+        throw new InvalidArgumentException("config.devices: permissions of " + containerPath
+            + ": expected a combination of r, w and m, got \"" + permissions + "\"");
+      }
+    }
+  }
 
   /** Linux resources as the CRI carries them; 0 means unset. */
   public record Resources(

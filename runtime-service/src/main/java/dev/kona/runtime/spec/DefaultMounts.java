@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The mounts every container gets before its own: /proc, /dev and its pts, shm and mqueue, /sys,
- * and the pod's hostname, hosts and resolv.conf. A CRI mount at the same destination (the kubelet
+ * /sys/fs/cgroup, and the pod's hostname, hosts and resolv.conf. A CRI mount at the same destination (the kubelet
  * brings its own /etc/hosts) replaces the default.
  */
 final class DefaultMounts {
@@ -28,6 +28,11 @@ final class DefaultMounts {
     mounts.add(SpecMount.of("/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev")));
     mounts.add(SpecMount.of("/sys", "sysfs", "sysfs",
         privileged ? List.of("nosuid", "noexec", "nodev") : List.of("nosuid", "noexec", "nodev", "ro")));
+    // Seen from the container's own cgroup namespace: its cgroups as the root, read-only unless
+    // privileged (containerd's default mount; JVMs and Go read their limits here).
+    mounts.add(SpecMount.of("/sys/fs/cgroup", "cgroup", "cgroup",
+        privileged ? List.of("nosuid", "noexec", "nodev", "relatime", "rw")
+            : List.of("nosuid", "noexec", "nodev", "relatime", "ro")));
     String files = sandbox.filesDir();
     if (!files.isEmpty()) {
       List<String> opts = readonlyRootfs ? List.of("rbind", "rprivate", "ro") : List.of("rbind", "rprivate");

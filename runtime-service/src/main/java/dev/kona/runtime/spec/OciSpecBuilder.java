@@ -77,7 +77,9 @@ public final class OciSpecBuilder {
     Process p = Process.of(new User(user.uid(), user.gid(), null, user.additionalGids()),
         ProcessArgs.argv(c, in.image()), ProcessArgs.env(c, in.image(), hostname), cwd)
         .withTerminal(c.tty())
-        .withCapabilities(new Capabilities(caps, caps, List.of(), caps, ambient))
+        // An ambient capability must also be permitted and inheritable, or PR_CAP_AMBIENT_RAISE
+        // fails; inheritable holds exactly the ambient ones (empty otherwise, as containerd has it).
+        .withCapabilities(new Capabilities(caps, caps, ambient, caps, ambient))
         .withNoNewPrivileges(sec.noNewPrivs());
     return c.resources().oomScoreAdj() != 0 ? p.withOomScoreAdj((int) c.resources().oomScoreAdj()) : p;
   }
@@ -88,8 +90,11 @@ public final class OciSpecBuilder {
     ordered.addAll(in.imageVolumes());
     Set<String> own = ordered.stream().map(ContainerSpec.MountSpec::containerPath).collect(Collectors.toSet());
     List<SpecMount> mounts = new ArrayList<>();
+    // A CRI mount at /dev replaces the whole of the container's /dev, as containerd has it: the
+    // defaults under /dev (pts, shm, mqueue) would otherwise be made inside the host's directory.
+    boolean ownDev = own.stream().anyMatch(p -> Path.of(p).normalize().toString().equals("/dev"));
     for (SpecMount m : DefaultMounts.of(in.sandbox(), c.security().privileged(), c.security().readonlyRootfs())) {
-      if (!own.contains(m.destination())) {
+      if (!own.contains(m.destination()) && !(ownDev && m.destination().startsWith("/dev/"))) {
         mounts.add(m);
       }
     }
@@ -125,6 +130,9 @@ public final class OciSpecBuilder {
     SandboxRecord s = in.sandbox();
     List<LinuxNamespace> ns = new ArrayList<>();
     ns.add(LinuxNamespace.create(LinuxNamespace.MOUNT));
+    // Its own cgroup namespace: /proc/self/cgroup and the /sys/fs/cgroup mount show the
+    // container's cgroups as the root (the helper unshares it after joining them).
+    ns.add(LinuxNamespace.create(LinuxNamespace.CGROUP));
     if (!s.netns().isEmpty()) {
       ns.add(LinuxNamespace.join(LinuxNamespace.NETWORK, s.netns()));
     }
@@ -164,14 +172,20 @@ public final class OciSpecBuilder {
     } else {
       rules.add(DeviceRule.denyAll());
       rules.addAll(STANDARD_DEVICE_RULES);
-      for (LinuxDevice d : devices(c)) {
-        rules.add(new DeviceRule(true, d.type(), d.major(), d.minor(), "rwm"));
+      List<LinuxDevice> nodes = devices(c);
+      for (int i = 0; i < nodes.size(); i++) {
+        LinuxDevice d = nodes.get(i);
+        rules.add(new DeviceRule(true, d.type(), d.major(), d.minor(), c.devices().get(i).permissions()));
       }
     }
     return new Resources(rules, memory, cpu, null, null, huge, r.unified());
   }
 
-  /** The nodes the helper creates in every /dev, plus mknod of anything (as Docker allows). */
+  /**
+   * The nodes the helper creates in every /dev, plus mknod of anything (as Docker allows), /dev/ptmx
+   * and the pts. Not /dev/console (5:1), which runc dropped from its list too: a container's console
+   * is a bind of its pty (136:*), and allowing 5:1 would let its root mknod and open the host's.
+   */
   private static final List<DeviceRule> STANDARD_DEVICE_RULES = List.of(
       new DeviceRule(true, "c", null, null, "m"),
       new DeviceRule(true, "b", null, null, "m"),
@@ -199,7 +213,14 @@ public final class OciSpecBuilder {
         long rdev = ((Number) Files.getAttribute(host, "unix:rdev")).longValue();
         long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
         long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
-        out.add(new LinuxDevice(d.containerPath(), type, major, minor, m & 07777, 0L, 0L));
+        int nodeMode = m & 07777;
+        if (!d.permissions().contains("r")) {
+          nodeMode &= ~0444;
+        }
+        if (!d.permissions().contains("w")) {
+          nodeMode &= ~0222;
+        }
+        out.add(new LinuxDevice(d.containerPath(), type, major, minor, nodeMode, 0L, 0L));
       } catch (IOException e) {
         throw new NotFoundException("config.devices: host_path \"" + d.hostPath() + "\": " + e.getMessage(), e);
       }

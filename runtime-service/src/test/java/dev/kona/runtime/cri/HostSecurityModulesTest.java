@@ -41,4 +41,18 @@ class HostSecurityModulesTest {
     assertEquals("config.linux.security_context.apparmor_profile: AppArmor profile \"k8s-nginx\" cannot be applied: "
         + "Kona's engine does not load AppArmor profiles yet", deprecated.getMessage());
   }
+
+  @Test
+  void runtimeDefault_onAnAppArmorNode_isRefusedRatherThanRunUnconfined() {
+    var e = assertThrows(FailedPreconditionException.class,
+        () -> APPARMOR.check(apparmor(SecurityProfile.ProfileType.RuntimeDefault, "")));
+    assertEquals("config.linux.security_context.apparmor: AppArmor profile \"runtime/default\" cannot be applied: "
+        + "Kona's engine does not load AppArmor profiles yet", e.getMessage());
+    var deprecated = assertThrows(FailedPreconditionException.class, () -> APPARMOR.check(
+        LinuxContainerSecurityContext.newBuilder().setApparmorProfile("runtime/default").build()));
+    assertEquals("config.linux.security_context.apparmor_profile: AppArmor profile \"runtime/default\" cannot be applied: "
+        + "Kona's engine does not load AppArmor profiles yet", deprecated.getMessage());
+    assertDoesNotThrow(() -> APPARMOR.check(apparmor(SecurityProfile.ProfileType.Unconfined, "")));
+    assertDoesNotThrow(() -> APPARMOR.check(LinuxContainerSecurityContext.getDefaultInstance()), "no profile named");
+  }
 }

@@ -1,0 +1,78 @@
+package dev.kona.linux.syscall;
+
+import static dev.kona.linux.syscall.LibcHandles.SYSCALL4;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * The two bpf(2) commands a cgroup v2 device controller needs: load a
+ * {@code BPF_PROG_TYPE_CGROUP_DEVICE} program and attach it to a cgroup, as runc's
+ * {@code devices/ebpf_linux.go} does (multi-attach, so a parent's program still runs too).
+ */
+public final class BpfCalls {
+  private static final long SYS_BPF = switch (System.getProperty("os.arch")) {
+    case "amd64", "x86_64" -> 321;
+    case "aarch64" -> 280;
+    default -> -1;
+  };
+  private static final long BPF_PROG_LOAD = 5;
+  private static final long BPF_PROG_ATTACH = 8;
+  private static final int BPF_PROG_TYPE_CGROUP_DEVICE = 15;
+  private static final int BPF_CGROUP_DEVICE = 6;
+  private static final int BPF_F_ALLOW_MULTI = 2;
+  private static final long ATTR_SIZE = 128;
+  private static final int LOG_SIZE = 64 * 1024;
+
+  private BpfCalls() {}
+
+  /**
+   * Loads a cgroup device program (8 bytes per instruction, host order); the kernel verifier's log
+   * is in the exception when it refuses the program.
+   */
+  public static int loadCgroupDeviceProgram(byte[] instructions) {
+    if (SYS_BPF < 0) {
+      throw NativeCallException.of("bpf", "BPF_PROG_LOAD on " + System.getProperty("os.arch"), Errno.ENOSYS.number());
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = Libc.newCallState(a);
+      MemorySegment insns = a.allocateFrom(ValueLayout.JAVA_BYTE, instructions);
+      MemorySegment license = a.allocateFrom("Apache");
+      MemorySegment log = a.allocate(LOG_SIZE);
+      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
+      attr.set(ValueLayout.JAVA_INT, 0, BPF_PROG_TYPE_CGROUP_DEVICE);
+      attr.set(ValueLayout.JAVA_INT, 4, instructions.length / 8);
+      attr.set(ValueLayout.JAVA_LONG, 8, insns.address());
+      attr.set(ValueLayout.JAVA_LONG, 16, license.address());
+      attr.set(ValueLayout.JAVA_INT, 24, 1); // log_level
+      attr.set(ValueLayout.JAVA_INT, 28, LOG_SIZE);
+      attr.set(ValueLayout.JAVA_LONG, 32, log.address());
+      long fd = (long) SYSCALL4.invokeExact(st, SYS_BPF, BPF_PROG_LOAD, attr.address(), ATTR_SIZE, 0L);
+      if (fd < 0) {
+        String verifier = log.getString(0).strip();
+        LinuxSyscalls.check(fd, st, "bpf", "BPF_PROG_LOAD of a cgroup device program"
+            + (verifier.isEmpty() ? "" : " (verifier: " + verifier + ")"));
+      }
+      return (int) fd;
+    } catch (Throwable t) {
+      throw LinuxSyscalls.rethrow(t);
+    }
+  }
+
+  /** Attaches a loaded device program to the cgroup open at {@code cgroupFd}, alongside any others. */
+  public static void attachCgroupDeviceProgram(int cgroupFd, int programFd, String cgroup) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment st = Libc.newCallState(a);
+      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
+      attr.set(ValueLayout.JAVA_INT, 0, cgroupFd);
+      attr.set(ValueLayout.JAVA_INT, 4, programFd);
+      attr.set(ValueLayout.JAVA_INT, 8, BPF_CGROUP_DEVICE);
+      attr.set(ValueLayout.JAVA_INT, 12, BPF_F_ALLOW_MULTI);
+      long rc = (long) SYSCALL4.invokeExact(st, SYS_BPF, BPF_PROG_ATTACH, attr.address(), ATTR_SIZE, 0L);
+      LinuxSyscalls.check(rc, st, "bpf", "BPF_PROG_ATTACH to " + cgroup);
+    } catch (Throwable t) {
+      throw LinuxSyscalls.rethrow(t);
+    }
+  }
+}
