@@ -2,10 +2,12 @@ package dev.kona.engine;
 
 import dev.kona.common.error.InternalException;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * The native engine's directory tree, which outlives the daemon: {@code containers/<id>/} per
@@ -37,15 +39,36 @@ public record RunRoot(Path root) {
     return root.resolve("bin");
   }
 
-  /** Removes a state directory and everything in it; a missing one is fine. */
+  /**
+   * Removes a state directory and everything in it; a missing one is fine, and so are entries that
+   * vanish meanwhile (a monitor removes its socket as it exits; two threads may clean up one exec).
+   */
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          Files.deleteIfExists(file);
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+          if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+          }
+          throw e;
+        }
+
+        @Override
+        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+          if (e != null && !(e instanceof NoSuchFileException)) {
+            throw e;
+          }
+          Files.deleteIfExists(d);
+          return FileVisitResult.CONTINUE;
+        }
+      });
     } catch (IOException e) {
       throw new InternalException("remove state directory " + dir, e);
     }

@@ -97,6 +97,19 @@ class NativeEngineStdioTest extends NativeEngineTestBase {
   }
 
   @Test
+  void exec_sessionClosed_stdinFailsWithIOException_closeStdinAndResizeAreQuiet() throws IOException {
+    ContainerId id = run("gone", "sleep", "1000");
+    ExecProcess p = engine.exec(id, new ExecRequest(List.of("cat"), List.of(), false, true));
+    p.stdio().close();
+    assertThrows(IOException.class, () -> p.stdio().stdin().write(new byte[] {'x'}));
+    p.stdio().closeStdin();
+    p.stdio().resize(80, 24);
+    p.kill(9);
+    p.waitFor(WAIT);
+    p.close();
+  }
+
+  @Test
   void exec_streamsExitCodeAndContainerNamespaces() throws IOException {
     ContainerId id = run("host", "sleep", "1000");
     try (ExecProcess p = engine.exec(id, ExecRequest.of("sh", "-c", "cat /proc/1/cmdline; echo; hostname; echo err >&2; exit 7"))) {
