@@ -7,9 +7,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "console.h"
 #include "init.h"
 #include "mounts.h"
 #include "process.h"
@@ -26,19 +26,12 @@ static void report(int fd, char kind, const shim_error_t *err) {
   (void)write_all(fd, &msg, sizeof msg);
 }
 
+/* Without a terminal, the monitor's pipes become 0-2 now; a terminal is opened later, inside. */
 static int setup_stdio(const child_io_t *io, shim_error_t *e) {
   if (setsid() < 0) {
     return shim_fail(e, errno, "stdio", "setsid");
   }
-  if (io->tty >= 0) {
-    if (ioctl(io->tty, TIOCSCTTY, 0) < 0) {
-      return shim_fail(e, errno, "stdio", "make the terminal controlling");
-    }
-    for (int fd = 0; fd < 3; fd++) {
-      if (dup2(io->tty, fd) < 0) {
-        return shim_fail(e, errno, "stdio", "dup terminal to %d", fd);
-      }
-    }
+  if (io->console >= 0) {
     return 0;
   }
   int fds[3] = {io->in, io->out, io->err};
@@ -50,6 +43,20 @@ static int setup_stdio(const child_io_t *io, shim_error_t *e) {
   return 0;
 }
 
+static int setup_terminal(const plan_t *plan, const child_io_t *io, shim_error_t *e) {
+  if (io->console < 0) {
+    return 0;
+  }
+  const plan_record_t *user = plan_find(plan, "user");
+  long long uid = 0;
+  if (user != NULL && (user->nfields < 1 || parse_long(user->f[0].data, &uid) < 0)) {
+    return shim_fail(e, EINVAL, "terminal", "bad user record");
+  }
+  return console_setup(io->console,
+                       /* Not on a host directory mounted at /dev: binding there would create the file on the host. */
+                       plan_find(plan, "rootfs") != NULL && !plan_num(plan, "no-console", 0), (uid_t)uid, e);
+}
+
 static int join_cgroups(const plan_t *plan, shim_error_t *e) {
   PLAN_FOREACH(plan, "cgroup", r) {
     if (write_file(r->f[0].data, "0", 1, e, "cgroup") < 0) {
@@ -59,7 +66,7 @@ static int join_cgroups(const plan_t *plan, shim_error_t *e) {
   return 0;
 }
 
-static int setup_filesystem(const plan_t *plan, const child_io_t *io, shim_error_t *e) {
+static int setup_filesystem(const plan_t *plan, shim_error_t *e) {
   const char *rootfs = plan_str(plan, "rootfs", NULL);
   if (rootfs == NULL) {
     return process_limits(plan, e); /* exec: the joined mount namespace is already the container's */
@@ -67,8 +74,6 @@ static int setup_filesystem(const plan_t *plan, const child_io_t *io, shim_error
   cleanup_close int rootfd = -1;
   if (rootfs_prepare(plan, &rootfd, e) < 0 || mounts_apply(plan, rootfd, e) < 0 ||
       devices_create(plan, rootfd, e) < 0 ||
-      /* Not on a host directory mounted at /dev: binding there would create the file on the host. */
-      (io->tty >= 0 && !plan_num(plan, "no-console", 0) && console_bind(rootfd, io->tty_name, e) < 0) ||
       process_limits(plan, e) < 0 || rootfs_pivot(rootfs, e) < 0) {
     return -1;
   }
@@ -91,7 +96,8 @@ static int setup(const plan_t *plan, ns_set_t *ns, const child_io_t *io, shim_er
     return -1;
   }
   ns_close(ns);
-  if (setup_filesystem(plan, io, e) < 0) {
+  /* The terminal comes from the container's own devpts, so "/" must be the container's first. */
+  if (setup_filesystem(plan, e) < 0 || setup_terminal(plan, io, e) < 0) {
     return -1;
   }
   /* Sysctls go through /proc/sys before it becomes read-only, as runc orders it. */

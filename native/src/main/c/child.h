@@ -17,8 +17,7 @@ typedef struct sync_msg {
 
 typedef struct child_io {
   int in, out, err; /* stdio for the process, or -1 when a terminal is used */
-  int tty;          /* the terminal's replica side, or -1 */
-  char tty_name[64]; /* its path, /dev/pts/N, to bind on /dev/console */
+  int console;      /* with a terminal: the socket its master goes back to the monitor on, else -1 */
   int sync;         /* write end: ready / error, and exec failure after start */
   int start;        /* read end: one byte means start, EOF means give up */
 } child_io_t;

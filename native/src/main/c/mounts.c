@@ -299,21 +299,6 @@ int devices_create(const plan_t *plan, int rootfd, shim_error_t *e) {
   return 0;
 }
 
-int console_bind(int rootfd, const char *tty_name, shim_error_t *e) {
-  char target[64];
-  cleanup_close int fd = open_in_root(rootfd, "/dev/console", CREATE_FILE, e);
-  if (fd < 0) {
-    return -1;
-  }
-  fd_path(fd, target, sizeof target);
-  /* By path: the open terminal belongs to the host's mount namespace, which a bind cannot take
-   * from; the path resolves in the copy of /dev/pts this namespace holds until the pivot. */
-  if (mount(tty_name, target, NULL, MS_BIND, NULL) < 0) {
-    return shim_fail(e, errno, "mount", "bind the terminal on /dev/console");
-  }
-  return 0;
-}
-
 int rootfs_pivot(const char *rootfs, shim_error_t *e) {
   cleanup_close int oldroot = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
   if (oldroot < 0) {

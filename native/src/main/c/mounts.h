@@ -12,8 +12,6 @@ int rootfs_prepare(const plan_t *plan, int *rootfd, shim_error_t *e);
 int mounts_apply(const plan_t *plan, int rootfd, shim_error_t *e);
 /* Device nodes and symlinks (after /dev is mounted). */
 int devices_create(const plan_t *plan, int rootfd, shim_error_t *e);
-/* A terminal's replica side bound on /dev/console, as runc does for terminal containers. */
-int console_bind(int rootfd, const char *tty_name, shim_error_t *e);
 /* pivot_root into the rootfs and drop the old root. */
 int rootfs_pivot(const char *rootfs, shim_error_t *e);
 /* After the pivot: masked and read-only paths, then a read-only root if asked. */

@@ -8,37 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "child.h"
+#include "console.h"
 #include "monitor.h"
 #include "ns.h"
 #include "utils.h"
 
-static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, shim_error_t *e) {
+/* With a terminal, only the socket its master comes back on: the container side opens it. */
+static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, int *console, shim_error_t *e) {
   int p[2];
-  io->in = io->out = io->err = io->tty = -1;
+  io->in = io->out = io->err = io->console = -1;
+  *console = -1;
   if (plan_num(plan, "tty", 0)) {
-    int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    char name[64];
-    if (master < 0 || grantpt(master) < 0 || unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0) {
-      return shim_fail(e, errno, "stdio", "open a terminal");
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, p) < 0) {
+      return shim_fail(e, errno, "stdio", "terminal socket");
     }
-    io->tty = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    snprintf(io->tty_name, sizeof io->tty_name, "%s", name);
-    if (io->tty < 0) {
-      return shim_fail(e, errno, "stdio", "open %s", name);
-    }
-    const plan_record_t *size = plan_find(plan, "console-size");
-    if (size != NULL && size->nfields == 2) {
-      struct winsize ws = {.ws_row = (unsigned short)atoi(size->f[0].data), .ws_col = (unsigned short)atoi(size->f[1].data)};
-      ioctl(master, TIOCSWINSZ, &ws);
-    }
+    *console = p[0];
+    io->console = p[1];
     m->tty = 1;
-    m->out_fd = m->in_fd = master;
-    fcntl(master, F_SETFL, O_NONBLOCK); /* see write_stdin; reads poll first */
     return 0;
   }
   if (pipe2(p, O_CLOEXEC) < 0) {
@@ -64,13 +56,29 @@ static int open_stdio(monitor_t *m, const plan_t *plan, child_io_t *io, shim_err
   return 0;
 }
 
+/* The master the container side opened: stdout and stdin of the monitor, sized as the plan says. */
+static int take_terminal(monitor_t *m, const plan_t *plan, int console, shim_error_t *e) {
+  int master = console_receive(console, e);
+  if (master < 0) {
+    return -1;
+  }
+  const plan_record_t *size = plan_find(plan, "console-size");
+  if (size != NULL && size->nfields == 2) {
+    struct winsize ws = {.ws_row = (unsigned short)atoi(size->f[0].data), .ws_col = (unsigned short)atoi(size->f[1].data)};
+    ioctl(master, TIOCSWINSZ, &ws);
+  }
+  m->out_fd = m->in_fd = master;
+  fcntl(master, F_SETFL, O_NONBLOCK); /* see write_stdin; reads poll first */
+  return 0;
+}
+
 /* Everything up to the container waiting for start; returns the container pid or -1. */
 pid_t monitor_spawn(monitor_t *m, shim_error_t *e) {
   const plan_t *plan = m->plan;
   child_io_t io;
   ns_set_t ns;
-  int sync_p[2], start_p[2], clone_flags;
-  if (open_stdio(m, plan, &io, e) < 0 || ns_open(plan, &ns, e) < 0) {
+  int sync_p[2], start_p[2], clone_flags, console;
+  if (open_stdio(m, plan, &io, &console, e) < 0 || ns_open(plan, &ns, e) < 0) {
     return -1;
   }
   if (pipe2(sync_p, O_CLOEXEC) < 0 || pipe2(start_p, O_CLOEXEC) < 0) {
@@ -87,6 +95,9 @@ pid_t monitor_spawn(monitor_t *m, shim_error_t *e) {
   if (pid == 0) {
     close(sync_p[0]);
     close(start_p[1]);
+    if (console >= 0) {
+      close(console);
+    }
     io.sync = sync_p[1];
     io.start = start_p[0];
     child_run(plan, &ns, &io);
@@ -94,7 +105,7 @@ pid_t monitor_spawn(monitor_t *m, shim_error_t *e) {
   ns_close(&ns);
   close(sync_p[1]);
   close(start_p[0]);
-  int child_fds[] = {io.in, io.out, io.err, io.tty};
+  int child_fds[] = {io.in, io.out, io.err, io.console};
   for (size_t i = 0; i < 4; i++) {
     if (child_fds[i] >= 0) {
       close(child_fds[i]);
@@ -111,12 +122,25 @@ pid_t monitor_spawn(monitor_t *m, shim_error_t *e) {
     } else {
       shim_fail(e, 0, "setup", "container process died before reporting");
     }
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    goto fail;
+  }
+  if (console >= 0) {
+    int rc = take_terminal(m, plan, console, e);
+    close(console);
+    console = -1;
+    if (rc < 0) {
+      goto fail;
     }
-    m->pid = 0; /* reaped: its pid may be reused, never signal it again */
-    return -1;
   }
   return pid;
-}
 
+fail:
+  if (console >= 0) {
+    close(console);
+  }
+  kill(pid, SIGKILL);
+  while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+  }
+  m->pid = 0; /* reaped: its pid may be reused, never signal it again */
+  return -1;
+}

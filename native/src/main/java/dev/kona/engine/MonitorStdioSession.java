@@ -3,7 +3,6 @@ package dev.kona.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +11,11 @@ import java.nio.file.Path;
 /**
  * An attach connection to a monitor. Frames both ways: one type byte, a 4-byte big-endian
  * length, the payload. A reader thread splits stdout and stderr into two streams and notes the
- * exit frame; writes go straight to the socket.
+ * exit frame; writes go straight to the socket. Stdin writes after the session ended fail with an
+ * {@link IOException}; closing stdin and resizing then do nothing.
  */
 final class MonitorStdioSession implements StdioSession {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MonitorStdioSession.class);
   private static final int STDIN = 0, STDOUT = 1, STDERR = 2, EXIT = 3, CLOSE_STDIN = 4, RESIZE = 5;
   private static final int MAX_FRAME = 8192;
 
@@ -90,15 +91,23 @@ final class MonitorStdioSession implements StdioSession {
     return true;
   }
 
-  private synchronized void frame(int type, byte[] data, int off, int len) {
+  private synchronized void frame(int type, byte[] data, int off, int len) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(5 + len);
     buf.put((byte) type).putInt(len).put(data, off, len).flip();
+    while (buf.hasRemaining()) {
+      client.channel().write(buf);
+    }
+  }
+
+  /**
+   * A control frame (close stdin, resize) on a session that may be over: once the process exited,
+   * the monitor went, or the session was closed, there is nothing left to control.
+   */
+  private void control(int type, byte[] data) {
     try {
-      while (buf.hasRemaining()) {
-        client.channel().write(buf);
-      }
+      frame(type, data, 0, data.length);
     } catch (IOException e) {
-      throw new UncheckedIOException("write to attach session", e);
+      LOG.debug("attach session: frame {} not delivered: {}", type, e.toString());
     }
   }
 
@@ -106,12 +115,12 @@ final class MonitorStdioSession implements StdioSession {
   public OutputStream stdin() {
     return new OutputStream() {
       @Override
-      public void write(int b) {
+      public void write(int b) throws IOException {
         frame(STDIN, new byte[] {(byte) b}, 0, 1);
       }
 
       @Override
-      public void write(byte[] b, int off, int len) {
+      public void write(byte[] b, int off, int len) throws IOException {
         for (int done = 0; done < len; done += MAX_FRAME) {
           frame(STDIN, b, off + done, Math.min(MAX_FRAME, len - done));
         }
@@ -131,13 +140,13 @@ final class MonitorStdioSession implements StdioSession {
 
   @Override
   public void closeStdin() {
-    frame(CLOSE_STDIN, new byte[0], 0, 0);
+    control(CLOSE_STDIN, new byte[0]);
   }
 
   @Override
   public void resize(int columns, int rows) {
     byte[] size = {(byte) (columns >> 8), (byte) columns, (byte) (rows >> 8), (byte) rows};
-    frame(RESIZE, size, 0, 4);
+    control(RESIZE, size);
   }
 
   @Override

@@ -11,7 +11,10 @@ import java.io.OutputStream;
  */
 public interface StdioSession extends AutoCloseable {
 
-  /** Writes to the process's stdin (discarded if the process has none). */
+  /**
+   * Writes to the process's stdin (discarded if the process has none); an {@link java.io.IOException}
+   * once the session or the process is over.
+   */
   OutputStream stdin();
 
   /** Ends at EOF once the process's output is closed (it exited) or the session is closed. */
@@ -19,10 +22,10 @@ public interface StdioSession extends AutoCloseable {
 
   InputStream stderr();
 
-  /** Closes the process's stdin (EOF for the reader inside). */
+  /** Closes the process's stdin (EOF for the reader inside); nothing once the session is over. */
   void closeStdin();
 
-  /** Resizes the terminal; ignored without one. */
+  /** Resizes the terminal; ignored without one, or once the session is over. */
   void resize(int columns, int rows);
 
   @Override

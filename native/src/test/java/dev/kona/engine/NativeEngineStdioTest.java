@@ -69,6 +69,47 @@ class NativeEngineStdioTest extends NativeEngineTestBase {
   }
 
   @Test
+  void tty_terminalIsOneOfTheContainersOwnPts_alsoItsConsole() throws IOException {
+    ContainerId id = create("ownpts", BusyboxBundle.spec(rootfs, true, "sh", "-c",
+        "tty; ls /dev/pts; [ /dev/console -ef \"$(tty)\" ] && echo console"), false);
+    try (StdioSession s = engine.attach(id)) {
+      engine.start(id);
+      String out = readAll(s.stdout());
+      assertTrue(out.matches("(?s)/dev/pts/0\r\n0\s+ptmx\r\nconsole\r\n"), out);
+    }
+    assertEquals(0, engine.waitForExit(id, WAIT).code());
+  }
+
+  @Test
+  void exec_ttyIsOneOfTheContainersOwnPts_withTerm() throws IOException {
+    ContainerId id = run("execpts", "sleep", "1000");
+    try (ExecProcess p = engine.exec(id, new ExecRequest(List.of("sh", "-c", "tty; echo TERM=$TERM; ls /dev/pts"),
+        List.of(), true, false))) {
+      String out = readAll(p.stdio().stdout());
+      assertTrue(out.matches("(?s)/dev/pts/0\r\nTERM=xterm\r\n0\s+ptmx\r\n"), out);
+      assertEquals(0, p.waitFor(WAIT).code());
+    }
+    try (ExecProcess p = engine.exec(id, new ExecRequest(List.of("sh", "-c", "echo TERM=$TERM"),
+        List.of("TERM=vt100"), true, false))) {
+      assertTrue(readAll(p.stdio().stdout()).contains("TERM=vt100\r\n"));
+      p.waitFor(WAIT);
+    }
+  }
+
+  @Test
+  void exec_sessionClosed_stdinFailsWithIOException_closeStdinAndResizeAreQuiet() throws IOException {
+    ContainerId id = run("gone", "sleep", "1000");
+    ExecProcess p = engine.exec(id, new ExecRequest(List.of("cat"), List.of(), false, true));
+    p.stdio().close();
+    assertThrows(IOException.class, () -> p.stdio().stdin().write(new byte[] {'x'}));
+    p.stdio().closeStdin();
+    p.stdio().resize(80, 24);
+    p.kill(9);
+    p.waitFor(WAIT);
+    p.close();
+  }
+
+  @Test
   void exec_streamsExitCodeAndContainerNamespaces() throws IOException {
     ContainerId id = run("host", "sleep", "1000");
     try (ExecProcess p = engine.exec(id, ExecRequest.of("sh", "-c", "cat /proc/1/cmdline; echo; hostname; echo err >&2; exit 7"))) {

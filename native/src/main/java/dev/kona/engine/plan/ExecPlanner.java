@@ -11,9 +11,12 @@ import java.util.List;
 /**
  * An exec's {@link LaunchPlan}: every namespace of the running container (through
  * /proc/&lt;pid&gt;/ns), its cgroups, user, environment, working directory, rlimits and security settings,
- * with the exec's own arguments, extra environment and terminal.
+ * with the exec's own arguments, extra environment and terminal. With a terminal, {@code TERM=xterm}
+ * unless the container's or the exec's environment sets TERM.
  */
 public final class ExecPlanner {
+  static final String TERM = "TERM=xterm";
+
   private final ContainerPlanner container;
 
   public ExecPlanner(ContainerPlanner container) {
@@ -30,6 +33,9 @@ public final class ExecPlanner {
         namespaces.add(NamespaceEntry.join(type, Path.of("/proc", Integer.toString(containerPid), "ns", type)));
       }
       List<String> allEnv = mergeEnv(process.env(), env);
+      if (tty && allEnv.stream().noneMatch(e -> name(e).equals("TERM"))) {
+        allEnv.add(TERM); // as containerd and CRI-O give a terminal exec
+      }
       return new LaunchPlan(namespaces, cgroupProcs, null, null, java.util.Map.of(),
           ContainerPlanner.rlimits(process.rlimits()), process.oomScoreAdj(),
           container.security(process, linux == null ? new Linux(null, null, null, null, null, null, null, null, null, null, null, null) : linux),

@@ -34,7 +34,10 @@ public final class ProcessArgs {
     return argv;
   }
 
-  /** Image env first, the container's envs override by key; PATH defaults as in Docker. */
+  /**
+   * Image env first, the container's envs override by key; PATH defaults as in Docker; with a
+   * terminal, TERM=xterm unless either sets TERM.
+   */
   public static List<String> env(ContainerSpec spec, ImageFacts image, String hostname) {
     Map<String, String> merged = new LinkedHashMap<>();
     put(merged, DEFAULT_PATH);
@@ -46,6 +49,9 @@ public final class ProcessArgs {
     }
     for (ContainerSpec.EnvVar e : spec.envs()) {
       merged.put(e.key(), e.value());
+    }
+    if (spec.tty()) {
+      merged.putIfAbsent("TERM", "xterm"); // as containerd and CRI-O give a terminal container
     }
     List<String> env = new ArrayList<>();
     merged.forEach((k, v) -> env.add(k + "=" + v));

@@ -41,4 +41,17 @@ class ProcessArgsTest {
     assertEquals(List.of("PATH=/image/bin", "A=pod", "HOSTNAME=web", "B=b"), env);
     assertEquals(List.of(ProcessArgs.DEFAULT_PATH), ProcessArgs.env(spec(null, null, null), ImageFacts.EMPTY, ""));
   }
+
+  @Test
+  void env_withTerminal_termIsXtermUnlessTheImageOrContainerSetsIt() {
+    ContainerSpec tty = new ContainerSpec("c", 0, "busybox", null, null, "", null, null, null, null, null, "", true,
+        false, true, null, null);
+    assertEquals(List.of("PATH=/image/bin", "A=image", "TERM=xterm"), ProcessArgs.env(tty, IMAGE, ""));
+    ImageFacts withTerm = new ImageFacts(List.of(), List.of("sh"), List.of("TERM=vt100"), "", "", "", List.of());
+    assertEquals(List.of(ProcessArgs.DEFAULT_PATH, "TERM=vt100"), ProcessArgs.env(tty, withTerm, ""));
+    ContainerSpec ttyWithTerm = new ContainerSpec("c", 0, "busybox", null, null, "",
+        List.of(new ContainerSpec.EnvVar("TERM", "dumb")), null, null, null, null, "", true, false, true, null, null);
+    assertEquals(List.of("PATH=/image/bin", "A=image", "TERM=dumb"), ProcessArgs.env(ttyWithTerm, IMAGE, ""));
+    assertEquals(List.of("PATH=/image/bin", "A=image"), ProcessArgs.env(spec(null, null, null), IMAGE, ""));
+  }
 }

@@ -3,6 +3,7 @@ package dev.kona.server.streaming.io;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -83,8 +84,9 @@ public final class InboundPipe {
                   try {
                     drainTo(sink);
                     onEnd.run();
-                  } catch (IOException e) {
-                    // The process closed its stdin or the peer went away: nothing to deliver.
+                  } catch (IOException | UncheckedIOException e) {
+                    // The process closed its stdin, the session ended or the peer went away:
+                    // nothing to deliver.
                     log.debug("stop writing {}: {}", name, e.toString());
                     discard();
                   } catch (InterruptedException e) {
