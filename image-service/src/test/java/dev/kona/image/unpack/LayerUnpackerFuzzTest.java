@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.kona.common.error.KonaException;
-import dev.kona.image.content.FileTrees;
+import dev.kona.common.fs.DirectoryTree;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -48,7 +48,7 @@ class LayerUnpackerFuzzTest {
 
   @AfterAll
   static void removeWork() throws IOException {
-    FileTrees.deleteRecursively(work);
+    DirectoryTree.delete(work);
   }
 
   @FuzzTest(maxDuration = "5s")
@@ -63,8 +63,8 @@ class LayerUnpackerFuzzTest {
       unpack(upper, List.of(lower), data.consumeRemainingAsBytes());
       assertHostUntouched(lower, upper);
     } finally {
-      FileTrees.deleteRecursively(lower);
-      FileTrees.deleteRecursively(upper);
+      DirectoryTree.delete(lower);
+      DirectoryTree.delete(upper);
     }
   }
 
