@@ -64,7 +64,7 @@ fi
 
 rm -rf "$results"
 mkdir -p "$results"
-printf 'SETS="%s"\nJAVA_HOME="%s"\n' "${sets[*]}" "$JAVA_HOME" > "$results/job.env"
+printf 'SETS="%s"\nJAVA_HOME="%s"\nCHECKOUT="%s"\n' "${sets[*]}" "$JAVA_HOME" "$PWD" > "$results/job.env"
 mkdir -p "$HOME/.m2"
 echo "kona: booting the test node (QEMU TCG, cgroup v2, systemd) for: ${sets[*]}" >&2
 start=$SECONDS

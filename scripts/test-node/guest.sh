@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs inside the test node (started by the image's kona-node-job, which powers off afterwards).
 # The host's job is /kona-results/job.env: SETS (names from suites.sh), JAVA_HOME (the host's JDK,
-# shared read-only under the same path as tag "jdk") and MAVEN_HOME_SHARE (the host's ~/.m2, shared
-# read-only as tag "m2"). The checkout is /kona-src (read-only); the suites run in a writable overlay
-# of it at /kona. Results go to /kona-results/<set>/: maven.log, surefire-reports/<module>/, exit-code.
+# shared read-only as tag "jdk" and mounted at the same path) and CHECKOUT (the checkout's path on the
+# host). The host's ~/.m2 is tag "m2" (read-only, with a throw-away layer over it). The checkout is
+# /kona-src (read-only); the suites run in a writable overlay of it mounted at CHECKOUT, so that
+# Maven's incremental build state (absolute paths) matches and the host's classes are reused.
+# Results go to /kona-results/<set>/: maven.log, surefire-reports/<module>/, exit-code.
 # Exit code: 0 all passed, 1 a suite failed, 3 the node lacks a feature the suites need.
 set -uo pipefail
 export HOME=/root  # systemd starts the job without one; mvnw and Maven need it
 results=/kona-results
-. "$results/job.env"
+set -a; . "$results/job.env"; set +a
 . /kona-src/scripts/test-node/suites.sh
 say() { echo "kona-node: $*"; }
 fail_feature() { say "MISSING: $*"; exit 3; }
@@ -44,14 +46,16 @@ check_node() {
 # The host's JDK and Maven repository (read-only, with a throw-away layer over ~/.m2) and a writable
 # overlay of the checkout, so that Maven can write target/ without touching the host's tree.
 mount_build() {
-  mkdir -p "$JAVA_HOME" /kona /root/.m2 /var/lib/kona-node/{m2,src}/{lower,upper,work}
+  mkdir -p "$JAVA_HOME" "$CHECKOUT" /root/.m2 /var/lib/kona-node/{m2,src}/{lower,upper,work}
   mount -t 9p -o "$opts,ro,cache=loose" jdk "$JAVA_HOME" || fail_feature "cannot mount the host's JDK (9p tag jdk)"
   mount -t 9p -o "$opts,ro,cache=loose" m2 /var/lib/kona-node/m2/lower || fail_feature "cannot mount the host's ~/.m2 (9p tag m2)"
   mount -t overlay overlay -o lowerdir=/var/lib/kona-node/m2/lower,upperdir=/var/lib/kona-node/m2/upper,workdir=/var/lib/kona-node/m2/work /root/.m2 \
     || fail_feature "overlayfs over 9p (~/.m2) does not mount"
-  mount -t overlay overlay -o lowerdir=/kona-src,upperdir=/var/lib/kona-node/src/upper,workdir=/var/lib/kona-node/src/work /kona \
+  mount -t overlay overlay -o lowerdir=/kona-src,upperdir=/var/lib/kona-node/src/upper,workdir=/var/lib/kona-node/src/work "$CHECKOUT" \
     || fail_feature "overlayfs over 9p (the checkout) does not mount"
   say "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+  # Under TCG the JIT's C2 costs more than it gains in a short run: C1 only, for Maven and the forks.
+  export JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 }
 
 run_set() {
@@ -61,9 +65,9 @@ run_set() {
   mkdir -p "$dir"
   start=$SECONDS
   say "set $set: ./mvnw -B -o verify ${args[*]} -Dsurefire.failIfNoSpecifiedTests=false"
-  (cd /kona && ./mvnw -B -o verify "${args[@]}" -Dsurefire.failIfNoSpecifiedTests=false) > "$dir/maven.log" 2>&1
+  (cd "$CHECKOUT" && ./mvnw -B -o verify "${args[@]}" -Dsurefire.failIfNoSpecifiedTests=false) > "$dir/maven.log" 2>&1
   rc=$?
-  for reports in /kona/*/target/surefire-reports; do
+  for reports in "$CHECKOUT"/*/target/surefire-reports; do
     [ -d "$reports" ] || continue
     module="$(basename "$(dirname "$(dirname "$reports")")")"
     mkdir -p "$dir/surefire-reports/$module"
@@ -79,11 +83,12 @@ run_set() {
 say "up after $(cut -d' ' -f1 /proc/uptime) s"
 check_node
 say "boot: $(systemd-analyze time 2>&1 | head -1)"
+dmesg | grep -E 'Run /init|EXT4-fs \(vda\): mounted|systemd 2[0-9]+ running' | sed 's/^/kona-node: boot: /'
 systemd-analyze blame 2>&1 | head -5 | sed 's/^ */kona-node: boot: slowest unit: /'
 failed=0
 for set in $SETS; do
   [ "$set" = check ] && continue
-  mountpoint -q /kona || mount_build
+  mountpoint -q "$CHECKOUT" || mount_build
   run_set "$set" || failed=1
 done
 exit "$failed"
