@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Boots the test node, a QEMU virtual machine with cgroup v2 only and systemd as PID 1, and runs named
+# sets of suites in it against this checkout's build: scripts/test-node.sh [SET...] (sets in
+# scripts/test-node/suites.sh; default: the ones CI runs). The node's root filesystem is built from
+# Debian packages by scripts/test-node/build-image.sh and cached in $KONA_TEST_NODE_CACHE
+# (/var/cache/kona-test-node), keyed by a hash of its inputs. The checkout, the JDK and ~/.m2 are
+# shared read-only over 9p; results land in $KONA_TEST_NODE_RESULTS (target/test-node): console.log,
+# and per set maven.log, surefire-reports/ and exit-code. No network device: nothing leaves the node.
+# Set KONA_TEST_NODE_BUILT=1 when the checkout was just built (scripts/test.sh does).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+. scripts/test-node/suites.sh
+
+need_root
+ensure_packages "${TEST_NODE_PACKAGES[@]}"
+JAVA_HOME="$(find_jdk25)"
+export JAVA_HOME
+
+sets=("$@")
+[ ${#sets[@]} -gt 0 ] || sets=("${TEST_NODE_CI_SETS[@]}")
+for set in "${sets[@]}"; do
+  suite_args "$set" > /dev/null || die "test node: unknown set '$set' (see scripts/test-node/suites.sh)"
+done
+
+suite=bookworm
+mirror="${KONA_TEST_NODE_MIRROR:-http://deb.debian.org/debian}"
+cache="${KONA_TEST_NODE_CACHE:-/var/cache/kona-test-node}"
+results="${KONA_TEST_NODE_RESULTS:-$PWD/target/test-node}"
+timeout="${KONA_TEST_NODE_TIMEOUT:-1800}"
+guest_packages=("${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
+
+key="$( { echo "$suite $mirror ${guest_packages[*]}"
+          cat scripts/test-node/build-image.sh scripts/test-node/customize.sh scripts/test-node/initramfs-modules.sh \
+              scripts/test-node/node-job scripts/test-node/kona-node-job.service; } | sha256sum | cut -c1-16)"
+image="$cache/$key"
+if [ ! -f "$image/root.img" ]; then
+  mkdir -p "$cache"
+  avail_kb="$(df --output=avail -k "$cache" | tail -1)"
+  [ "$avail_kb" -gt $((4 * 1024 * 1024)) ] || die "test node: building the image needs ~4 GB free in $cache (and ${TMPDIR:-/var/tmp}); $((avail_kb / 1024)) MB left"
+  echo "kona: building the test node image $image (Debian $suite, mmdebstrap; a few minutes)" >&2
+  start=$SECONDS
+  scripts/test-node/build-image.sh "$image.new" "$suite" "$mirror" "${guest_packages[@]}" \
+    || { rm -rf "$image.new"; die "test node: building the image failed (see above)"; }
+  # Older images are inputs that no longer exist: drop them, keep only this one.
+  find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key.new" -exec rm -rf {} +
+  mv "$image.new" "$image"
+  echo "kona: test node image built in $((SECONDS - start)) s" >&2
+fi
+for f in root.img vmlinuz initrd.img; do
+  [ -f "$image/$f" ] || die "test node: $image/$f is missing; remove $image to rebuild"
+done
+
+# Build on the host what the sets test, so that Maven in the node (~10x slower) finds it up to date.
+modules=()
+for set in "${sets[@]}"; do
+  mapfile -t args < <(suite_args "$set")
+  for i in "${!args[@]}"; do [ "${args[$i]}" != -pl ] || modules+=("${args[$((i + 1))]}"); done
+done
+if [ ${#modules[@]} -gt 0 ] && [ "${KONA_TEST_NODE_BUILT:-0}" != 1 ]; then
+  echo "kona: building $(IFS=,; echo "${modules[*]}") on the host (the node only runs the suites)" >&2
+  ./mvnw -B -q -DskipTests verify -pl "$(IFS=,; echo "${modules[*]}")" -am
+fi
+
+rm -rf "$results"
+mkdir -p "$results"
+printf 'SETS="%s"\nJAVA_HOME="%s"\nCHECKOUT="%s"\n' "${sets[*]}" "$JAVA_HOME" "$PWD" > "$results/job.env"
+mkdir -p "$HOME/.m2"
+echo "kona: booting the test node (QEMU TCG, cgroup v2, systemd) for: ${sets[*]}" >&2
+start=$SECONDS
+share() { echo "local,path=$1,mount_tag=$2,security_model=none${3:+,$3}"; }
+set +e
+timeout "$timeout" qemu-system-x86_64 \
+  -accel "${KONA_TEST_NODE_ACCEL:-tcg,thread=multi}" -cpu max -smp "${KONA_TEST_NODE_CPUS:-2}" \
+  -m "${KONA_TEST_NODE_MEMORY:-4G}" -nodefaults -no-reboot -display none -nic none \
+  -device virtio-rng-pci -serial "file:$results/console.log" \
+  -kernel "$image/vmlinuz" -initrd "$image/initrd.img" \
+  -append "root=/dev/vda rw console=ttyS0 quiet loglevel=3 panic=-1 systemd.unified_cgroup_hierarchy=1 systemd.show_status=error" \
+  -drive "file=$image/root.img,format=raw,if=virtio,snapshot=on" \
+  -virtfs "$(share "$PWD" kona readonly=on)" -virtfs "$(share "$results" results)" \
+  -virtfs "$(share "$JAVA_HOME" jdk readonly=on)" -virtfs "$(share "$HOME/.m2" m2 readonly=on)" \
+  < /dev/null &
+qemu=$!
+tail -n +1 -F "$results/console.log" --pid="$qemu" 2>/dev/null | grep --line-buffered -o 'kona-node: .*' &
+wait "$qemu"
+qemu_rc=$?
+set -e
+sleep 0.5
+echo "kona: test node ran ${sets[*]} in $((SECONDS - start)) s (boot to power-off)" >&2
+[ "$qemu_rc" != 124 ] || die "test node: timed out after $timeout s; see $results/console.log"
+[ "$qemu_rc" = 0 ] || die "test node: QEMU exited with $qemu_rc; see $results/console.log"
+[ -f "$results/exit-code" ] || die "test node: the node powered off without a result; see $results/console.log"
+rc="$(cat "$results/exit-code")"
+case "$rc" in
+  0) echo "kona: test node: all sets passed (${sets[*]}); results in $results" >&2 ;;
+  3) die "test node: the node lacks a feature the suites need (MISSING above); see $results/console.log" ;;
+  *) die "test node: a set failed; see $results/<set>/maven.log and surefire-reports" ;;
+esac

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Runs inside the test node (started by the image's kona-node-job, which powers off afterwards).
+# The host's job is /kona-results/job.env: SETS (names from suites.sh), JAVA_HOME (the host's JDK,
+# shared read-only as tag "jdk" and mounted at the same path) and CHECKOUT (the checkout's path on the
+# host). The host's ~/.m2 is tag "m2" (read-only, with a throw-away layer over it). The checkout is
+# /kona-src (read-only); the suites run in a writable overlay of it mounted at CHECKOUT, so that
+# Maven's incremental build state (absolute paths) matches and the host's classes are reused.
+# Results go to /kona-results/<set>/: maven.log, surefire-reports/<module>/, exit-code.
+# Exit code: 0 all passed, 1 a suite failed, 3 the node lacks a feature the suites need.
+set -uo pipefail
+export HOME=/root  # systemd starts the job without one; mvnw and Maven need it
+results=/kona-results
+set -a; . "$results/job.env"; set +a
+. /kona-src/scripts/test-node/suites.sh
+say() { echo "kona-node: $*"; }
+fail_feature() { say "MISSING: $*"; exit 3; }
+opts=trans=virtio,version=9p2000.L,msize=524288
+
+# The node itself: what the cgroup v2 and systemd paths of Kona rely on.
+check_node() {
+  local pid1 fstype controllers want missing=() state version
+  pid1="$(cat /proc/1/comm)"
+  say "PID 1 is $pid1 ($(readlink /proc/1/exe)); kernel $(uname -r)"
+  [ "$pid1" = systemd ] || fail_feature "PID 1 is $pid1, not systemd"
+  fstype="$(stat -f -c %T /sys/fs/cgroup)"
+  say "/sys/fs/cgroup is $fstype; /proc/self/cgroup: $(tr '\n' ' ' < /proc/self/cgroup)"
+  [ "$fstype" = cgroup2fs ] || fail_feature "/sys/fs/cgroup is $fstype, not cgroup2 (unified hierarchy)"
+  controllers="$(cat /sys/fs/cgroup/cgroup.controllers)"
+  say "cgroup.controllers: $controllers"
+  say "cgroup.subtree_control: $(cat /sys/fs/cgroup/cgroup.subtree_control)"
+  for want in cpuset cpu io memory hugetlb pids; do
+    [[ " $controllers " == *" $want "* ]] || missing+=("$want")
+  done
+  [ ${#missing[@]} = 0 ] || fail_feature "cgroup v2 controllers not available: ${missing[*]}"
+  state="$(timeout 120 systemctl is-system-running --wait 2>&1)"
+  say "systemctl is-system-running: $state"
+  [ "$state" = running ] || { systemctl --failed --no-legend --plain | sed 's/^/kona-node: failed unit: /'; }
+  version="$(busctl get-property org.freedesktop.systemd1 /org/freedesktop/systemd1 \
+    org.freedesktop.systemd1.Manager Version 2>&1)" \
+    || fail_feature "systemd is not reachable on the system bus: $version"
+  say "busctl org.freedesktop.systemd1 Manager.Version: $version"
+  say "busctl org.freedesktop.systemd1 Manager.ControlGroup: $(busctl get-property \
+    org.freedesktop.systemd1 /org/freedesktop/systemd1 org.freedesktop.systemd1.Manager ControlGroup)"
+}
+
+# The host's JDK and Maven repository (read-only, with a throw-away layer over ~/.m2) and a writable
+# overlay of the checkout, so that Maven can write target/ without touching the host's tree.
+mount_build() {
+  mkdir -p "$JAVA_HOME" "$CHECKOUT" /root/.m2 /var/lib/kona-node/{m2,src}/{lower,upper,work}
+  mount -t 9p -o "$opts,ro,cache=loose" jdk "$JAVA_HOME" || fail_feature "cannot mount the host's JDK (9p tag jdk)"
+  mount -t 9p -o "$opts,ro,cache=loose" m2 /var/lib/kona-node/m2/lower || fail_feature "cannot mount the host's ~/.m2 (9p tag m2)"
+  mount -t overlay overlay -o lowerdir=/var/lib/kona-node/m2/lower,upperdir=/var/lib/kona-node/m2/upper,workdir=/var/lib/kona-node/m2/work /root/.m2 \
+    || fail_feature "overlayfs over 9p (~/.m2) does not mount"
+  mount -t overlay overlay -o lowerdir=/kona-src,upperdir=/var/lib/kona-node/src/upper,workdir=/var/lib/kona-node/src/work "$CHECKOUT" \
+    || fail_feature "overlayfs over 9p (the checkout) does not mount"
+  say "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+  # Under TCG the JIT's C2 costs more than it gains in a short run: C1 only, for Maven and the forks.
+  export JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+}
+
+run_set() {
+  local set="$1" dir="$results/$1" rc args=() start
+  suite_args "$set" > /dev/null || { say "unknown set $set"; return 1; }
+  mapfile -t args < <(suite_args "$set")
+  mkdir -p "$dir"
+  start=$SECONDS
+  say "set $set: ./mvnw -B -o verify ${args[*]} -Dsurefire.failIfNoSpecifiedTests=false"
+  (cd "$CHECKOUT" && ./mvnw -B -o verify "${args[@]}" -Dsurefire.failIfNoSpecifiedTests=false) > "$dir/maven.log" 2>&1
+  rc=$?
+  for reports in "$CHECKOUT"/*/target/surefire-reports; do
+    [ -d "$reports" ] || continue
+    module="$(basename "$(dirname "$(dirname "$reports")")")"
+    mkdir -p "$dir/surefire-reports/$module"
+    cp "$reports"/* "$dir/surefire-reports/$module/"
+    rm -rf "$reports"
+  done
+  grep -E '^\[(ERROR|WARNING)\] Tests run:|^\[INFO\] Tests run:.*Fail|BUILD|Tests run:.*Failures' "$dir/maven.log" | tail -5 | sed "s/^/kona-node: set $set: /"
+  echo "$rc" > "$dir/exit-code"
+  say "set $set: exit $rc in $((SECONDS - start)) s"
+  return "$rc"
+}
+
+say "up after $(cut -d' ' -f1 /proc/uptime) s"
+check_node
+say "boot: $(systemd-analyze time 2>&1 | head -1)"
+dmesg | grep -E 'Run /init|EXT4-fs \(vda\): mounted|systemd 2[0-9]+ running' | sed 's/^/kona-node: boot: /'
+systemd-analyze blame 2>&1 | head -5 | sed 's/^ */kona-node: boot: slowest unit: /'
+failed=0
+for set in $SETS; do
+  [ "$set" = check ] && continue
+  mountpoint -q "$CHECKOUT" || mount_build
+  run_set "$set" || failed=1
+done
+exit "$failed"
