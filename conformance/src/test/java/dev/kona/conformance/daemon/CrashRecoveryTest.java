@@ -168,7 +168,7 @@ class CrashRecoveryTest {
     String operation = fault.substring(0, fault.indexOf(':'));
     KonaDaemon doomed = start(Map.of("KONA_FAULT_EXIT_AT", fault));
     try {
-      driveUntilDeath(doomed, operation);
+      driveUntilDeath(doomed, fault);
       assertTrue(doomed.process().waitFor(30, TimeUnit.SECONDS), "the daemon halts at " + fault);
       assertEquals(137, doomed.process().exitValue(), "halted by the fault hook at " + fault + ":\n" + tail(doomed));
     } finally {
@@ -198,8 +198,13 @@ class CrashRecoveryTest {
     return KonaDaemon.start(root, env, "--config=" + config);
   }
 
-  /** Runs the steps of a pod's life up to {@code operation}, which must kill the daemon. */
-  private static void driveUntilDeath(KonaDaemon kona, String operation) {
+  /**
+   * Runs the steps of a pod's life up to the operation of {@code fault}, which must kill the
+   * daemon. The pod is removed without a stop first when the fault is in the removal's network step
+   * (a stopped pod has no network left to detach).
+   */
+  private static void driveUntilDeath(KonaDaemon kona, String fault) {
+    String operation = fault.substring(0, fault.indexOf(':'));
     try {
       PodSandboxConfig pod = podConfig();
       String podId = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
@@ -221,9 +226,11 @@ class CrashRecoveryTest {
       if (operation.equals("start_container")) {
         fail("StartContainer returned instead of dying");
       }
-      kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
-      if (operation.equals("stop_pod_sandbox")) {
-        fail("StopPodSandbox returned instead of dying");
+      if (!fault.startsWith("remove_pod_sandbox:network")) {
+        kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+        if (operation.equals("stop_pod_sandbox")) {
+          fail("StopPodSandbox returned instead of dying");
+        }
       }
       kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
       fail("RemovePodSandbox returned instead of dying at " + operation);

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Records of one kind, one JSON file per id under a directory. A write goes to a temp file that is
- * fsynced and renamed over the old one, so a crash leaves either the old record or the new one,
- * never half of either. Temp files a crash left behind are removed when the store opens.
+ * fsynced and renamed over the old one, and the directory is fsynced, so a crash (or a power loss)
+ * leaves either the old record or the new one, never half of either. Temp files a crash left
+ * behind are removed when the store opens.
  */
 public final class JsonStore<T> {
 
@@ -66,6 +67,7 @@ public final class JsonStore<T> {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
       }
+      fsyncDirectory();
     } catch (IOException e) {
       try {
         Files.deleteIfExists(temp);
@@ -78,9 +80,18 @@ public final class JsonStore<T> {
 
   public void delete(String id) {
     try {
-      Files.deleteIfExists(dir.resolve(id + SUFFIX));
+      if (Files.deleteIfExists(dir.resolve(id + SUFFIX))) {
+        fsyncDirectory();
+      }
     } catch (IOException e) {
       throw new InternalException("delete record " + id + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes a rename or delete in the directory durable. */
+  private void fsyncDirectory() throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
     }
   }
 
