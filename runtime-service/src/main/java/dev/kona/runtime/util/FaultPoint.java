@@ -25,12 +25,18 @@ public final class FaultPoint {
     if (TARGET == null) {
       return;
     }
-    String here = operation + ":" + step;
-    if (TARGET.equals(here + ":" + when.label) || when == When.AFTER && TARGET.equals(here)) {
-      System.err.println("kona: fault injection: halting " + when.label + " " + here + " (" + ENV + ")");
+    if (matches(TARGET, operation, step, when)) {
+      System.err.println("kona: fault injection: halting " + when.label + " " + operation + ":" + step
+          + " (" + ENV + ")");
       System.err.flush();
       Runtime.getRuntime().halt(EXIT_CODE);
     }
+  }
+
+  /** {@code target} names this point: {@code op:step:before}, {@code op:step:after} or {@code op:step} (after). */
+  static boolean matches(String target, String operation, String step, When when) {
+    String here = operation + ":" + step;
+    return target.equals(here + ":" + when.label) || when == When.AFTER && target.equals(here);
   }
 
   enum When {
