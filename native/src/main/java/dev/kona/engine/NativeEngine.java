@@ -78,12 +78,13 @@ public final class NativeEngine implements ContainerEngine {
     }
     CgroupPlacement.Placed placed = null;
     try {
+      Files.writeString(dir.resolve(BUNDLE_FILE), request.bundle().toString());
+      // A copy of the spec, so exec and delete do not depend on the bundle still being there. It
+      // comes before the cgroups: delete() finds them by it, also after a crash part-way through.
+      Files.copy(request.bundle().resolve(SpecJson.FILE_NAME), dir.resolve(SpecJson.FILE_NAME));
       placed = cgroups.create(id, spec);
       LaunchPlan plan = planner.plan(spec, request.bundle(), new ContainerPlanner.Placement(
           placed.procsFiles(), placed.oomCounter(), request.logPath(), request.stdin(), request.stdinOnce(), maxLogLine));
-      Files.writeString(dir.resolve(BUNDLE_FILE), request.bundle().toString());
-      // A copy of the spec, so exec and delete do not depend on the bundle still being there.
-      Files.copy(request.bundle().resolve(SpecJson.FILE_NAME), dir.resolve(SpecJson.FILE_NAME));
       launcher.create(dir, PlanEncoder.encode(plan));
       return state(id);
     } catch (IOException | RuntimeException e) {

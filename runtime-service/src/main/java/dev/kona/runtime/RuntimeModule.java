@@ -30,7 +30,8 @@ import java.util.function.Supplier;
 
 /**
  * The runtime service as the daemon assembles it. Open once at start-up (it restores the pod and
- * container records of an earlier daemon), close at shutdown; closing never stops containers.
+ * container records of an earlier daemon and recovers from its crash, see
+ * {@link dev.kona.runtime.state.Journal}), close at shutdown; closing never stops containers.
  */
 public final class RuntimeModule implements AutoCloseable {
 
@@ -95,6 +96,10 @@ public final class RuntimeModule implements AutoCloseable {
         }),
         setup.stateRoot(),
         steps);
+    // Before the first call: finish what a crashed daemon left half done (containers first, so a
+    // pod's interrupted removal finds its containers already settled).
+    containers.recover();
+    sandboxes.recover();
     NetworkReadiness network = setup.networks() == null
         ? NetworkReadiness.Readiness::ok
         : () -> {

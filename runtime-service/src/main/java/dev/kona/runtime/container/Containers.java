@@ -20,6 +20,7 @@ import dev.kona.runtime.sandbox.Sandboxes;
 import dev.kona.runtime.spec.OciSpecBuilder;
 import dev.kona.runtime.spec.SpecInputs;
 import dev.kona.runtime.state.Ids;
+import dev.kona.runtime.state.Journal;
 import dev.kona.runtime.state.JsonStore;
 import dev.kona.runtime.state.NameReservations;
 import dev.kona.runtime.util.StepTimer;
@@ -42,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * Every container of this node: records (persisted, restored at start), names unique per pod and
  * attempt, and the create/start/stop/remove operations on the engine of the pod's runtime handler,
  * serialised per container.
+ *
+ * <p>Create and remove write their intent to the {@link Journal} before they touch the host (bundle,
+ * rootfs mount and writable layer, the engine's monitor and cgroups); {@link #recover} finishes at
+ * start what a crashed daemon left half done.
  */
 public final class Containers implements SandboxContainers {
 
@@ -59,6 +64,7 @@ public final class Containers implements SandboxContainers {
   private final StepTimer steps;
   private final Path bundles;
   private final JsonStore<ContainerRecord> store;
+  private final Journal<ContainerIntent> journal;
   private final ConcurrentMap<String, ContainerRecord> records = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final Ids.Index index = new Ids.Index("container");
@@ -76,6 +82,8 @@ public final class Containers implements SandboxContainers {
     this.seccomp = seccomp;
     this.bundles = stateRoot.resolve("containers");
     this.store = new JsonStore<>(stateRoot.resolve("runtime").resolve("containers"), ContainerRecord.class);
+    this.journal = new Journal<>(stateRoot.resolve("runtime").resolve("journal").resolve("containers"),
+        ContainerIntent.class);
     restore();
     sandboxes.setContainers(this);
   }
@@ -100,6 +108,11 @@ public final class Containers implements SandboxContainers {
     Path rootfs = bundle.resolve("rootfs");
     try (Undo undo = new Undo("create container " + id)) {
       undo.push("release name", () -> names.release(key, id));
+      Path logPath = logPathOf(sandbox, spec);
+      ContainerRecord record = new ContainerRecord(id, sandbox.id(), spec, image.id(), nowNanos(), bundle.toString(),
+          logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "", handler);
+      journal.begin(id, new ContainerIntent(Journal.Action.CREATE, record));
+      undo.push("end intent", () -> journal.end(id)); // the steps below undo what they made
       createDirs(rootfs);
       undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
       steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
@@ -114,12 +127,11 @@ public final class Containers implements SandboxContainers {
           () -> engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce())));
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
 
-      ContainerRecord record = new ContainerRecord(id, sandbox.id(), spec, image.id(), nowNanos(), bundle.toString(),
-          logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "", handler);
       steps.run(CREATE, "persist", () -> store.put(id, record));
       records.put(id, record);
       index.add(id);
       undo.commit();
+      journal.end(id);
       events.created(record);
       return id;
     }
@@ -152,7 +164,7 @@ public final class Containers implements SandboxContainers {
     String id = index.resolve(idOrPrefix, "container_id");
     ContainerRecord record = require(id);
     ContainerEngine engine = engineOf(record);
-    ContainerState state = engine.state(new ContainerId(id));
+    ContainerState state = stateOf(record);
     if (state.status() == ContainerStatus.RUNNING) {
       engine.stop(new ContainerId(id), record.stopSignal(), timeout);
       events.stopped(record);
@@ -175,7 +187,10 @@ public final class Containers implements SandboxContainers {
       }
       ContainerId cid = new ContainerId(id);
       ContainerEngine engine = engineOf(record);
-      ContainerState state = engine.state(cid);
+      // From here a crash means the removal is finished at the next start.
+      journal.begin(id, new ContainerIntent(Journal.Action.REMOVE, record));
+      // A container the engine lost (a crash after its delete) reads UNKNOWN: there is nothing to stop.
+      ContainerState state = stateOf(record);
       if (state.status() == ContainerStatus.RUNNING || state.status() == ContainerStatus.CREATED) {
         engine.stop(cid, Signals.SIGKILL, REMOVE_GRACE);
       }
@@ -189,10 +204,56 @@ public final class Containers implements SandboxContainers {
       records.remove(id);
       index.remove(id);
       names.release(record.spec().reservationKey(record.sandboxId()), id);
+      journal.end(id);
       events.deleted(record);
       return null;
     });
     locks.remove(id);
+  }
+
+  /**
+   * Finishes what a crashed daemon left in the journal: a container whose creation was cut short
+   * (no persisted record) is torn down from its intent: its monitor killed and reaped (identified
+   * by pid and start time), its cgroups and engine state removed, its rootfs unmounted, its
+   * writable layer and bundle deleted; one whose record was complete is adopted; a removal that
+   * had begun is completed. Call once at start, before the sandboxes recover and before the first
+   * CRI call. A teardown that fails keeps its entry for the next start.
+   */
+  public void recover() {
+    for (ContainerIntent intent : journal.interrupted()) {
+      ContainerRecord planned = intent.record();
+      String id = planned.id();
+      try {
+        if (intent.action() == Journal.Action.CREATE && records.containsKey(id)) {
+          LOG.info("container {}: adopted (its creation had completed when the daemon stopped)", id);
+        } else if (records.containsKey(id)) {
+          LOG.warn("container {}: finishing the removal a crash interrupted", id);
+          remove(id);
+        } else {
+          LOG.warn("container {}: tearing down what an interrupted {} left", id,
+              intent.action() == Journal.Action.CREATE ? "CreateContainer" : "RemoveContainer");
+          tearDown(planned);
+        }
+        journal.end(id);
+      } catch (RuntimeException e) {
+        LOG.error("container {}: recovery failed, retried at the next start: {}", id, e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Everything of a container that may exist, from its record; each part skips what is gone. */
+  private void tearDown(ContainerRecord record) {
+    ContainerId cid = new ContainerId(record.id());
+    var handler = handlers.find(record.runtimeHandler());
+    if (handler.isEmpty()) {
+      throw new FailedPreconditionException("tear down container " + record.id() + ": runtime handler \""
+          + record.runtimeHandler() + "\" is not configured");
+    }
+    handler.get().engine().delete(cid);
+    Path bundle = Path.of(record.bundle());
+    images.releaseRootfs(record.id(), bundle.resolve("rootfs"));
+    SandboxLifecycle.deleteTreeNoFollow(bundle);
+    store.delete(record.id());
   }
 
   /**

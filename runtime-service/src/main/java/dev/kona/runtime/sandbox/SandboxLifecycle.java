@@ -62,6 +62,36 @@ public final class SandboxLifecycle {
     this.networks = networks;
   }
 
+  /**
+   * Everything {@link #setUp} may make for this pod, at the paths it will use: the record the
+   * journal keeps before any of it is made, and what {@link #tearDown} removes after a crash.
+   */
+  public SandboxRecord plan(String id, SandboxSpec spec, long createdAtNanos) {
+    Set<NamespaceType> own = ownNamespaces(spec);
+    Path runDir = paths.runDir(id);
+    return new SandboxRecord(id, spec, createdAtNanos, SandboxState.NOTREADY,
+        planned(own, runDir, NamespaceType.NET), planned(own, runDir, NamespaceType.IPC),
+        planned(own, runDir, NamespaceType.UTS),
+        own.contains(NamespaceType.IPC) ? runDir.resolve("shm").toString() : HOST_SHM.toString(),
+        paths.filesDir(id).toString(), List.of(), !spec.hostNetwork() && networks != null);
+  }
+
+  private static String planned(Set<NamespaceType> own, Path runDir, NamespaceType type) {
+    return own.contains(type) ? runDir.resolve(type.procName()).toString() : "";
+  }
+
+  private static Set<NamespaceType> ownNamespaces(SandboxSpec spec) {
+    Set<NamespaceType> own = EnumSet.noneOf(NamespaceType.class);
+    if (!spec.hostNetwork()) {
+      own.add(NamespaceType.NET);
+      own.add(NamespaceType.UTS);
+    }
+    if (spec.namespaces().ipc() != SandboxSpec.NamespaceMode.NODE) {
+      own.add(NamespaceType.IPC);
+    }
+    return own;
+  }
+
   public SandboxRecord setUp(String id, SandboxSpec spec, long createdAtNanos) {
     Sysctls.validate(spec);
     Path runDir = paths.runDir(id);
@@ -70,14 +100,7 @@ public final class SandboxLifecycle {
       createDir(runDir);
       undo.push("remove " + runDir, () -> deleteTreeNoFollow(runDir));
 
-      Set<NamespaceType> own = EnumSet.noneOf(NamespaceType.class);
-      if (!spec.hostNetwork()) {
-        own.add(NamespaceType.NET);
-        own.add(NamespaceType.UTS);
-      }
-      if (spec.namespaces().ipc() != SandboxSpec.NamespaceMode.NODE) {
-        own.add(NamespaceType.IPC);
-      }
+      Set<NamespaceType> own = ownNamespaces(spec);
       // No hostname asked for: the new UTS namespace keeps the node's, as with runc.
       String hostname = spec.hostname().isEmpty() ? null : spec.hostname();
       PinnedNamespaces pinned = own.isEmpty() ? new PinnedNamespaces(Map.of())
@@ -156,13 +179,31 @@ public final class SandboxLifecycle {
 
   /** CNI DEL; throws if a plugin fails so the kubelet retries StopPodSandbox. */
   public SandboxRecord detachNetwork(SandboxRecord record) {
+    return detachNetwork(record, "stop_pod_sandbox");
+  }
+
+  /** CNI DEL, timed as the {@code network} step of {@code operation}. */
+  SandboxRecord detachNetwork(SandboxRecord record, String operation) {
     if (record.spec().hostNetwork() || networks == null) {
       return record;
     }
     if (record.networkAttached()) {
-      steps.run("stop_pod_sandbox", "network", () -> networks.tearDown(networkRequest(record)));
+      steps.run(operation, "network", () -> networks.tearDown(networkRequest(record)));
     }
     return record.withNetwork(record.ips(), false);
+  }
+
+  /**
+   * Takes down whatever exists of a sandbox a crash interrupted, from its record or from its
+   * intent ({@link #plan}): CNI DEL (with the cached config), then {@link #release}. Idempotent:
+   * what is already gone is skipped.
+   */
+  public void tearDown(SandboxRecord record) {
+    release(detachNetwork(record, "recover"));
+  }
+
+  StepTimer steps() {
+    return steps;
   }
 
   /** Unmounts shm, unpins namespaces, deletes the sandbox's dirs. Idempotent. */

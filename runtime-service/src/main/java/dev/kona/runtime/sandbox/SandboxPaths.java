@@ -16,4 +16,9 @@ public record SandboxPaths(Path runRoot, Path stateRoot) {
   public Path records() {
     return stateRoot.resolve("runtime").resolve("sandboxes");
   }
+
+  /** Intents of pod and container operations in progress (see {@link dev.kona.runtime.state.Journal}). */
+  public Path journal(String kind) {
+    return stateRoot.resolve("runtime").resolve("journal").resolve(kind);
+  }
 }

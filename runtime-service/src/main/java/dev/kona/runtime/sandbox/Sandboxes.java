@@ -5,6 +5,7 @@ import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.KonaException;
 import dev.kona.common.error.NotFoundException;
 import dev.kona.runtime.state.Ids;
+import dev.kona.runtime.state.Journal;
 import dev.kona.runtime.state.JsonStore;
 import dev.kona.runtime.state.NameReservations;
 import java.nio.file.Files;
@@ -29,15 +30,20 @@ import org.slf4j.LoggerFactory;
  * Every pod sandbox of this node: the records (persisted, restored at start), the name
  * reservations, and the run/stop/remove operations, serialised per sandbox and parallel across
  * sandboxes. Reads ({@link #get}, {@link #all}) never block on an operation in progress.
+ *
+ * <p>Run and remove write their intent to the {@link Journal} before they touch the host;
+ * {@link #recover} finishes at start what a crashed daemon left half done.
  */
 public final class Sandboxes {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sandboxes.class);
   /** How long a retried RunPodSandbox waits for the attempt it repeats: the kubelet's own deadline. */
   private static final long RETRY_WAIT_SECONDS = 240;
+  private static final String REMOVE = "remove_pod_sandbox";
 
   private final SandboxLifecycle lifecycle;
   private final JsonStore<SandboxRecord> store;
+  private final Journal<SandboxIntent> journal;
   private final ConcurrentMap<String, SandboxRecord> records = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, Attempt> attempts = new ConcurrentHashMap<>();
@@ -51,6 +57,7 @@ public final class Sandboxes {
   public Sandboxes(SandboxLifecycle lifecycle, SandboxPaths paths) {
     this.lifecycle = lifecycle;
     this.store = new JsonStore<>(paths.records(), SandboxRecord.class);
+    this.journal = new Journal<>(paths.journal("sandboxes"), SandboxIntent.class);
     restore();
   }
 
@@ -82,13 +89,21 @@ public final class Sandboxes {
     attempts.put(key, attempt);
     ReentrantLock lock = lockOf(id);
     lock.lock();
+    long createdAt = nowNanos();
+    boolean begun = false;
     try {
-      SandboxRecord record = lifecycle.setUp(id, spec, nowNanos());
+      journal.begin(id, new SandboxIntent(Journal.Action.CREATE, lifecycle.plan(id, spec, createdAt)));
+      begun = true;
+      SandboxRecord record = lifecycle.setUp(id, spec, createdAt);
       store.put(id, record);
       records.put(id, record);
       index.add(id);
+      journal.end(id);
       attempt.result().complete(id);
     } catch (RuntimeException e) {
+      if (begun) {
+        endQuietly(id); // setUp undid what it made
+      }
       names.release(key, id);
       attempts.remove(key, attempt);
       attempt.result().completeExceptionally(e);
@@ -139,7 +154,13 @@ public final class Sandboxes {
     containers.stopAll(id);
     withLock(id, () -> {
       SandboxRecord record = require(id);
-      SandboxRecord detached = lifecycle.detachNetwork(record).withState(SandboxState.NOTREADY);
+      if (record.state() != SandboxState.NOTREADY) {
+        // NOTREADY first: a crash during CNI DEL must not leave a READY pod without its network.
+        record = record.withState(SandboxState.NOTREADY);
+        store.put(id, record);
+        records.put(id, record);
+      }
+      SandboxRecord detached = lifecycle.detachNetwork(record);
       if (!detached.equals(record)) {
         store.put(id, detached);
         records.put(id, detached);
@@ -154,6 +175,14 @@ public final class Sandboxes {
     if (id == null) {
       return;
     }
+    SandboxRecord removing = records.get(id);
+    if (removing != null) {
+      // From here a crash means the removal is finished at the next start.
+      withLock(id, () -> {
+        journal.begin(id, new SandboxIntent(Journal.Action.REMOVE, records.getOrDefault(id, removing)));
+        return null;
+      });
+    }
     containers.removeAll(id);
     withLock(id, () -> {
       SandboxRecord record = records.get(id);
@@ -161,16 +190,57 @@ public final class Sandboxes {
         return null;
       }
       if (record.networkAttached()) {
-        record = lifecycle.detachNetwork(record);
+        SandboxRecord attached = record;
+        record = lifecycle.detachNetwork(attached, REMOVE);
       }
-      lifecycle.release(record);
-      store.delete(id);
+      SandboxRecord released = record;
+      lifecycle.steps().run(REMOVE, "release", () -> lifecycle.release(released));
+      lifecycle.steps().run(REMOVE, "files", () -> store.delete(id));
       records.remove(id);
       index.remove(id);
       names.release(record.spec().metadata().reservationKey(), id);
+      journal.end(id);
       return null;
     });
     locks.remove(id);
+  }
+
+  /**
+   * Finishes what a crashed daemon left in the journal: a sandbox whose creation was cut short is
+   * torn down from its intent (pins, shm, pod init, CNI attachment, dirs), unless its record was
+   * complete, in which case it is adopted; a removal that had begun is completed. Call once at
+   * start, after the containers have recovered and before the first CRI call. A teardown that
+   * fails keeps its entry for the next start.
+   */
+  public void recover() {
+    for (SandboxIntent intent : journal.interrupted()) {
+      SandboxRecord planned = intent.record();
+      String id = planned.id();
+      try {
+        if (intent.action() == Journal.Action.CREATE && records.containsKey(id)) {
+          LOG.info("pod sandbox {}: adopted (its creation had completed when the daemon stopped)", id);
+        } else if (records.containsKey(id)) {
+          LOG.warn("pod sandbox {}: finishing the removal a crash interrupted", id);
+          remove(id);
+        } else {
+          LOG.warn("pod sandbox {}: tearing down what an interrupted {} left", id,
+              intent.action() == Journal.Action.CREATE ? "RunPodSandbox" : "RemovePodSandbox");
+          containers.removeAll(id);
+          lifecycle.tearDown(planned);
+        }
+        journal.end(id);
+      } catch (RuntimeException e) {
+        LOG.error("pod sandbox {}: recovery failed, retried at the next start: {}", id, e.getMessage(), e);
+      }
+    }
+  }
+
+  private void endQuietly(String id) {
+    try {
+      journal.end(id);
+    } catch (RuntimeException e) {
+      LOG.warn("pod sandbox {}: {}", id, e.getMessage());
+    }
   }
 
   /** The record, or NotFound. */

@@ -50,9 +50,18 @@ public final class JsonStore<T> {
 
   public void delete(String id) {
     try {
-      Files.deleteIfExists(dir.resolve(id + SUFFIX));
+      if (Files.deleteIfExists(dir.resolve(id + SUFFIX))) {
+        fsyncDirectory();
+      }
     } catch (IOException e) {
       throw new InternalException("delete record " + id + " in " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Makes a rename or delete in the directory durable. */
+  private void fsyncDirectory() throws IOException {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
     }
   }
 

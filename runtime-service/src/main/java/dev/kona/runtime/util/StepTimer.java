@@ -31,23 +31,28 @@ public final class StepTimer {
     this.registry = registry;
   }
 
-  /** Runs {@code work} as {@code step} of {@code operation}; failed steps are timed too. */
+  /**
+   * Runs {@code work} as {@code step} of {@code operation}; failed steps are timed too. The steps
+   * are also the crash-injection points of the crash-recovery suite ({@link FaultPoint}).
+   */
   public <T> T time(String operation, String step, Supplier<T> work) {
+    FaultPoint.reached(operation, step, FaultPoint.When.BEFORE);
     long start = System.nanoTime();
+    T result;
     try {
-      return work.get();
+      result = work.get();
     } finally {
       record(operation, step, start);
     }
+    FaultPoint.reached(operation, step, FaultPoint.When.AFTER);
+    return result;
   }
 
   public void run(String operation, String step, Runnable work) {
-    long start = System.nanoTime();
-    try {
+    time(operation, step, () -> {
       work.run();
-    } finally {
-      record(operation, step, start);
-    }
+      return null;
+    });
   }
 
   private void record(String operation, String step, long startNanos) {
