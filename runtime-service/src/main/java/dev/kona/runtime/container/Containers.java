@@ -108,7 +108,6 @@ public final class Containers implements SandboxContainers {
     Path rootfs = bundle.resolve("rootfs");
     try (Undo undo = new Undo("create container " + id)) {
       undo.push("release name", () -> names.release(key, id));
-      Path logPath = logPathOf(sandbox, spec);
       ContainerRecord record = new ContainerRecord(id, sandbox.id(), spec, image.id(), nowNanos(), bundle.toString(),
           logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "", handler);
       journal.begin(id, new ContainerIntent(Journal.Action.CREATE, record));
