@@ -153,6 +153,9 @@ class LayerUnpackerFuzzTest {
           default -> entry = new TarArchiveEntry(name, TarConstants.LF_BLK, true);
         }
         entry.setMode(data.consumeInt(0, 07777));
+        if (entry.isDirectory()) {
+          content = new byte[0]; // a name ending in '/' makes any entry a directory, which holds no bytes
+        }
         entry.setSize(content.length);
         tar.putArchiveEntry(entry);
         tar.write(content);
