@@ -219,25 +219,17 @@ public final class Containers implements SandboxContainers {
    * CRI call. A teardown that fails keeps its entry for the next start.
    */
   public void recover() {
-    for (ContainerIntent intent : journal.interrupted()) {
-      ContainerRecord planned = intent.record();
-      String id = planned.id();
-      try {
-        if (intent.action() == Journal.Action.CREATE && records.containsKey(id)) {
-          LOG.info("container {}: adopted (its creation had completed when the daemon stopped)", id);
-        } else if (records.containsKey(id)) {
-          LOG.warn("container {}: finishing the removal a crash interrupted", id);
-          remove(id);
-        } else {
-          LOG.warn("container {}: tearing down what an interrupted {} left", id,
-              intent.action() == Journal.Action.CREATE ? "CreateContainer" : "RemoveContainer");
-          tearDown(planned);
-        }
-        journal.end(id);
-      } catch (RuntimeException e) {
-        LOG.error("container {}: recovery failed, retried at the next start: {}", id, e.getMessage(), e);
+    journal.recover(new Journal.Recovery<>() {
+      @Override public String kind() { return "container"; }
+      @Override public String operation(Journal.Action a) {
+        return a == Journal.Action.CREATE ? "CreateContainer" : "RemoveContainer";
       }
-    }
+      @Override public String id(ContainerIntent intent) { return intent.record().id(); }
+      @Override public Journal.Action action(ContainerIntent intent) { return intent.action(); }
+      @Override public boolean recorded(String id) { return records.containsKey(id); }
+      @Override public void finishRemoval(String id) { remove(id); }
+      @Override public void tearDown(ContainerIntent intent) { Containers.this.tearDown(intent.record()); }
+    });
   }
 
   /** Everything of a container that may exist, from its record; each part skips what is gone. */

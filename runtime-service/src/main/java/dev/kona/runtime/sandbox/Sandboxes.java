@@ -213,26 +213,20 @@ public final class Sandboxes {
    * fails keeps its entry for the next start.
    */
   public void recover() {
-    for (SandboxIntent intent : journal.interrupted()) {
-      SandboxRecord planned = intent.record();
-      String id = planned.id();
-      try {
-        if (intent.action() == Journal.Action.CREATE && records.containsKey(id)) {
-          LOG.info("pod sandbox {}: adopted (its creation had completed when the daemon stopped)", id);
-        } else if (records.containsKey(id)) {
-          LOG.warn("pod sandbox {}: finishing the removal a crash interrupted", id);
-          remove(id);
-        } else {
-          LOG.warn("pod sandbox {}: tearing down what an interrupted {} left", id,
-              intent.action() == Journal.Action.CREATE ? "RunPodSandbox" : "RemovePodSandbox");
-          containers.removeAll(id);
-          lifecycle.tearDown(planned);
-        }
-        journal.end(id);
-      } catch (RuntimeException e) {
-        LOG.error("pod sandbox {}: recovery failed, retried at the next start: {}", id, e.getMessage(), e);
+    journal.recover(new Journal.Recovery<>() {
+      @Override public String kind() { return "pod sandbox"; }
+      @Override public String operation(Journal.Action a) {
+        return a == Journal.Action.CREATE ? "RunPodSandbox" : "RemovePodSandbox";
       }
-    }
+      @Override public String id(SandboxIntent intent) { return intent.record().id(); }
+      @Override public Journal.Action action(SandboxIntent intent) { return intent.action(); }
+      @Override public boolean recorded(String id) { return records.containsKey(id); }
+      @Override public void finishRemoval(String id) { remove(id); }
+      @Override public void tearDown(SandboxIntent intent) {
+        containers.removeAll(intent.record().id());
+        lifecycle.tearDown(intent.record());
+      }
+    });
   }
 
   private void endQuietly(String id) {

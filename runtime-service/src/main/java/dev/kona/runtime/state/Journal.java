@@ -2,6 +2,8 @@ package dev.kona.runtime.state;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Crash safety for what Kona makes on the host for a pod or container. Before an operation makes
@@ -19,6 +21,8 @@ import java.util.List;
  * @param <T> the intent of one kind of object
  */
 public final class Journal<T> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
   /** What the interrupted operation was doing. */
   public enum Action {
@@ -47,5 +51,53 @@ public final class Journal<T> {
   /** Intents of operations a crash interrupted; read once at start, before any new operation. */
   public List<T> interrupted() {
     return store.loadAll();
+  }
+
+  /** How one kind of object is recovered: the parts that differ between pods and containers. */
+  public interface Recovery<T> {
+    /** "container", "pod sandbox": how the log names the object. */
+    String kind();
+
+    /** The CRI call that creates ({@code CREATE}) or removes ({@code REMOVE}) the object. */
+    String operation(Action action);
+
+    String id(T intent);
+
+    Action action(T intent);
+
+    /** The object's record was persisted: its creation completed, or its removal had not ended. */
+    boolean recorded(String id);
+
+    /** Completes a removal that had begun. */
+    void finishRemoval(String id);
+
+    /** Takes down everything the intent says may exist; each part skips what is gone. */
+    void tearDown(T intent);
+  }
+
+  /**
+   * Settles every interrupted operation: a completed creation is adopted, a begun removal is
+   * finished, anything else is torn down from its intent. Call once at start, before the first CRI
+   * call. A step that fails keeps its entry, so it is retried at the next start.
+   */
+  public void recover(Recovery<T> recovery) {
+    for (T intent : interrupted()) {
+      String id = recovery.id(intent);
+      Action action = recovery.action(intent);
+      try {
+        if (action == Action.CREATE && recovery.recorded(id)) {
+          LOG.info("{} {}: adopted (its creation had completed when the daemon stopped)", recovery.kind(), id);
+        } else if (recovery.recorded(id)) {
+          LOG.warn("{} {}: finishing the removal a crash interrupted", recovery.kind(), id);
+          recovery.finishRemoval(id);
+        } else {
+          LOG.warn("{} {}: tearing down what an interrupted {} left", recovery.kind(), id, recovery.operation(action));
+          recovery.tearDown(intent);
+        }
+        end(id);
+      } catch (RuntimeException e) {
+        LOG.error("{} {}: recovery failed, retried at the next start: {}", recovery.kind(), id, e.getMessage(), e);
+      }
+    }
   }
 }
