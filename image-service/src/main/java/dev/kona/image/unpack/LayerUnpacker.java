@@ -11,12 +11,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -41,7 +44,12 @@ public final class LayerUnpacker {
   private final Path root;
   private final Supplier<List<Path>> lowers;
   private final EntryPaths paths;
-  private final List<Map.Entry<Path, FileTime>> directoryTimes = new ArrayList<>();
+  /**
+   * Directories whose time is set after the last entry (writing into a directory changes it), in
+   * the order they were made. An entry that replaces or whites out a path drops the records at and
+   * under it: a later entry may have made that path a file, a whiteout or a symlink out of the layer.
+   */
+  private final Map<Path, FileTime> directoryTimes = new LinkedHashMap<>();
   private long bytes;
   private long inodes;
 
@@ -81,17 +89,26 @@ public final class LayerUnpacker {
       try {
         apply(entry, entries, rawHeaders);
       } catch (NativeCallException e) {
-        if (DiskFull.is(e)) {
-          throw DiskFull.error("unpack entry \"" + entry.getName() + "\"", root, e);
-        }
-        throw e.toKonaException().withContext("unpack entry \"" + entry.getName() + "\"");
+        throw failed("unpack entry \"" + entry.getName() + "\"", e);
       }
     }
     tar.transferTo(OutputStream.nullOutputStream());
-    for (Map.Entry<Path, FileTime> dir : directoryTimes.reversed()) {
-      setTime(dir.getKey(), dir.getValue());
+    List<Map.Entry<Path, FileTime>> dirs = new ArrayList<>(directoryTimes.entrySet());
+    for (Map.Entry<Path, FileTime> dir : dirs.reversed()) {
+      try {
+        setTime(dir.getKey(), dir.getValue());
+      } catch (NativeCallException e) {
+        throw failed("set the time of directory \"" + root.relativize(dir.getKey()) + "\"", e);
+      }
     }
     return new Usage(bytes, inodes);
+  }
+
+  private RuntimeException failed(String what, NativeCallException e) {
+    if (DiskFull.is(e)) {
+      return DiskFull.error(what, root, e);
+    }
+    return e.toKonaException().withContext(what);
   }
 
   private void apply(TarArchiveEntry entry, InputStream data, byte[] rawHeaders) throws IOException {
@@ -107,7 +124,12 @@ public final class LayerUnpacker {
       return; // AUFS bookkeeping such as .wh..wh.plnk; nothing for overlay
     }
     if (base.startsWith(WHITEOUT)) {
-      Path hidden = paths.resolve(name, name).resolveSibling(base.substring(WHITEOUT.length()));
+      String hiddenName = base.substring(WHITEOUT.length());
+      if (hiddenName.isEmpty() || hiddenName.equals(".") || hiddenName.equals("..")) {
+        throw new InvalidArgumentException(
+            "unpack entry \"" + name + "\": whiteout of \"" + hiddenName + "\" names no file (refused: it would delete the layer or what holds it)");
+      }
+      Path hidden = paths.resolve(name, name).resolveSibling(hiddenName);
       removeExisting(hidden);
       FsCalls.mknod(hidden, FsCalls.S_IFCHR, 0);
       inodes++;
@@ -124,7 +146,7 @@ public final class LayerUnpacker {
         inodes++;
       }
       applyMetadata(entry, target, rawHeaders);
-      directoryTimes.add(Map.entry(target, entry.getLastModifiedTime()));
+      directoryTimes.put(target, entry.getLastModifiedTime());
       return;
     }
     removeExisting(target);
@@ -226,9 +248,16 @@ public final class LayerUnpacker {
     FsCalls.lutimes(target, instant.getEpochSecond(), instant.getNano());
   }
 
-  private static void removeExisting(Path target) throws IOException {
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-      DirectoryTree.delete(target);
+  private void removeExisting(Path target) throws IOException {
+    BasicFileAttributes existing;
+    try {
+      existing = Files.readAttributes(target, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException absent) {
+      return;
     }
+    if (existing.isDirectory()) {
+      directoryTimes.keySet().removeIf(dir -> dir.startsWith(target)); // only a directory has records at or under it
+    }
+    DirectoryTree.delete(target);
   }
 }

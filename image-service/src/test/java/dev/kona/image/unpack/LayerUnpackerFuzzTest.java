@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -28,13 +30,15 @@ import org.junit.jupiter.api.BeforeAll;
  * names built from {@code ..}, absolute paths, whiteout prefixes and a path to a host directory)
  * are unpacked, the upper one over the lower. Either may be refused, but only with an error of the
  * family; and nothing outside the two snapshot directories is ever written, linked or read into
- * them (a sentinel host file with unique content stays as it was and never shows up in a snapshot).
+ * them (a sentinel host file with unique content stays as it was, times included, and never shows up
+ * in a snapshot).
  * A third run feeds the fuzzer's raw bytes to the unpacker as a tar. The normal build runs the seeds
  * and a five-second fuzzing run (see the pom).
  */
 class LayerUnpackerFuzzTest {
 
   private static final String SECRET = "fuzz sentinel 6f1c9a52-0c8e-4d0e-9b43-1c7d2a7f5e11";
+  private static final FileTime HOST_TIME = FileTime.from(Instant.parse("2001-02-03T04:05:06Z"));
   private static Path work;
   private static Path host;
   private static Path sentinel;
@@ -44,6 +48,8 @@ class LayerUnpackerFuzzTest {
     work = Files.createTempDirectory("kona-unpack-fuzz-");
     host = Files.createDirectories(work.resolve("host"));
     sentinel = Files.writeString(host.resolve("secret"), SECRET);
+    Files.setLastModifiedTime(sentinel, HOST_TIME);
+    Files.setLastModifiedTime(host, HOST_TIME);
   }
 
   @AfterAll
@@ -81,6 +87,8 @@ class LayerUnpackerFuzzTest {
   private static void assertHostUntouched(Path... snapshots) throws IOException {
     assertEquals(SECRET, Files.readString(sentinel), "the host file was modified");
     assertEquals(1, (int) Files.getAttribute(sentinel, "unix:nlink"), "the host file was hard-linked");
+    assertEquals(HOST_TIME, Files.getLastModifiedTime(sentinel), "the host file's time was set");
+    assertEquals(HOST_TIME, Files.getLastModifiedTime(host), "the host directory's time was set");
     try (Stream<Path> inHost = Files.list(host);
         Stream<Path> inWork = Files.list(work)) {
       assertEquals(List.of(sentinel), inHost.toList(), "something was written into the host directory");
@@ -95,7 +103,7 @@ class LayerUnpackerFuzzTest {
     }
   }
 
-  private static final String[] PARTS = {"a", "b", "c", "..", ".", "", ".wh.a", ".wh.b", ".wh..wh..opq", "etc", "secret"};
+  private static final String[] PARTS = {"a", "b", "c", "..", ".", "", ".wh.a", ".wh.b", ".wh..wh..opq", "etc", "secret", ".wh...", ".wh."};
 
   private static String name(FuzzedDataProvider data) {
     int n = data.consumeInt(1, 4);

@@ -157,6 +157,50 @@ class LayerUnpackerTest {
     assertEquals(1, (int) Files.getAttribute(outside.resolve("secret"), "unix:nlink"));
   }
 
+  /** Fuzzing found it: a directory's time, set after the last entry, went to whatever later replaced it. */
+  @Test
+  void unpack_directoryLaterReplacedByFile_isTheFile() throws Exception {
+    Path dir = temp.resolve("snap");
+    unpack(dir, new LayerBuilder().dir("a/b", 0755).file("a", "now a file", 0644));
+    assertEquals("now a file", Files.readString(dir.resolve("a")));
+  }
+
+  @Test
+  void unpack_directoryLaterWhitedOut_isTheWhiteout() throws Exception {
+    Path dir = temp.resolve("snap");
+    unpack(dir, new LayerBuilder().dir("a/b", 0755).whiteout("a"));
+    assertEquals(0L, attrs(dir.resolve("a")).get("rdev"));
+    assertEquals(020000, (int) attrs(dir.resolve("a")).get("mode") & 0170000);
+  }
+
+  @Test
+  void unpack_directoryLaterReplacedBySymlinkOut_neverTouchesTheHost() throws Exception {
+    Path outside = Files.createDirectories(temp.resolve("outside/secret"));
+    java.nio.file.attribute.FileTime before = java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2001-02-03T04:05:06Z"));
+    Files.setLastModifiedTime(outside, before);
+    Path dir = temp.resolve("snap");
+    unpack(dir, new LayerBuilder().dir("a/secret", 0755).symlink("a", outside.getParent().toString()));
+    assertTrue(Files.isSymbolicLink(dir.resolve("a")));
+    assertEquals(before, Files.getLastModifiedTime(outside), "the host directory's time was set through the layer's symlink");
+  }
+
+  /** ".wh..." would whiteout "..": the directory holding the snapshot, with every other snapshot in it. */
+  @Test
+  void unpack_whiteoutOfDotDot_isRefusedAndNothingOutsideIsDeleted() throws Exception {
+    Path neighbour = Files.writeString(temp.resolve("neighbour"), "another snapshot");
+    for (String name : List.of(".wh...", "x/.wh...", ".wh..", "x/.wh.", ".wh.")) {
+      Path dir = Files.createDirectories(temp.resolve("victim"));
+      Files.writeString(dir.resolve("keep"), "k");
+      InvalidArgumentException e =
+          assertThrows(InvalidArgumentException.class, () -> unpack(dir, new LayerBuilder().dir("x", 0755).raw(file(name), new byte[] {'x'})), name);
+      assertTrue(e.getMessage().contains("\"" + name + "\""), e.getMessage());
+      assertEquals("another snapshot", Files.readString(neighbour), name);
+      assertTrue(Files.isDirectory(dir.resolve("x"), LinkOption.NOFOLLOW_LINKS), name);
+      assertEquals("k", Files.readString(dir.resolve("keep")), name);
+      dev.kona.common.fs.DirectoryTree.delete(dir);
+    }
+  }
+
   private void assertEscapeRefused(LayerBuilder layer, String entry) throws Exception {
     Path dir = Files.createDirectories(temp.resolve("victim"));
     InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> unpack(dir, layer));
