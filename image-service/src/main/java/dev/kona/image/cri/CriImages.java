@@ -4,6 +4,7 @@ import dev.kona.cri.api.v1.Image;
 import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.Int64Value;
 import dev.kona.image.store.ImageRecord;
+import java.util.OptionalLong;
 
 /** Writes an image record as the CRI {@code Image} message (the one translator out). */
 final class CriImages {
@@ -23,12 +24,28 @@ final class CriImages {
     int colon = user.indexOf(':');
     String name = colon < 0 ? user : user.substring(0, colon);
     if (!name.isEmpty()) {
-      if (name.chars().allMatch(Character::isDigit)) {
-        image.setUid(Int64Value.newBuilder().setValue(Long.parseLong(name)));
+      OptionalLong uid = uid(name);
+      if (uid.isPresent()) {
+        image.setUid(Int64Value.newBuilder().setValue(uid.getAsLong()));
       } else {
         image.setUsername(name);
       }
     }
     return image.build();
+  }
+
+  /**
+   * A user of ASCII digits that fits a long is a uid; anything else (a name, digits past a long) is
+   * a user name, as containerd reads it. The text comes from the image config, untrusted.
+   */
+  private static OptionalLong uid(String name) {
+    if (!name.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Long.parseLong(name));
+    } catch (NumberFormatException pastALong) {
+      return OptionalLong.empty();
+    }
   }
 }

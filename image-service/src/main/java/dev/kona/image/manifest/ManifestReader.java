@@ -10,6 +10,7 @@ import dev.kona.image.content.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Translates manifest, index and image-config JSON into the domain records (the one translator). */
@@ -31,6 +32,9 @@ public final class ManifestReader {
     } catch (IOException e) {
       throw new InvalidArgumentException("parse manifest: not valid JSON: " + e.getMessage(), e);
     }
+    if (json == null) {
+      throw new InvalidArgumentException("parse manifest: the document is null, not a JSON object");
+    }
     String type = json.mediaType() != null && !json.mediaType().isEmpty() ? json.mediaType() : baseType(contentType);
     if (Integer.valueOf(1).equals(json.schemaVersion())
         || type.equals(MediaTypes.DOCKER_SCHEMA1)
@@ -45,8 +49,9 @@ public final class ManifestReader {
     }
     if (MediaTypes.INDEXES.contains(type)) {
       List<Descriptor> entries = new ArrayList<>();
-      for (DescriptorJson entry : json.manifests() == null ? List.<DescriptorJson>of() : json.manifests()) {
-        entries.add(descriptor(entry, "index entry"));
+      List<DescriptorJson> manifests = json.manifests() == null ? List.of() : json.manifests();
+      for (int i = 0; i < manifests.size(); i++) {
+        entries.add(descriptor(manifests.get(i), "index entry " + i));
       }
       return new Manifest.Index(type, entries);
     }
@@ -55,10 +60,12 @@ public final class ManifestReader {
         throw new InvalidArgumentException("parse manifest: image manifest has no config descriptor");
       }
       List<Descriptor> layers = new ArrayList<>();
-      for (DescriptorJson layer : json.layers() == null ? List.<DescriptorJson>of() : json.layers()) {
-        layers.add(descriptor(layer, "layer"));
+      List<DescriptorJson> layerJson = json.layers() == null ? List.of() : json.layers();
+      for (int i = 0; i < layerJson.size(); i++) {
+        layers.add(descriptor(layerJson.get(i), "layer " + i));
       }
-      return new Manifest.Image(type, descriptor(json.config(), "config"), layers, json.annotations());
+      return new Manifest.Image(
+          type, descriptor(json.config(), "config"), layers, noNulls("parse manifest: annotations", json.annotations()));
     }
     throw new FailedPreconditionException(
         "parse manifest: media type \"" + type + "\" is not an image manifest or index Kona supports");
@@ -71,9 +78,12 @@ public final class ManifestReader {
     } catch (IOException e) {
       throw new InvalidArgumentException("parse image config: not valid JSON: " + e.getMessage(), e);
     }
+    if (json == null) {
+      throw new InvalidArgumentException("parse image config: the document is null, not a JSON object");
+    }
     List<Digest> diffIds = new ArrayList<>();
     if (json.rootfs() != null && json.rootfs().diffIds() != null) {
-      for (String id : json.rootfs().diffIds()) {
+      for (String id : noNulls("parse image config: rootfs.diff_ids", json.rootfs().diffIds())) {
         diffIds.add(Digest.parse(id));
       }
     }
@@ -86,11 +96,11 @@ public final class ManifestReader {
         json.os(),
         json.architecture(),
         c.user(),
-        c.env(),
-        c.entrypoint(),
-        c.cmd(),
+        noNulls("parse image config: config.Env", c.env()),
+        noNulls("parse image config: config.Entrypoint", c.entrypoint()),
+        noNulls("parse image config: config.Cmd", c.cmd()),
         c.workingDir(),
-        c.labels(),
+        noNulls("parse image config: config.Labels", c.labels()),
         c.stopSignal(),
         c.exposedPorts() == null ? null : List.copyOf(c.exposedPorts().keySet()),
         c.volumes() == null ? null : List.copyOf(c.volumes().keySet()),
@@ -98,6 +108,9 @@ public final class ManifestReader {
   }
 
   private static Descriptor descriptor(DescriptorJson json, String what) {
+    if (json == null) {
+      throw new InvalidArgumentException("parse manifest: " + what + " is null, not a descriptor");
+    }
     if (json.digest() == null || json.size() == null) {
       throw new InvalidArgumentException("parse manifest: " + what + " lacks digest or size");
     }
@@ -107,7 +120,31 @@ public final class ManifestReader {
           Optional.of(new Platform(json.platform().os(), json.platform().architecture(), json.platform().variant()));
     }
     return new Descriptor(
-        json.mediaType(), Digest.parse(json.digest()), json.size(), platform, json.annotations(), json.urls());
+        json.mediaType(),
+        Digest.parse(json.digest()),
+        json.size(),
+        platform,
+        noNulls("parse manifest: " + what + " annotations", json.annotations()),
+        noNulls("parse manifest: " + what + " urls", json.urls()));
+  }
+
+  /** JSON null inside a list of strings (or as a map's value) is refused here, naming the field. */
+  private static List<String> noNulls(String field, List<String> values) {
+    if (values != null && values.contains(null)) {
+      throw new InvalidArgumentException(field + ": item " + values.indexOf(null) + " is null, not a string");
+    }
+    return values;
+  }
+
+  private static Map<String, String> noNulls(String field, Map<String, String> values) {
+    if (values != null) {
+      for (Map.Entry<String, String> e : values.entrySet()) {
+        if (e.getValue() == null) {
+          throw new InvalidArgumentException(field + ": the value of \"" + e.getKey() + "\" is null, not a string");
+        }
+      }
+    }
+    return values;
   }
 
   private static String baseType(String contentType) {

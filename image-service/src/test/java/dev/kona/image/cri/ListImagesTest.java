@@ -34,6 +34,7 @@ class ListImagesTest {
     pusher.push("test/user-name", "1", SampleImages.withUser("www-data"));
     pusher.push("test/user-uid-group", "1", SampleImages.withUser("1003:1004"));
     pusher.push("test/user-name-group", "1", SampleImages.withUser("www-data:1004"));
+    pusher.push("test/user-huge-uid", "1", SampleImages.withUser("99999999999999999999:1"));
   }
 
   @BeforeEach
@@ -57,6 +58,18 @@ class ListImagesTest {
   @Test
   void listImages_emptyStore_isEmpty() {
     assertEquals(List.of(), list(null));
+  }
+
+  /** Fuzzing found it: a user of digits past a long made every ListImages of the node fail. */
+  @Test
+  void listImages_userOfDigitsPastALong_isAUsernameAndTheListWorks() {
+    cri.pull("test/user-huge-uid:1");
+    cri.pull("test/user-uid:1");
+    Map<String, Image> byTag = list(null).stream().collect(Collectors.toMap(i -> i.getRepoTags(0), i -> i));
+    Image huge = byTag.get(cri.name("test/user-huge-uid:1"));
+    assertFalse(huge.hasUid());
+    assertEquals("99999999999999999999", huge.getUsername());
+    assertEquals(1002, byTag.get(cri.name("test/user-uid:1")).getUid().getValue());
   }
 
   @Test

@@ -83,4 +83,39 @@ class ManifestReaderTest {
     assertEquals(java.util.List.of(), ManifestReader.parseConfig(dev.kona.image.testing.SampleImages.busybox()
         .config().bytes()).volumes());
   }
+
+  /** Fuzzing found these: JSON nulls where the reader expected values escaped as NullPointerException. */
+  @Test
+  void parse_nullsWhereValuesGo_areInvalidArgumentNamingTheField() {
+    String layer = "{\"mediaType\":\"" + MediaTypes.OCI_LAYER_GZIP + "\",\"digest\":\"" + D2 + "\",\"size\":9";
+    String config = "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + D1 + "\",\"size\":7}";
+    String head = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",";
+    assertRefused("null", "document");
+    assertRefused("[]", "not valid JSON");
+    assertRefused(head + config + ",\"layers\":[null]}", "layer 0");
+    assertRefused(head + config + ",\"layers\":[" + layer + ",\"annotations\":{\"a\":null}}]}", "annotations");
+    assertRefused(head + config + ",\"layers\":[" + layer + ",\"urls\":[null]}]}", "urls");
+    assertRefused(head + config + ",\"layers\":[],\"annotations\":{\"k\":null}}", "annotations");
+    assertRefused("{\"schemaVersion\":2,\"manifests\":[null]}", "index entry 0");
+  }
+
+  @Test
+  void parseConfig_nullsWhereValuesGo_areInvalidArgumentNamingTheField() {
+    assertConfigRefused("null", "document");
+    assertConfigRefused("{\"rootfs\":{\"diff_ids\":[null]}}", "diff_ids");
+    assertConfigRefused("{\"config\":{\"Env\":[\"A=1\",null]}}", "Env");
+    assertConfigRefused("{\"config\":{\"Cmd\":[null]}}", "Cmd");
+    assertConfigRefused("{\"config\":{\"Entrypoint\":[null]}}", "Entrypoint");
+    assertConfigRefused("{\"config\":{\"Labels\":{\"a\":null}}}", "Labels");
+  }
+
+  private static void assertRefused(String json, String names) {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ManifestReader.parse("", bytes(json)), json);
+    assertTrue(e.getMessage().contains(names), e.getMessage());
+  }
+
+  private static void assertConfigRefused(String json, String names) {
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ManifestReader.parseConfig(bytes(json)), json);
+    assertTrue(e.getMessage().contains(names), e.getMessage());
+  }
 }
