@@ -150,7 +150,12 @@ public final class ImagePuller {
     Manifest.Image image = resolved.image();
     Descriptor config = image.config();
     lease.hold(config.digest());
-    downloads.fetch(config, () -> BlobPuller.open(session, config), progress::advance);
+    progress.receiving(config.digest().toString(), "config");
+    try {
+      downloads.fetch(config, () -> BlobPuller.open(session, config), progress::advance);
+    } finally {
+      progress.received(config.digest().toString());
+    }
     blobs.add(config.digest());
     ImageRunConfig runConfig = ManifestReader.parseConfig(content.read(config.digest()));
     List<Descriptor> layers = image.layers();
@@ -237,6 +242,7 @@ public final class ImagePuller {
     try {
       acquire(permits, job.layer());
       long start = System.nanoTime();
+      job.progress().receiving(job.layer().digest().toString(), "layer");
       try {
         // waiting for lower layers gives the permit back, so they can never starve behind this one
         Supplier<List<Path>> lowers =
@@ -254,6 +260,7 @@ public final class ImagePuller {
         metrics.layerDone();
         return snapshot;
       } finally {
+        job.progress().received(job.layer().digest().toString());
         permits.release();
       }
     } finally {

@@ -47,9 +47,11 @@ public final class ProgressWatchdog implements AutoCloseable {
         LOG.info(report);
       }
       if (!progress.stalled() && progress.idleNanos(now) > timeout.toNanos()) {
+        String waiting = progress.receivingNow();
         progress.stall(
             "pull " + progress.image() + ": no progress for " + timeout.toSeconds() + " s (after "
-                + progress.bytes() + " bytes); cancelled (images.progress_timeout_seconds)");
+                + progress.bytes() + " bytes" + (waiting.isEmpty() ? "" : "; receiving " + waiting)
+                + "); cancelled (images.progress_timeout_seconds)");
       }
     }
   }

@@ -21,6 +21,8 @@ public final class PullProgress {
   private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
   private final Set<Thread> workers = ConcurrentHashMap.newKeySet();
   private volatile String stalledMessage;
+  /** The blobs being received now, in the order they started, each with what it is ("layer", "config"). */
+  private final java.util.Map<String, String> receiving = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
   public PullProgress(String image) {
     this.image = image;
@@ -38,6 +40,22 @@ public final class PullProgress {
   /** Counts as progress without bytes (a layer finished unpacking, a manifest arrived). */
   public void touch() {
     lastProgressNanos.set(System.nanoTime());
+  }
+
+  /** A blob (named by its digest) starts coming in; {@code what} says what it is, for messages. */
+  public void receiving(String digest, String what) {
+    receiving.put(digest, what);
+  }
+
+  public void received(String digest) {
+    receiving.remove(digest);
+  }
+
+  /** "layer sha256:…, layer sha256:…": the blobs under way, or an empty string. */
+  String receivingNow() {
+    synchronized (receiving) {
+      return receiving.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
+    }
   }
 
   public long bytes() {
