@@ -29,8 +29,19 @@ public final class ImageServiceEndpoint extends ImageServiceGrpc.ImageServiceImp
   private final ImageFsInfo imageFsInfo;
   private final StreamImages streamImages;
 
+  /**
+   * The largest message the CRI server sends and the kubelet accepts by default (the cri-server's
+   * {@code CriServer.MAX_MESSAGE_BYTES}, which this module cannot see).
+   */
+  public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
   public ImageServiceEndpoint(ImageService images) {
-    this.listImages = new ListImages(images);
+    this(images, MAX_MESSAGE_BYTES);
+  }
+
+  /** {@code maxMessageBytes}: List answers are fitted under it. */
+  public ImageServiceEndpoint(ImageService images, int maxMessageBytes) {
+    this.listImages = new ListImages(images, maxMessageBytes);
     this.imageStatus = new ImageStatus(images);
     this.pullImage = new PullImage(images);
     this.removeImage = new RemoveImage(images);

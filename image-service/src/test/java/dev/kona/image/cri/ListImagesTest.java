@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kona.cri.api.v1.Image;
 import dev.kona.cri.api.v1.ImageFilter;
 import dev.kona.cri.api.v1.ListImagesRequest;
+import dev.kona.cri.api.v1.ListImagesResponse;
+import dev.kona.image.testing.LayerBuilder;
+import dev.kona.image.testing.TestImages;
 import dev.kona.image.testing.LocalRegistry;
 import dev.kona.image.testing.SampleImages;
 import java.nio.file.Path;
@@ -58,6 +61,27 @@ class ListImagesTest {
   @Test
   void listImages_emptyStore_isEmpty() {
     assertEquals(List.of(), list(null));
+  }
+
+  /** Five images with 3.4 MiB of manifest annotations each: 17 MiB, past the 16 MiB the kubelet reads. */
+  @Test
+  void listImages_pastTheMessageLimit_fitsByTrimmingTheLargestAnnotations() {
+    String big = "x".repeat(3_400_000);
+    for (int i = 0; i < 5; i++) {
+      registry.pusher().push("test/annotated-" + i, "1",
+          TestImages.builder().layer(new LayerBuilder().file("f", "f", 0644)).label("annotated-" + i)
+              .annotation("org.example.big", big).annotation("io.kubernetes.keep", "k" + i).build());
+      cri.pull("test/annotated-" + i + ":1");
+    }
+    ListImagesResponse answer = Calls.call(cri.endpoint::listImages, ListImagesRequest.getDefaultInstance());
+    assertTrue(answer.getSerializedSize() <= ImageServiceEndpoint.MAX_MESSAGE_BYTES, answer.getSerializedSize() + " bytes");
+    assertEquals(5, answer.getImagesCount(), "every image is listed");
+    for (Image image : answer.getImagesList()) {
+      String n = image.getRepoTags(0).replaceAll(".*annotated-(\\d):1", "$1");
+      assertEquals("k" + n, image.getSpec().getAnnotationsOrThrow("io.kubernetes.keep"), "the kubelet's annotations stay");
+    }
+    assertTrue(answer.getImagesList().stream().anyMatch(i -> !i.getSpec().containsAnnotations("org.example.big")), "some were trimmed");
+    assertTrue(answer.getImagesList().stream().allMatch(i -> i.getSize() > 0 && !i.getId().isEmpty()));
   }
 
   /** Fuzzing found it: a user of digits past a long made every ListImages of the node fail. */

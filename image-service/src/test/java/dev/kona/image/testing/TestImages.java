@@ -123,6 +123,7 @@ public final class TestImages {
     private String variant = "";
     private String label = "";
     private final List<String> volumes = new ArrayList<>();
+    private final java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
 
     public Builder layer(LayerBuilder layer) {
       return layer(layer, Compression.GZIP);
@@ -177,6 +178,12 @@ public final class TestImages {
       return this;
     }
 
+    /** An annotation of the image manifest. */
+    public Builder annotation(String key, String value) {
+      annotations.put(key, value);
+      return this;
+    }
+
     public BuiltImage build() {
       List<Blob> layers = new ArrayList<>();
       List<Digest> diffIds = new ArrayList<>();
@@ -224,7 +231,13 @@ public final class TestImages {
       for (int i = 0; i < layers.size(); i++) {
         manifest.append(i == 0 ? "" : ",").append(layers.get(i).descriptorJson());
       }
-      manifest.append("]}");
+      manifest.append("]");
+      if (!annotations.isEmpty()) {
+        ObjectNode map = JSON.createObjectNode();
+        annotations.forEach(map::put);
+        manifest.append(",\"annotations\":").append(new String(write(map), StandardCharsets.UTF_8));
+      }
+      manifest.append("}");
       Blob manifestBlob = Blob.of(manifestType, manifest.toString().getBytes(StandardCharsets.UTF_8));
       return new BuiltImage(configBlob, layers, manifestBlob, diffIds, os, architecture, variant);
     }
