@@ -158,10 +158,16 @@ public final class Containers implements SandboxContainers {
     });
   }
 
-  /** Stops with the image's stop signal, then SIGKILL after {@code timeout}; idempotent. */
+  /**
+   * Stops with the stop signal, then SIGKILL after {@code timeout}; idempotent: a stopped container
+   * and an unknown or removed id succeed (the kubelet retries a stop after a timeout or restart).
+   */
   public void stop(String idOrPrefix, Duration timeout) {
-    String id = index.resolve(idOrPrefix, "container_id");
-    ContainerRecord record = require(id);
+    String id = index.resolveOrNull(idOrPrefix, "container_id");
+    ContainerRecord record = id == null ? null : records.get(id);
+    if (record == null) {
+      return;
+    }
     ContainerEngine engine = engineOf(record);
     ContainerState state = stateOf(record);
     if (state.status() == ContainerStatus.RUNNING) {
