@@ -170,13 +170,38 @@ int rootfs_prepare(const plan_t *plan, int *rootfd, shim_error_t *e) {
   return 0;
 }
 
+/* struct mount_attr of <linux/mount.h>, spelled out so older headers build too. */
+struct kona_mount_attr {
+  unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
+#ifndef SYS_mount_setattr
+#define SYS_mount_setattr 442
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+/*
+ * Sets mount attributes on the mount at fd and every mount below it (recursive read-only: a
+ * submount of the bind source stays read-only too, which MS_REMOUNT|MS_RDONLY alone does not do).
+ */
+static int set_recursive_attr(int fd, const char *dst, unsigned long long attrs, shim_error_t *e) {
+  struct kona_mount_attr attr = {.attr_set = attrs};
+  if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+    return shim_fail(e, errno, "mount", "mount_setattr(AT_RECURSIVE, 0x%llx) on %s", attrs, dst);
+  }
+  return 0;
+}
+
 static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
-  if (r->nfields != 6) {
-    return shim_fail(e, EINVAL, "mount", "mount record needs 6 fields, has %d", r->nfields);
+  if (r->nfields != 6 && r->nfields != 7) {
+    return shim_fail(e, EINVAL, "mount", "mount record needs 6 or 7 fields, has %d", r->nfields);
   }
   const char *src = r->f[0].data, *dst = r->f[1].data, *type = r->f[2].data, *data = r->f[5].data;
-  long long flags, pflags;
-  if (parse_long(r->f[3].data, &flags) < 0 || parse_long(r->f[4].data, &pflags) < 0) {
+  long long flags, pflags, rattrs = 0;
+  if (parse_long(r->f[3].data, &flags) < 0 || parse_long(r->f[4].data, &pflags) < 0 ||
+      (r->nfields == 7 && parse_long(r->f[6].data, &rattrs) < 0)) {
     return shim_fail(e, EINVAL, "mount", "flags of %s", dst);
   }
   int create = CREATE_DIR;
@@ -212,6 +237,12 @@ static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
     }
   } else if (mount(src, target, type, f, *data ? data : NULL) < 0) {
     return shim_fail(e, errno, "mount", "mount %s (%s) on %s", src, type, dst);
+  }
+  if (rattrs != 0) {
+    cleanup_close int top = open_in_root(rootfd, dst, CREATE_NONE, e);
+    if (top < 0 || set_recursive_attr(top, dst, (unsigned long long)rattrs, e) < 0) {
+      return -1;
+    }
   }
   if (pflags != 0) {
     cleanup_close int top = open_in_root(rootfd, dst, CREATE_NONE, e);

@@ -38,7 +38,12 @@ public final class RuntimeHandlers {
 
   /** @param configured the extra handlers, in config order; none may be named "" or "kona" */
   public RuntimeHandlers(ContainerEngine nativeEngine, List<Handler> configured) {
-    this.defaultHandler = new Handler(DEFAULT, nativeEngine, Features.NONE);
+    this(nativeEngine, Features.NONE, configured);
+  }
+
+  /** @param nativeFeatures what Kona's engine can do on this host (probed at start) */
+  public RuntimeHandlers(ContainerEngine nativeEngine, Features nativeFeatures, List<Handler> configured) {
+    this.defaultHandler = new Handler(DEFAULT, nativeEngine, nativeFeatures);
     for (Handler h : configured) {
       if (isDefaultName(h.name())) {
         throw new IllegalArgumentException("runtime handler \"" + h.name() + "\" is reserved for Kona's engine");

@@ -74,7 +74,11 @@ class RequestLimitsTest extends OnePodSuite {
         .setImage(ImageSpec.newBuilder().setImage(registry.image()))
         .addCommand("true")
         .putAllLabels(kubeletLabels(name))
-        .putAllAnnotations(kubeletAnnotations());
+        .putAllAnnotations(kubeletAnnotations())
+        // and, for procMount Default, its default masked and read-only /proc paths
+        .setLinux(dev.kona.cri.api.v1.LinuxContainerConfig.newBuilder().setSecurityContext(
+            dev.kona.cri.api.v1.LinuxContainerSecurityContext.newBuilder()
+                .addAllMaskedPaths(PodIdentityTest.KUBELET_MASKED).addAllReadonlyPaths(PodIdentityTest.KUBELET_READONLY)));
   }
 
   private String create(ContainerConfig.Builder config) {

@@ -166,11 +166,14 @@ class RuntimeHandlersTest {
   }
 
   @Test
-  void status_listsTheDefaultAndEveryConfiguredHandler_withoutClaimedFeatures() {
+  void status_listsTheDefaultAndEveryConfiguredHandler_withTheFeaturesEachHas() {
     List<RuntimeHandler> handlers = kona.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList();
     assertEquals(List.of("", "runc", "crun"), handlers.stream().map(RuntimeHandler::getName).toList());
+    // Kona's engine: this host's kernel has mount_setattr; Debian's runc 1.1.5 lists "rro" in
+    // `runc features`; crun 1.8.1 has no features subcommand, so nothing is claimed for it.
+    assertEquals(List.of(true, true, false),
+        handlers.stream().map(h -> h.getFeatures().getRecursiveReadOnlyMounts()).toList());
     for (RuntimeHandler h : handlers) {
-      assertFalse(h.getFeatures().getRecursiveReadOnlyMounts(), h.toString());
       assertFalse(h.getFeatures().getUserNamespaces(), h.toString());
     }
   }

@@ -82,8 +82,8 @@ public final class Engines {
           : OciRuntime.crunForHost(binary, root, dir.resolve("bin"));
       handlers.add(new RuntimeHandlers.Handler(name,
           new OciRuntimeEngine(runtime, dir.resolve("containers"), LinuxSyscalls.get(), conmon),
-          RuntimeHandlers.Features.NONE));
+          HandlerFeatures.ociRuntime(name, binary)));
     }
-    return new RuntimeHandlers(nativeEngine, handlers);
+    return new RuntimeHandlers(nativeEngine, HandlerFeatures.nativeEngine(), handlers);
   }
 }

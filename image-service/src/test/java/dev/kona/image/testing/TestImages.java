@@ -122,6 +122,7 @@ public final class TestImages {
     private String architecture = "amd64";
     private String variant = "";
     private String label = "";
+    private String stopSignal = "";
     private final List<String> volumes = new ArrayList<>();
     private final java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
 
@@ -172,6 +173,12 @@ public final class TestImages {
       return this;
     }
 
+    /** The config's {@code StopSignal} (Dockerfile STOPSIGNAL), e.g. {@code SIGUSR1}. */
+    public Builder stopSignal(String value) {
+      stopSignal = value;
+      return this;
+    }
+
     /** A label that makes otherwise equal images differ (distinct ids). */
     public Builder label(String value) {
       label = value;
@@ -214,6 +221,9 @@ public final class TestImages {
       if (!volumes.isEmpty()) {
         ObjectNode declared = run.putObject("Volumes");
         volumes.forEach(v -> declared.putObject(v));
+      }
+      if (!stopSignal.isEmpty()) {
+        run.put("StopSignal", stopSignal);
       }
       if (!label.isEmpty()) {
         run.putObject("Labels").put("kona.test", label);

@@ -6,9 +6,17 @@ import static dev.kona.linux.syscall.MountFlags.MS_REMOUNT;
 /**
  * One mount(2) in the container's rootfs, flags already computed. A bind (MS_BIND in flags) with
  * further flags is remounted by the helper; {@code propagation} is applied after, when non-zero.
- * {@code target} is a path inside the container.
+ * {@code target} is a path inside the container. {@code recursiveReadOnly} (OCI option "rro"):
+ * after the bind, the helper makes it and every mount below it read-only with
+ * {@code mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)}.
  */
-public record MountOp(String source, String target, String fstype, long flags, long propagation, String data) {
+public record MountOp(String source, String target, String fstype, long flags, long propagation, String data,
+    boolean recursiveReadOnly) {
+
+  public MountOp(String source, String target, String fstype, long flags, long propagation, String data) {
+    this(source, target, fstype, flags, propagation, data, false);
+  }
+
   public MountOp {
     if (target == null || !target.startsWith("/")) {
       throw new IllegalArgumentException("mount target: expected an absolute path in the container, got " + target);

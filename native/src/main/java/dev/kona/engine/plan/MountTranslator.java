@@ -40,9 +40,14 @@ final class MountTranslator {
       }
       long flags = 0;
       long propagation = 0;
+      boolean recursiveReadOnly = false;
       List<String> data = new ArrayList<>();
       for (String option : m.options()) {
-        if (SET.containsKey(option)) {
+        if (option.equals("rro")) {
+          recursiveReadOnly = true;
+        } else if (option.equals("rrw")) {
+          recursiveReadOnly = false;
+        } else if (SET.containsKey(option)) {
           flags |= SET.get(option);
         } else if (CLEAR.containsKey(option)) {
           flags &= ~CLEAR.get(option);
@@ -64,8 +69,11 @@ final class MountTranslator {
       if ((flags & MS_BIND) != 0 && !source.startsWith("/")) {
         source = bundle.resolve(source).toString();
       }
+      if (recursiveReadOnly && (flags & MS_BIND) == 0) {
+        throw new IllegalArgumentException("mount " + m.destination() + ": option rro applies to bind mounts only");
+      }
       ops.add(new MountOp(source, m.destination(), (flags & MS_BIND) != 0 ? "" : type, flags, propagation,
-          String.join(",", data)));
+          String.join(",", data), recursiveReadOnly));
     }
     return ops;
   }

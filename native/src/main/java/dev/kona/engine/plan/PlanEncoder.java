@@ -9,6 +9,7 @@ import java.util.TreeMap;
  * {@code <length>:<bytes>} each after one space. Lengths make every byte legal inside a field.
  */
 public final class PlanEncoder {
+  private static final int MOUNT_ATTR_RDONLY = 0x1;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
 
   private PlanEncoder() {}
@@ -60,7 +61,12 @@ public final class PlanEncoder {
       record("no-console", 1);
     }
     for (MountOp m : fs.mounts()) {
-      record("mount", m.source(), m.target(), m.fstype(), m.flags(), m.propagation(), m.data());
+      if (m.recursiveReadOnly()) {
+        // A seventh field: mount_setattr attributes to set on the mount and all below it.
+        record("mount", m.source(), m.target(), m.fstype(), m.flags(), m.propagation(), m.data(), MOUNT_ATTR_RDONLY);
+      } else {
+        record("mount", m.source(), m.target(), m.fstype(), m.flags(), m.propagation(), m.data());
+      }
     }
     for (DeviceNode d : fs.devices()) {
       record("device", d.path(), d.mode(), d.major(), d.minor(), d.uid(), d.gid());

@@ -32,6 +32,9 @@ final class LibcHandles {
   static final MethodHandle SYSCALL4 = errnoCapturing("syscall",
       FunctionDescriptor.of(C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG),
       Linker.Option.firstVariadicArg(1));
+  static final MethodHandle SYSCALL5 = errnoCapturing("syscall",
+      FunctionDescriptor.of(C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG, C_LONG),
+      Linker.Option.firstVariadicArg(1));
   static final MethodHandle WAITID = errnoCapturing("waitid",
       FunctionDescriptor.of(C_INT, C_INT, C_INT, C_POINTER, C_INT));
   static final MethodHandle POLL = errnoCapturing("poll",

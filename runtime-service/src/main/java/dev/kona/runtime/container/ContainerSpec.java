@@ -12,6 +12,7 @@ import java.util.Map;
  * @param command replaces the image's ENTRYPOINT when not empty
  * @param args replaces the image's CMD when not empty
  * @param logPath relative to the sandbox's log directory; empty for no log
+ * @param stopSignal the CRI stop_signal's name ("SIGUSR1"), empty for the image's or SIGTERM
  */
 public record ContainerSpec(
     String name,
@@ -30,7 +31,8 @@ public record ContainerSpec(
     boolean stdinOnce,
     boolean tty,
     Resources resources,
-    Security security) {
+    Security security,
+    String stopSignal) {
 
   public ContainerSpec {
     if (name == null || name.isEmpty()) {
@@ -53,6 +55,7 @@ public record ContainerSpec(
     logPath = logPath == null ? "" : logPath;
     resources = resources == null ? Resources.NONE : resources;
     security = security == null ? Security.DEFAULT : security;
+    stopSignal = stopSignal == null ? "" : stopSignal;
     if (stdinOnce && !stdin) {
       stdinOnce = false;
     }
@@ -67,9 +70,18 @@ public record ContainerSpec(
     }
   }
 
+  /** No stop signal of its own: the image's STOPSIGNAL, else SIGTERM. */
+  public ContainerSpec(String name, int attempt, String image, List<String> command, List<String> args,
+      String workingDir, List<EnvVar> envs, List<MountSpec> mounts, List<DeviceSpec> devices,
+      Map<String, String> labels, Map<String, String> annotations, String logPath, boolean stdin, boolean stdinOnce,
+      boolean tty, Resources resources, Security security) {
+    this(name, attempt, image, command, args, workingDir, envs, mounts, devices, labels, annotations, logPath, stdin,
+        stdinOnce, tty, resources, security, "");
+  }
+
   public ContainerSpec withResources(Resources r) {
     return new ContainerSpec(name, attempt, image, command, args, workingDir, envs, mounts, devices, labels,
-        annotations, logPath, stdin, stdinOnce, tty, r, security);
+        annotations, logPath, stdin, stdinOnce, tty, r, security, stopSignal);
   }
 
   /** The key names are reserved under within a pod: name and attempt. */
@@ -79,12 +91,20 @@ public record ContainerSpec(
 
   public record EnvVar(String key, String value) {}
 
-  /** @param propagation private, rslave (HOST_TO_CONTAINER) or rshared (BIDIRECTIONAL) */
-  public record MountSpec(String containerPath, String hostPath, boolean readonly, String propagation) {
+  /**
+   * @param propagation private, rslave (HOST_TO_CONTAINER) or rshared (BIDIRECTIONAL)
+   * @param recursiveReadOnly every mount below the bind is read-only too (needs readonly and rprivate)
+   */
+  public record MountSpec(String containerPath, String hostPath, boolean readonly, String propagation,
+      boolean recursiveReadOnly) {
     public MountSpec {
       containerPath = containerPath == null ? "" : containerPath;
       hostPath = hostPath == null ? "" : hostPath;
       propagation = propagation == null || propagation.isEmpty() ? "rprivate" : propagation;
+    }
+
+    public MountSpec(String containerPath, String hostPath, boolean readonly, String propagation) {
+      this(containerPath, hostPath, readonly, propagation, false);
     }
   }
 
@@ -148,9 +168,20 @@ public record ContainerSpec(
       SeccompMode seccomp,
       String seccompLocalhostRef,
       String pidMode,
-      String targetId) {
+      String targetId,
+      boolean strictSupplementalGroups) {
     public static final Security DEFAULT = new Security(false, List.of(), List.of(), List.of(), -1, "", -1,
-        List.of(), false, false, List.of(), List.of(), SeccompMode.UNCONFINED, "", "CONTAINER", "");
+        List.of(), false, false, List.of(), List.of(), SeccompMode.UNCONFINED, "", "CONTAINER", "", false);
+
+    /** Merge policy: the image's /etc/group memberships of the user are added to supplementalGroups. */
+    public Security(boolean privileged, List<String> addCapabilities, List<String> dropCapabilities,
+        List<String> addAmbientCapabilities, long runAsUser, String runAsUsername, long runAsGroup,
+        List<Long> supplementalGroups, boolean readonlyRootfs, boolean noNewPrivs, List<String> maskedPaths,
+        List<String> readonlyPaths, SeccompMode seccomp, String seccompLocalhostRef, String pidMode, String targetId) {
+      this(privileged, addCapabilities, dropCapabilities, addAmbientCapabilities, runAsUser, runAsUsername, runAsGroup,
+          supplementalGroups, readonlyRootfs, noNewPrivs, maskedPaths, readonlyPaths, seccomp, seccompLocalhostRef,
+          pidMode, targetId, false);
+    }
 
     public Security {
       addCapabilities = List.copyOf(addCapabilities == null ? List.of() : addCapabilities);

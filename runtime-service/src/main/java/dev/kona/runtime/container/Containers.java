@@ -2,6 +2,7 @@ package dev.kona.runtime.container;
 
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
+import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.KonaException;
 import dev.kona.common.error.NotFoundException;
 import dev.kona.engine.ContainerEngine;
@@ -99,6 +100,7 @@ public final class Containers implements SandboxContainers {
     }
     String handler = sandbox.spec().runtimeHandler();
     ContainerEngine engine = engineOf(handler, "create container " + spec.name() + " in pod sandbox " + sandbox.id());
+    checkFeatures(handler, spec);
     Path logPath = logPathOf(sandbox, spec);
     ContainerImages.ResolvedImage image = steps.time(CREATE, "image", () -> images.resolve(spec.image()));
     String id = Ids.newId();
@@ -109,7 +111,7 @@ public final class Containers implements SandboxContainers {
     try (Undo undo = new Undo("create container " + id)) {
       undo.push("release name", () -> names.release(key, id));
       ContainerRecord record = new ContainerRecord(id, sandbox.id(), spec, image.id(), nowNanos(), bundle.toString(),
-          logPath == null ? "" : logPath.toString(), Signals.parse(image.facts().stopSignal()), "", handler);
+          logPath == null ? "" : logPath.toString(), stopSignalOf(spec, image), "", handler);
       journal.begin(id, new ContainerIntent(Journal.Action.CREATE, record));
       undo.push("end intent", () -> journal.end(id)); // the steps below undo what they made
       createDirs(rootfs);
@@ -136,6 +138,22 @@ public final class Containers implements SandboxContainers {
     }
   }
 
+  /** A recursive read-only mount on a handler that cannot make one is refused, never made writable below. */
+  private void checkFeatures(String handler, ContainerSpec spec) {
+    boolean rro = handlers.find(handler).map(h -> h.features().recursiveReadOnlyMounts()).orElse(false);
+    for (int i = 0; i < spec.mounts().size(); i++) {
+      if (spec.mounts().get(i).recursiveReadOnly() && !rro) {
+        throw new InvalidArgumentException("config.mounts[" + i + "].recursive_read_only: runtime handler \""
+            + handler + "\" cannot make recursive read-only mounts on this node (see Status runtime_handlers)");
+      }
+    }
+  }
+
+  /** The config's stop_signal, else the image's STOPSIGNAL, else SIGTERM. */
+  private static int stopSignalOf(ContainerSpec spec, ContainerImages.ResolvedImage image) {
+    return spec.stopSignal().isEmpty() ? Signals.parse(image.facts().stopSignal()) : Signals.fromCri(spec.stopSignal());
+  }
+
   public void start(String idOrPrefix) {
     String id = index.resolve(idOrPrefix, "container_id");
     withLock(id, () -> {
@@ -158,10 +176,16 @@ public final class Containers implements SandboxContainers {
     });
   }
 
-  /** Stops with the image's stop signal, then SIGKILL after {@code timeout}; idempotent. */
+  /**
+   * Stops with the stop signal, then SIGKILL after {@code timeout}; idempotent: a stopped container
+   * and an unknown or removed id succeed (the kubelet retries a stop after a timeout or restart).
+   */
   public void stop(String idOrPrefix, Duration timeout) {
-    String id = index.resolve(idOrPrefix, "container_id");
-    ContainerRecord record = require(id);
+    String id = index.resolveOrNull(idOrPrefix, "container_id");
+    ContainerRecord record = id == null ? null : records.get(id);
+    if (record == null) {
+      return;
+    }
     ContainerEngine engine = engineOf(record);
     ContainerState state = stateOf(record);
     if (state.status() == ContainerStatus.RUNNING) {

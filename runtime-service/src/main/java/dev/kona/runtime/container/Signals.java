@@ -22,6 +22,49 @@ public final class Signals {
 
   private Signals() {}
 
+  /**
+   * The number of a CRI stop_signal name without its SIGNAL_ prefix: "SIGUSR1", "SIGRTMINPLUS3",
+   * "SIGRTMAXMINUS2" (Linux: SIGRTMIN is 34, SIGRTMAX 64, as containerd counts them).
+   */
+  public static int fromCri(String name) {
+    String s = name.startsWith("SIG") ? name.substring(3) : name;
+    if (s.startsWith("RTMINPLUS")) {
+      return RTMIN + Integer.parseInt(s.substring("RTMINPLUS".length()));
+    }
+    if (s.startsWith("RTMAXMINUS")) {
+      return RTMAX - Integer.parseInt(s.substring("RTMAXMINUS".length()));
+    }
+    return switch (s) {
+      case "RTMIN" -> RTMIN;
+      case "RTMAX" -> RTMAX;
+      case "IOT" -> 6;
+      case "CLD" -> 17;
+      case "POLL" -> 29;
+      default -> parse(s);
+    };
+  }
+
+  /** The CRI stop_signal name of a number ("SIGUSR1"), the inverse of {@link #fromCri}. */
+  public static String toCri(int n) {
+    if (n == RTMIN) {
+      return "SIGRTMIN";
+    }
+    if (n == RTMAX) {
+      return "SIGRTMAX";
+    }
+    if (n > RTMIN && n <= RTMIN + 15) {
+      return "SIGRTMINPLUS" + (n - RTMIN);
+    }
+    if (n > RTMIN + 15 && n < RTMAX) {
+      return "SIGRTMAXMINUS" + (RTMAX - n);
+    }
+    return NUMBERS.entrySet().stream().filter(e -> e.getValue() == n).map(e -> "SIG" + e.getKey())
+        .findFirst().orElse("");
+  }
+
+  private static final int RTMIN = 34;
+  private static final int RTMAX = 64;
+
   public static int parse(String signal) {
     if (signal == null || signal.isEmpty()) {
       return SIGTERM;

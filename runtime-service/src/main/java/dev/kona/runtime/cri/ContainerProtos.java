@@ -7,16 +7,23 @@ import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
+import dev.kona.cri.api.v1.ContainerUser;
+import dev.kona.cri.api.v1.LinuxContainerUser;
 import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.LinuxContainerResources;
 import dev.kona.cri.api.v1.LinuxContainerSecurityContext;
 import dev.kona.cri.api.v1.Mount;
 import dev.kona.cri.api.v1.MountPropagation;
 import dev.kona.cri.api.v1.SecurityProfile;
+import dev.kona.cri.api.v1.Signal;
+import dev.kona.cri.api.v1.SupplementalGroupsPolicy;
 import dev.kona.engine.ExitStatus;
 import dev.kona.runtime.container.ContainerRecord;
 import dev.kona.runtime.container.ContainerSpec;
+import dev.kona.runtime.container.Signals;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,7 +32,13 @@ public final class ContainerProtos {
 
   private ContainerProtos() {}
 
-  static ContainerSpec toSpec(ContainerConfig c) {
+  /** The label the kubelet puts on every container it creates (kuberuntime's newContainerLabels). */
+  static final String KUBELET_CONTAINER_LABEL = "io.kubernetes.container.name";
+
+  /**
+   * @param podStrict the pod's LinuxSandboxSecurityContext says SupplementalGroupsPolicy Strict
+   */
+  static ContainerSpec toSpec(ContainerConfig c, boolean podStrict) {
     if (!c.hasMetadata()) {
       throw new InvalidArgumentException("config.metadata is required");
     }
@@ -40,7 +53,7 @@ public final class ContainerProtos {
         c.getArgsList(),
         c.getWorkingDir(),
         c.getEnvsList().stream().map(kv -> new ContainerSpec.EnvVar(kv.getKey(), kv.getValue().toStringUtf8())).toList(),
-        c.getMountsList().stream().map(ContainerProtos::mount).toList(),
+        mounts(c),
         c.getDevicesList().stream()
             .map(d -> new ContainerSpec.DeviceSpec(d.getContainerPath(), d.getHostPath(), d.getPermissions())).toList(),
         c.getLabelsMap(),
@@ -52,7 +65,35 @@ public final class ContainerProtos {
         new ContainerSpec.Resources(r.getCpuPeriod(), r.getCpuQuota(), r.getCpuShares(), r.getMemoryLimitInBytes(),
             r.getMemorySwapLimitInBytes(), r.getOomScoreAdj(), r.getCpusetCpus(), r.getCpusetMems(), huge,
             r.getUnifiedMap()),
-        security(c.getLinux().getSecurityContext()));
+        security(c, podStrict),
+        stopSignal(c.getStopSignal()));
+  }
+
+  /** "SIGUSR1" for SIGNAL_SIGUSR1; empty for SIGNAL_RUNTIME_DEFAULT (the image's, else SIGTERM). */
+  private static String stopSignal(Signal s) {
+    if (s == Signal.UNRECOGNIZED) {
+      throw new InvalidArgumentException("config.stop_signal: unknown signal value");
+    }
+    return s == Signal.SIGNAL_RUNTIME_DEFAULT ? "" : s.name().substring("SIGNAL_".length());
+  }
+
+  private static List<ContainerSpec.MountSpec> mounts(ContainerConfig c) {
+    List<ContainerSpec.MountSpec> out = new ArrayList<>();
+    for (int i = 0; i < c.getMountsCount(); i++) {
+      Mount m = c.getMounts(i);
+      if (m.getRecursiveReadOnly()) {
+        String field = "config.mounts[" + i + "].recursive_read_only";
+        if (!m.getReadonly()) {
+          throw new InvalidArgumentException(field + " of " + m.getContainerPath() + " requires readonly to be true");
+        }
+        if (m.getPropagation() != MountPropagation.PROPAGATION_PRIVATE) {
+          throw new InvalidArgumentException(field + " of " + m.getContainerPath()
+              + " requires propagation PROPAGATION_PRIVATE, got " + m.getPropagation());
+        }
+      }
+      out.add(mount(m));
+    }
+    return out;
   }
 
   private static ContainerSpec.MountSpec mount(Mount m) {
@@ -61,10 +102,13 @@ public final class ContainerProtos {
       case PROPAGATION_BIDIRECTIONAL -> "rshared";
       default -> "rprivate";
     };
-    return new ContainerSpec.MountSpec(m.getContainerPath(), m.getHostPath(), m.getReadonly(), propagation);
+    return new ContainerSpec.MountSpec(m.getContainerPath(), m.getHostPath(), m.getReadonly(), propagation,
+        m.getRecursiveReadOnly());
   }
 
-  private static ContainerSpec.Security security(LinuxContainerSecurityContext s) {
+  private static ContainerSpec.Security security(ContainerConfig c, boolean podStrict) {
+    LinuxContainerSecurityContext s = c.getLinux().getSecurityContext();
+    checkProcMount(c, s);
     Capability caps = s.getCapabilities();
     ContainerSpec.SeccompMode mode = ContainerSpec.SeccompMode.UNCONFINED;
     String ref = "";
@@ -106,7 +150,24 @@ public final class ContainerProtos {
         mode,
         ref,
         s.getNamespaceOptions().getPid().name(),
-        s.getNamespaceOptions().getTargetId());
+        s.getNamespaceOptions().getTargetId(),
+        podStrict || s.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Strict);
+  }
+
+  /**
+   * ProcMount Unmasked (KEP-4265) reaches the runtime only as empty masked_paths and readonly_paths:
+   * for procMount Default the kubelet always sends its default lists. It is allowed only in a pod
+   * with its own user namespace, which Kona does not make yet, so a kubelet's (labelled) container
+   * that asks for it is refused. Other clients (crictl, critest) leave both lists empty to mean
+   * the runtime's defaults, and get them.
+   */
+  private static void checkProcMount(ContainerConfig c, LinuxContainerSecurityContext s) {
+    if (!s.getPrivileged() && s.getMaskedPathsCount() == 0 && s.getReadonlyPathsCount() == 0
+        && c.containsLabels(KUBELET_CONTAINER_LABEL)) {
+      throw new InvalidArgumentException("config.linux.security_context.masked_paths and readonly_paths are empty"
+          + " (procMount: Unmasked): an unmasked /proc needs a pod user namespace (hostUsers: false),"
+          + " which this runtime does not provide");
+    }
   }
 
   static ContainerState state(dev.kona.engine.ContainerState s) {
@@ -141,11 +202,20 @@ public final class ContainerProtos {
     if (!r.startError().isEmpty() && s.startedAt() == null) {
       b.setReason("StartError").setMessage(r.startError());
     }
+    String stop = Signals.toCri(r.stopSignal());
+    if (!stop.isEmpty()) {
+      b.setStopSignal(Signal.valueOf("SIGNAL_" + stop));
+    }
+    LinuxContainerUser user = ProcessIdentity.of(r, s.status() == dev.kona.engine.ContainerStatus.RUNNING ? s.pid() : 0);
+    if (user != null) {
+      b.setUser(ContainerUser.newBuilder().setLinux(user));
+    }
     for (ContainerSpec.MountSpec m : spec.mounts()) {
       b.addMounts(Mount.newBuilder()
           .setContainerPath(m.containerPath())
           .setHostPath(m.hostPath())
           .setReadonly(m.readonly())
+          .setRecursiveReadOnly(m.recursiveReadOnly())
           .setPropagation(switch (m.propagation()) {
             case "rslave" -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
             case "rshared" -> MountPropagation.PROPAGATION_BIDIRECTIONAL;

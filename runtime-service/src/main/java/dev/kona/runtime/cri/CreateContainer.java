@@ -4,6 +4,7 @@ import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.CreateContainerRequest;
 import dev.kona.cri.api.v1.CreateContainerResponse;
+import dev.kona.cri.api.v1.SupplementalGroupsPolicy;
 import dev.kona.runtime.container.Containers;
 import dev.kona.runtime.container.LogPaths;
 
@@ -25,7 +26,9 @@ final class CreateContainer {
     }
     checkLimits(request.getConfig());
     HostSecurityModules.HOST.check(request.getConfig().getLinux().getSecurityContext());
-    String id = containers.create(request.getPodSandboxId(), ContainerProtos.toSpec(request.getConfig()));
+    String id = containers.create(request.getPodSandboxId(), ContainerProtos.toSpec(request.getConfig(),
+        request.getSandboxConfig().getLinux().getSecurityContext().getSupplementalGroupsPolicy()
+            == SupplementalGroupsPolicy.Strict));
     return CreateContainerResponse.newBuilder().setContainerId(id).build();
   }
 

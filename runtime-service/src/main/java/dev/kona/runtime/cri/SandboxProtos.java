@@ -30,6 +30,13 @@ public final class SandboxProtos {
     var linux = config.getLinux();
     var security = linux.getSecurityContext();
     var ns = security.getNamespaceOptions();
+    if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != NamespaceMode.NODE) {
+      // Never run a pod that asked for its own user namespace with the host's ids instead.
+      throw new dev.kona.common.error.InvalidArgumentException(
+          "config.linux.security_context.namespace_options.userns_options.mode " + ns.getUsernsOptions().getMode()
+              + ": Kona does not make user namespaces yet (Status runtime_handlers[].features.user_namespaces"
+              + " is false); only NODE is accepted");
+    }
     return new SandboxSpec(
         new SandboxSpec.PodMetadata(m.getName(), m.getUid(), m.getNamespace(), m.getAttempt()),
         config.getHostname(),

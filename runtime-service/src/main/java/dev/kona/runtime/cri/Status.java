@@ -1,6 +1,7 @@
 package dev.kona.runtime.cri;
 
 import dev.kona.cri.api.v1.RuntimeCondition;
+import dev.kona.cri.api.v1.RuntimeFeatures;
 import dev.kona.cri.api.v1.RuntimeHandler;
 import dev.kona.cri.api.v1.RuntimeHandlerFeatures;
 import dev.kona.cri.api.v1.RuntimeStatus;
@@ -54,6 +55,8 @@ final class Status {
               .setRecursiveReadOnlyMounts(h.features().recursiveReadOnlyMounts())
               .setUserNamespaces(h.features().userNamespaces())));
     }
+    // Kona applies SupplementalGroupsPolicy (Merge and Strict) itself, for every handler.
+    response.setFeatures(RuntimeFeatures.newBuilder().setSupplementalGroupsPolicy(true));
     if (request.getVerbose()) {
       Map<String, String> info = new LinkedHashMap<>(verboseInfo.get());
       info.put("podCIDR", podCidr.get());

@@ -148,12 +148,21 @@ public final class Sandboxes {
     throw taken;
   }
 
-  /** Stops the sandbox's containers and takes its network down. Idempotent; NotFound if unknown. */
+  /**
+   * Stops the sandbox's containers and takes its network down. Idempotent: a stopped sandbox and an
+   * unknown or removed id succeed, as the CRI requires of StopPodSandbox.
+   */
   public void stop(String idOrPrefix) {
-    String id = index.resolve(idOrPrefix, "pod_sandbox_id");
+    String id = index.resolveOrNull(idOrPrefix, "pod_sandbox_id");
+    if (id == null) {
+      return;
+    }
     containers.stopAll(id);
     withLock(id, () -> {
-      SandboxRecord record = require(id);
+      SandboxRecord record = records.get(id);
+      if (record == null) {
+        return null; // removed meanwhile
+      }
       if (record.state() != SandboxState.NOTREADY) {
         // NOTREADY first: a crash during CNI DEL must not leave a READY pod without its network.
         record = record.withState(SandboxState.NOTREADY);

@@ -68,13 +68,18 @@ public final class OciSpecBuilder {
         : sec.runAsUser() >= 0 ? Long.toString(sec.runAsUser())
         : in.image().user();
     UserResolver.ResolvedUser user =
-        new UserResolver(in.rootfs()).resolve(userSpec, sec.runAsGroup(), sec.supplementalGroups());
+        new UserResolver(in.rootfs()).resolve(userSpec, sec.runAsGroup(), sec.supplementalGroups(),
+            sec.strictSupplementalGroups());
+    // The primary gid leads the supplementary groups, as containerd and Docker set them, so the
+    // process's Groups (and ContainerStatus.user) list it too.
+    List<Long> groups = new ArrayList<>(List.of(user.gid()));
+    groups.addAll(user.additionalGids());
     List<String> caps = capabilities.effective(sec.privileged(), sec.addCapabilities(), sec.dropCapabilities());
     List<String> ambient = CapabilityPolicy.normalise(sec.addAmbientCapabilities(), "add_ambient_capabilities")
         .stream().filter(caps::contains).toList();
     String cwd = !c.workingDir().isEmpty() ? c.workingDir()
         : !in.image().workingDir().isEmpty() ? in.image().workingDir() : "/";
-    Process p = Process.of(new User(user.uid(), user.gid(), null, user.additionalGids()),
+    Process p = Process.of(new User(user.uid(), user.gid(), null, groups),
         ProcessArgs.argv(c, in.image()), ProcessArgs.env(c, in.image(), hostname), cwd)
         .withTerminal(c.tty())
         // An ambient capability must also be permitted and inheritable, or PR_CAP_AMBIENT_RAISE
@@ -114,6 +119,9 @@ public final class OciSpecBuilder {
       List<String> opts = new ArrayList<>(List.of("rbind", m.propagation()));
       if (m.readonly()) {
         opts.add("ro");
+      }
+      if (m.recursiveReadOnly()) {
+        opts.add("rro"); // OCI runtime-spec 1.1: mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)
       }
       mounts.add(SpecMount.of(m.containerPath(), "bind", real, opts));
     }

@@ -43,6 +43,14 @@ public final class UserResolver {
    * @param supplemental supplemental groups to add
    */
   public ResolvedUser resolve(String user, long groupOverride, List<Long> supplemental) {
+    return resolve(user, groupOverride, supplemental, false);
+  }
+
+  /**
+   * @param strict SupplementalGroupsPolicy Strict: the image's /etc/group memberships of the user
+   *     are not added, only {@code supplemental}
+   */
+  public ResolvedUser resolve(String user, long groupOverride, List<Long> supplemental, boolean strict) {
     String userPart = user;
     String groupPart = null;
     int colon = user.indexOf(':');
@@ -80,7 +88,7 @@ public final class UserResolver {
       gid = groupOverride;
     }
     Set<Long> additional = new LinkedHashSet<>();
-    if (name != null) {
+    if (name != null && !strict) {
       for (GroupEntry g : groups) {
         if (g.members().contains(name) && g.gid() != gid) {
           additional.add(g.gid());
