@@ -181,11 +181,19 @@ class CgroupV2ManagerTest {
         """);
     Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 9\noom 2\noom_kill 1\noom_group_kill 0\n");
     Files.writeString(dir.resolve("pids.current"), "3\n");
+    Files.writeString(dir.resolve("cpu.pressure"),
+        "some avg10=1.50 avg60=0.75 avg300=0.20 total=123456\nfull avg10=0.50 avg60=0.25 avg300=0.00 total=2345\n");
+    Files.writeString(dir.resolve("memory.pressure"),
+        "some avg10=0.00 avg60=0.00 avg300=0.00 total=10\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=7\n");
 
     CgroupStats s = manager.stats(CTR);
 
+    Pressure.Psi cpu = new Pressure.Psi(new Pressure.Line(1.5, 0.75, 0.2, 123456),
+        new Pressure.Line(0.5, 0.25, 0, 2345));
+    Pressure.Psi memory = new Pressure.Psi(new Pressure.Line(0, 0, 0, 10), new Pressure.Line(0, 0, 0, 7));
     assertEquals(new CgroupStats(1_520_000_000L, 1_200_000_000L, 320_000_000L, 7, 52428800,
-        52428800 - 16777216, 31457280, 12345, 12, 3, 2, 1), s);
+        52428800 - 16777216, 31457280, 12345, 12, 3, 2, 1, new Pressure(cpu, memory, null)), s,
+        "io.pressure missing: no io figures");
     assertEquals(1, manager.oomKills(CTR));
   }
 
