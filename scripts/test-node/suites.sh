@@ -7,6 +7,9 @@
 #   cgroup      cgroup layout detection on the real v2 tree, and the v2 manager's logic
 #   cgroup-v1   the cgroup tests written for v1 (the manager, and the native engine with real cgroups):
 #               they fail on v2 until the engine's v2 support lands, so CI does not run them yet
+#   cgroup-v2-engine  the engine on the real v2 tree: limits as runc writes them and their update, the
+#               eBPF device program (attach, replace, freed with the cgroup), oom.group, cgroup.kill,
+#               stats with PSI; the same ManagedCgroupsTest passes on v1 hosts
 # CI (scripts/test.sh) runs TEST_NODE_CI_SETS; the others run by hand: scripts/test-node.sh SET...
 TEST_NODE_CI_SETS=(check cgroup)
 
@@ -18,6 +21,8 @@ suite_args() {
       '-Dtest=CgroupPathTest,CpuConversionsTest,CgroupV2ManagerTest,SpecJsonTest,KonaExceptionTest' ;;
     cgroup) printf '%s\n' -pl native -am '-Dtest=CgroupLayoutTest,CgroupV2ManagerTest' ;;
     cgroup-v1) printf '%s\n' -pl native -am '-Dtest=CgroupV1ManagerTest,ManagedCgroupsTest' ;;
+    cgroup-v2-engine) printf '%s\n' -pl native -am \
+      '-Dtest=CgroupLayoutTest,CgroupV2ManagerTest,CpuConversionsTest,DeviceFilterProgramTest,BpfDeviceGateTest,ManagedCgroupsTest' ;;
     *) return 1 ;;
   esac
 }

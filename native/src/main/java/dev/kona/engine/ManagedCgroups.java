@@ -18,6 +18,9 @@ import java.util.List;
  * Cgroups through the cgroup module's {@link CgroupManager}: the spec's {@code linux.cgroupsPath}
  * (resolved by the kubelet's driver; {@code /kona/<id>} when empty) is created with the spec's
  * resources before the container starts; its process joins every hierarchy the manager made.
+ * On v2 the container's cgroup also gets {@code memory.oom.group = 1} (unless the spec's
+ * {@code unified} map says otherwise), as containerd and CRI-O set it for the kubelet: an OOM kill
+ * takes the whole container, not one of its processes, and {@code memory.events} counts it.
  */
 public final class ManagedCgroups implements CgroupPlacement {
   private static final Duration DRAIN = Duration.ofSeconds(5);
@@ -34,7 +37,13 @@ public final class ManagedCgroups implements CgroupPlacement {
   public Placed create(ContainerId id, Spec spec) {
     CgroupPath path = path(id, spec);
     manager.create(path);
-    manager.apply(path, CgroupLimits.fromSpec(spec.linux() == null ? null : spec.linux().resources()));
+    CgroupLimits limits = CgroupLimits.fromSpec(spec.linux() == null ? null : spec.linux().resources());
+    CgroupLayout layout = manager.layout();
+    if (layout.version() == CgroupLayout.CgroupVersion.V2
+        && Files.exists(layout.dir(path).resolve("memory.oom.group"))) {
+      limits = limits.withUnifiedDefault("memory.oom.group", "1");
+    }
+    manager.apply(path, limits);
     return locate(id, spec);
   }
 

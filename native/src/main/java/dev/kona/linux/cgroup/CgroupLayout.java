@@ -82,8 +82,14 @@ public record CgroupLayout(
     return hierarchies.containsKey(controller);
   }
 
-  /** v1: the directory of {@code path} in the hierarchy of {@code controller}. */
+  /**
+   * v1: the directory of {@code path} in the hierarchy of {@code controller}; v2: the cgroup's one
+   * directory, whatever the controller.
+   */
   public Path dir(String controller, CgroupPath path) {
+    if (version == CgroupVersion.V2) {
+      return dir(path);
+    }
     Path root = hierarchies.get(controller);
     return path.isRoot() ? root : root.resolve(path.relative());
   }

@@ -68,6 +68,18 @@ public record CgroupLimits(
     }
   }
 
+  /** These limits with {@code unified[key] = value} added, unless the map already has the key. */
+  public CgroupLimits withUnifiedDefault(String key, String value) {
+    if (unified.containsKey(key)) {
+      return this;
+    }
+    Map<String, String> u = new LinkedHashMap<>(unified);
+    u.put(key, value);
+    return new CgroupLimits(cpuShares, cpuQuota, cpuPeriod, cpusetCpus, cpusetMems, memoryLimit,
+        memoryReservation, memorySwap, memorySwappiness, disableOomKiller, pidsLimit, blkioWeight,
+        hugepageLimits, devices, u);
+  }
+
   /** Translates the OCI spec's {@code linux.resources} (null means no limits). */
   public static CgroupLimits fromSpec(Resources r) {
     if (r == null) {

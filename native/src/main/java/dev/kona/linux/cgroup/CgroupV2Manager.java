@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * cgroup v2: one tree. A controller's files appear in a cgroup only when its parent lists the
  * controller in {@code cgroup.subtree_control}, so creation enables them level by level.
- * Kill-all uses {@code cgroup.kill} (5.14+) or freeze, SIGKILL each task, thaw.
+ * Kill-all uses {@code cgroup.kill} (5.14+) or freeze, SIGKILL each task, thaw. Device rules
+ * become an eBPF program attached to the cgroup ({@link DeviceGate}), replaced on each apply that
+ * carries rules.
  */
 final class CgroupV2Manager implements CgroupManager {
   private static final Logger log = LoggerFactory.getLogger(CgroupV2Manager.class);
@@ -28,13 +30,19 @@ final class CgroupV2Manager implements CgroupManager {
   private final Syscalls sys;
   private final V2LimitWriter limits;
   private final V2StatsReader stats;
+  private final DeviceGate devices;
 
   CgroupV2Manager(CgroupLayout layout, CgroupFs fs, Syscalls sys) {
+    this(layout, fs, sys, new BpfDeviceGate(sys));
+  }
+
+  CgroupV2Manager(CgroupLayout layout, CgroupFs fs, Syscalls sys, DeviceGate devices) {
     this.layout = layout;
     this.fs = fs;
     this.sys = sys;
     this.limits = new V2LimitWriter(fs);
     this.stats = new V2StatsReader(fs);
+    this.devices = devices;
   }
 
   @Override
@@ -85,7 +93,11 @@ final class CgroupV2Manager implements CgroupManager {
 
   @Override
   public void apply(CgroupPath path, CgroupLimits l) {
-    limits.apply(layout.dir(path), l);
+    Path dir = layout.dir(path);
+    limits.apply(dir, l);
+    if (!l.devices().isEmpty()) {
+      devices.replace(dir, l.devices());
+    }
   }
 
   @Override

@@ -27,7 +27,20 @@ final class V2StatsReader {
         mem.get("pgmajfault"),
         number(dir.resolve("pids.current")),
         events.get("oom"),
-        events.get("oom_kill"));
+        events.get("oom_kill"),
+        pressure(dir));
+  }
+
+  /** PSI of the cgroup, or null when the kernel has none (no pressure file at all). */
+  Pressure pressure(Path dir) {
+    Pressure.Psi cpu = psi(dir.resolve("cpu.pressure"));
+    Pressure.Psi memory = psi(dir.resolve("memory.pressure"));
+    Pressure.Psi io = psi(dir.resolve("io.pressure"));
+    return cpu == null && memory == null && io == null ? null : new Pressure(cpu, memory, io);
+  }
+
+  private Pressure.Psi psi(Path f) {
+    return fs.exists(f) ? Pressure.parse(fs.read(f)) : null;
   }
 
   long oomKills(Path dir) {

@@ -47,6 +47,9 @@ class CgroupLayoutTest {
         MountInfo.parse("30 23 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate")));
     assertEquals(CgroupLayout.CgroupVersion.V2, layout.version());
     assertEquals(Path.of("/sys/fs/cgroup/a"), layout.dir(CgroupPath.parse("/a")));
+    // One tree: every controller's directory is the cgroup's (the v1 accessor used to NPE here).
+    assertEquals(Path.of("/sys/fs/cgroup/a"), layout.dir("memory", CgroupPath.parse("/a")));
+    assertEquals(Path.of("/sys/fs/cgroup"), layout.dir("pids", CgroupPath.ROOT));
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.linux.syscall.RecordingSyscalls;
+import dev.kona.oci.spec.DeviceRule;
 import dev.kona.oci.spec.SpecJson;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +31,12 @@ class CgroupV2ManagerTest {
   @BeforeEach
   void setUp() throws IOException {
     RecordedCgroupV2Fs.newRoot(root);
-    manager = CgroupManager.forLayout(CgroupLayout.v2(root), new RecordedCgroupV2Fs(), sys);
+    manager = new CgroupV2Manager(CgroupLayout.v2(root), new RecordedCgroupV2Fs(), sys,
+        (dir, rules) -> devicePrograms.put(dir, rules));
   }
+
+  /** The device rules each cgroup's eBPF program was last built from (the fake of the bpf(2) edge). */
+  private final Map<Path, List<DeviceRule>> devicePrograms = new java.util.LinkedHashMap<>();
 
   private String file(CgroupPath p, String name) throws IOException {
     return Files.readString(root.resolve(p.relative()).resolve(name)).trim();
@@ -56,7 +61,7 @@ class CgroupV2ManagerTest {
         512L << 20, null, null, 100L, 500, Map.of("2MB", 4L << 20), List.of(),
         Map.of("memory.high", "200000000")));
 
-    assertEquals("20", file(CTR, "cpu.weight"));
+    assertEquals("59", file(CTR, "cpu.weight"), "runc's quadratic shares-to-weight");
     assertEquals("50000 100000", file(CTR, "cpu.max"));
     assertEquals("0-1", file(CTR, "cpuset.cpus"));
     assertEquals(Long.toString(256L << 20), file(CTR, "memory.max"));
@@ -90,6 +95,38 @@ class CgroupV2ManagerTest {
   }
 
   @Test
+  void update_quotaOnly_keepsPeriod() throws IOException {
+    manager.create(CTR);
+    manager.apply(CTR, new CgroupLimits(null, 20_000L, 50_000L, null, null, null, null, null, null,
+        null, null, null, null, null, null));
+    manager.apply(CTR, new CgroupLimits(null, 30_000L, null, null, null, null, null, null, null,
+        null, null, null, null, null, null));
+    assertEquals("30000 50000", file(CTR, "cpu.max"));
+  }
+
+  @Test
+  void apply_swapWithoutMemoryLimit_isRefusedNamingTheField() throws IOException {
+    manager.create(CTR);
+    InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
+        () -> manager.apply(CTR, new CgroupLimits(null, null, null, null, null, null, null, 512L << 20,
+            null, null, null, null, null, null, null)));
+    assertTrue(e.getMessage().contains("memory_swap_limit_in_bytes"), e.getMessage());
+    assertEquals("max", file(CTR, "memory.swap.max"));
+  }
+
+  @Test
+  void apply_devices_replaceTheCgroupsProgram() {
+    manager.create(CTR);
+    List<DeviceRule> rules = List.of(DeviceRule.denyAll(), new DeviceRule(true, "c", 1L, 3L, "rwm"));
+    manager.apply(CTR, new CgroupLimits(null, null, null, null, null, null, null, null, null, null,
+        null, null, null, rules, null));
+    assertEquals(Map.of(root.resolve(CTR.relative()), rules), devicePrograms);
+    manager.apply(CTR, new CgroupLimits(null, null, null, null, null, 1L << 20, null, null, null, null,
+        null, null, null, null, null));
+    assertEquals(Map.of(root.resolve(CTR.relative()), rules), devicePrograms, "no rules: the program stays");
+  }
+
+  @Test
   void apply_unlimited() throws IOException {
     manager.create(CTR);
     manager.apply(CTR, new CgroupLimits(null, -1L, null, null, null, -1L, null, -1L, null, null,
@@ -107,6 +144,17 @@ class CgroupV2ManagerTest {
         () -> manager.apply(CTR, new CgroupLimits(null, null, null, null, null, null, null, null,
             null, null, null, null, null, null, Map.of("rdma.max", "x"))));
     assertTrue(e.getMessage().contains("\"rdma.max\""), e.getMessage());
+  }
+
+  @Test
+  void apply_unknownUnifiedKey_writesNothing() throws IOException {
+    manager.create(CTR);
+    assertThrows(InvalidArgumentException.class,
+        () -> manager.apply(CTR, new CgroupLimits(null, null, null, null, null, 64L << 20, null, null,
+            null, null, 10L, null, null, null, Map.of("memory.high", "100000000", "rdma.max", "x"))));
+    assertEquals("max", file(CTR, "memory.max"), "an update is all or nothing, so status can report it");
+    assertEquals("max", file(CTR, "pids.max"));
+    assertEquals("max", file(CTR, "memory.high"));
   }
 
   @Test
@@ -133,11 +181,19 @@ class CgroupV2ManagerTest {
         """);
     Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 9\noom 2\noom_kill 1\noom_group_kill 0\n");
     Files.writeString(dir.resolve("pids.current"), "3\n");
+    Files.writeString(dir.resolve("cpu.pressure"),
+        "some avg10=1.50 avg60=0.75 avg300=0.20 total=123456\nfull avg10=0.50 avg60=0.25 avg300=0.00 total=2345\n");
+    Files.writeString(dir.resolve("memory.pressure"),
+        "some avg10=0.00 avg60=0.00 avg300=0.00 total=10\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=7\n");
 
     CgroupStats s = manager.stats(CTR);
 
+    Pressure.Psi cpu = new Pressure.Psi(new Pressure.Line(1.5, 0.75, 0.2, 123456),
+        new Pressure.Line(0.5, 0.25, 0, 2345));
+    Pressure.Psi memory = new Pressure.Psi(new Pressure.Line(0, 0, 0, 10), new Pressure.Line(0, 0, 0, 7));
     assertEquals(new CgroupStats(1_520_000_000L, 1_200_000_000L, 320_000_000L, 7, 52428800,
-        52428800 - 16777216, 31457280, 12345, 12, 3, 2, 1), s);
+        52428800 - 16777216, 31457280, 12345, 12, 3, 2, 1, new Pressure(cpu, memory, null)), s,
+        "io.pressure missing: no io figures");
     assertEquals(1, manager.oomKills(CTR));
   }
 

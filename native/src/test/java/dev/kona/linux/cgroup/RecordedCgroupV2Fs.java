@@ -132,7 +132,8 @@ final class RecordedCgroupV2Fs extends KernelCgroupFs {
         if (!value.matches("(max|\\d+)( \\d+)?")) {
           throw new InvalidArgumentException("write \"" + value + "\" to " + file + ": Invalid argument");
         }
-        super.write(file, value);
+        // A quota alone keeps the period in force.
+        super.write(file, value.contains(" ") ? value : value + " " + read(file).trim().split(" ")[1]);
       }
       default -> super.write(file, value);
     }

@@ -5,9 +5,11 @@ import dev.kona.cri.api.v1.Capability;
 import dev.kona.cri.api.v1.Container;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
+import dev.kona.cri.api.v1.ContainerResources;
 import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
 import dev.kona.cri.api.v1.ContainerUser;
+import dev.kona.cri.api.v1.HugepageLimit;
 import dev.kona.cri.api.v1.LinuxContainerUser;
 import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.LinuxContainerResources;
@@ -191,7 +193,8 @@ public final class ContainerProtos {
         .setImageId(r.imageRef())
         .putAllLabels(spec.labels())
         .putAllAnnotations(spec.annotations())
-        .setLogPath(r.logPath());
+        .setLogPath(r.logPath())
+        .setResources(ContainerResources.newBuilder().setLinux(resources(spec.resources())));
     if (s.startedAt() != null) {
       b.setStartedAt(nanos(s.startedAt()));
     }
@@ -222,6 +225,26 @@ public final class ContainerProtos {
             default -> MountPropagation.PROPAGATION_PRIVATE;
           }));
     }
+    return b.build();
+  }
+
+  /**
+   * The resources in force: the record's, which CreateContainer sets and UpdateContainerResources
+   * replaces only after every cgroup write succeeded (as containerd reports them).
+   */
+  private static LinuxContainerResources resources(ContainerSpec.Resources r) {
+    LinuxContainerResources.Builder b = LinuxContainerResources.newBuilder()
+        .setCpuPeriod(r.cpuPeriod())
+        .setCpuQuota(r.cpuQuota())
+        .setCpuShares(r.cpuShares())
+        .setMemoryLimitInBytes(r.memoryLimitBytes())
+        .setMemorySwapLimitInBytes(r.memorySwapLimitBytes())
+        .setOomScoreAdj(r.oomScoreAdj())
+        .setCpusetCpus(r.cpusetCpus())
+        .setCpusetMems(r.cpusetMems())
+        .putAllUnified(r.unified());
+    r.hugepageLimits().forEach((size, limit) ->
+        b.addHugepageLimits(HugepageLimit.newBuilder().setPageSize(size).setLimit(limit)));
     return b.build();
   }
 

@@ -4,9 +4,11 @@ import dev.kona.linux.cgroup.CgroupDriver;
 import dev.kona.linux.cgroup.CgroupManager;
 import dev.kona.linux.cgroup.CgroupPath;
 import dev.kona.linux.cgroup.CgroupStats;
+import dev.kona.linux.cgroup.Pressure;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecJson;
 import dev.kona.runtime.container.ContainerRecord;
+import dev.kona.runtime.sandbox.SandboxRecord;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +39,17 @@ final class ContainerCgroups {
   /** Only the figures the CRI stats messages carry, from fewer files; the rest read as zero. */
   CgroupStats usage(ContainerRecord container) {
     return usageFiles.read(pathOf(container));
+  }
+
+  /**
+   * The PSI of the pod's own cgroup, the parent of its containers' (v2; null on v1): only for a
+   * pod with a cgroup_parent of its own, since without one the parent is shared by every pod.
+   */
+  Pressure podPressure(SandboxRecord sandbox, ContainerRecord member) {
+    if (sandbox.spec().cgroupParent().isEmpty()) {
+      return null;
+    }
+    return usageFiles.pressure(pathOf(member).parent());
   }
 
   CgroupPath pathOf(ContainerRecord container) {

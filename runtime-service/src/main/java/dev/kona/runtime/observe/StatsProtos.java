@@ -5,6 +5,7 @@ import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.CpuUsage;
 import dev.kona.cri.api.v1.FilesystemIdentifier;
 import dev.kona.cri.api.v1.FilesystemUsage;
+import dev.kona.cri.api.v1.IoUsage;
 import dev.kona.cri.api.v1.LinuxPodSandboxStats;
 import dev.kona.cri.api.v1.MemoryUsage;
 import dev.kona.cri.api.v1.NetworkInterfaceUsage;
@@ -12,8 +13,11 @@ import dev.kona.cri.api.v1.NetworkUsage;
 import dev.kona.cri.api.v1.PodSandboxAttributes;
 import dev.kona.cri.api.v1.PodSandboxMetadata;
 import dev.kona.cri.api.v1.ProcessUsage;
+import dev.kona.cri.api.v1.PsiData;
+import dev.kona.cri.api.v1.PsiStats;
 import dev.kona.cri.api.v1.UInt64Value;
 import dev.kona.linux.cgroup.CgroupStats;
+import dev.kona.linux.cgroup.Pressure;
 import dev.kona.runtime.container.ContainerSpec;
 import dev.kona.runtime.sandbox.SandboxSpec;
 import java.util.Map;
@@ -39,6 +43,9 @@ final class StatsProtos {
     if (u.cgroup() != null) {
       b.setCpu(cpu(u.timestampNanos(), u.cgroup(), u.nanoCores()));
       b.setMemory(memory(u.timestampNanos(), u.cgroup(), u.availableBytes()));
+      if (u.cgroup().pressure() != null) {
+        b.setIo(io(u.timestampNanos(), u.cgroup().pressure()));
+      }
     }
     return b.build();
   }
@@ -51,6 +58,9 @@ final class StatsProtos {
         .setCpu(cpu(ts, u.total(), u.nanoCores()))
         .setMemory(memory(ts, u.total(), -1))
         .setProcess(ProcessUsage.newBuilder().setTimestamp(ts).setProcessCount(u64(u.total().pidsCurrent())));
+    if (u.total().pressure() != null) {
+      linux.setIo(io(ts, u.total().pressure()));
+    }
     if (!u.interfaces().isEmpty()) {
       NetworkUsage.Builder net = NetworkUsage.newBuilder().setTimestamp(ts);
       InterfaceCounters primary = PodNetworkCounters.defaultInterface(u.interfaces());
@@ -77,7 +87,35 @@ final class StatsProtos {
     if (nanoCores >= 0) {
       cpu.setUsageNanoCores(u64(nanoCores));
     }
+    if (s.pressure() != null && s.pressure().cpu() != null) {
+      cpu.setPsi(psi(s.pressure().cpu()));
+    }
     return cpu.build();
+  }
+
+  private static IoUsage io(long ts, Pressure p) {
+    IoUsage.Builder io = IoUsage.newBuilder().setTimestamp(ts);
+    if (p.io() != null) {
+      io.setPsi(psi(p.io()));
+    }
+    return io.build();
+  }
+
+  /** A PSI file to the CRI message: totals in nanoseconds (the kernel's are microseconds), averages in percent. */
+  static PsiStats psi(Pressure.Psi p) {
+    PsiStats.Builder b = PsiStats.newBuilder();
+    if (p.some() != null) {
+      b.setSome(psiData(p.some()));
+    }
+    if (p.full() != null) {
+      b.setFull(psiData(p.full()));
+    }
+    return b.build();
+  }
+
+  private static PsiData psiData(Pressure.Line l) {
+    return PsiData.newBuilder().setTotal(l.totalMicros() * 1000).setAvg10(l.avg10()).setAvg60(l.avg60())
+        .setAvg300(l.avg300()).build();
   }
 
   private static MemoryUsage memory(long ts, CgroupStats s, long available) {
@@ -90,6 +128,9 @@ final class StatsProtos {
         .setMajorPageFaults(u64(s.memoryMajorPageFaults()));
     if (available >= 0) {
       mem.setAvailableBytes(u64(available));
+    }
+    if (s.pressure() != null && s.pressure().memory() != null) {
+      mem.setPsi(psi(s.pressure().memory()));
     }
     return mem.build();
   }

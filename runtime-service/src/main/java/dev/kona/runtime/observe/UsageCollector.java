@@ -4,6 +4,7 @@ import dev.kona.common.error.KonaException;
 import dev.kona.engine.ContainerState;
 import dev.kona.engine.ContainerStatus;
 import dev.kona.linux.cgroup.CgroupStats;
+import dev.kona.linux.cgroup.Pressure;
 import dev.kona.runtime.container.ContainerRecord;
 import dev.kona.runtime.sandbox.SandboxRecord;
 import java.nio.file.Files;
@@ -69,7 +70,27 @@ final class UsageCollector {
     for (ContainerRecord r : members) {
       usages.add(container(r, full));
     }
-    return new PodUsage(sandbox, wallNanos(), sum(usages), sumRates(usages), interfaces(sandbox), usages);
+    return new PodUsage(sandbox, wallNanos(), withPressure(sum(usages), podPressure(sandbox, members)),
+        sumRates(usages), interfaces(sandbox), usages);
+  }
+
+  /** The pod cgroup's PSI (it cannot be summed from the containers'), or null. */
+  private Pressure podPressure(SandboxRecord sandbox, List<ContainerRecord> members) {
+    if (members.isEmpty()) {
+      return null;
+    }
+    try {
+      return cgroups.podPressure(sandbox, members.getFirst());
+    } catch (KonaException e) {
+      LOG.debug("read pressure of pod sandbox {}: {}", sandbox.id(), e.getMessage());
+      return null;
+    }
+  }
+
+  private static CgroupStats withPressure(CgroupStats s, Pressure p) {
+    return new CgroupStats(s.cpuUsageNanos(), s.cpuUserNanos(), s.cpuSystemNanos(), s.cpuThrottledPeriods(),
+        s.memoryUsageBytes(), s.memoryWorkingSetBytes(), s.memoryRssBytes(), s.memoryPageFaults(),
+        s.memoryMajorPageFaults(), s.pidsCurrent(), s.oomEvents(), s.oomKills(), p);
   }
 
   /** Drops per-container state of containers that no longer exist. */

@@ -2,6 +2,7 @@ package dev.kona.runtime.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kona.cri.api.v1.PsiStats;
 import dev.kona.linux.cgroup.CgroupDriver;
 import dev.kona.linux.cgroup.CgroupLayout;
 import dev.kona.linux.cgroup.CgroupManager;
@@ -68,6 +69,9 @@ class ContainerCgroupsTest {
         """);
     write(dir, "memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
     write(dir, "pids.current", "3\n");
+    write(dir, "cpu.pressure", "some avg10=2.50 avg60=1.00 avg300=0.25 total=4000\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=300\n");
+    write(dir, "memory.pressure", "some avg10=0.00 avg60=0.00 avg300=0.00 total=20\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=10\n");
+    write(dir, "io.pressure", "some avg10=0.10 avg60=0.00 avg300=0.00 total=7\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=5\n");
     CgroupManager v2 = CgroupManager.forLayout(CgroupLayout.v2(root), new KernelCgroupFs(), LinuxSyscalls.get());
     ContainerCgroups cgroups = new ContainerCgroups(v2, CgroupDriver.CGROUPFS);
     ContainerRecord c = container("c1", bundle("/kubepods/pod1/c1"));
@@ -86,6 +90,14 @@ class ContainerCgroupsTest {
     assertEquals(3, s.pidsCurrent());
     assertEquals(1, s.oomKills());
     assertLeanMatches(s, cgroups.usage(c));
+    assertEquals(s.pressure(), cgroups.usage(c).pressure(), "the lean reading has the pressure too");
+    PsiStats cpu = StatsProtos.psi(s.pressure().cpu());
+    assertEquals(4_000_000, cpu.getSome().getTotal(), "stall time in nanoseconds; the kernel counts microseconds");
+    assertEquals(2.5, cpu.getSome().getAvg10());
+    assertEquals(0.25, cpu.getSome().getAvg300());
+    assertEquals(300_000, cpu.getFull().getTotal());
+    assertEquals(5_000, StatsProtos.psi(s.pressure().io()).getFull().getTotal());
+    assertEquals(20_000, StatsProtos.psi(s.pressure().memory()).getSome().getTotal());
     assertEquals(134_217_728L - 69_206_016L, MemoryFigures.available(128L << 20, s.memoryWorkingSetBytes()),
         "a 128 MiB limit leaves limit minus working set");
   }
@@ -131,6 +143,7 @@ class ContainerCgroupsTest {
     assertEquals(8_388_608L, s.memoryRssBytes());
     assertEquals(1, s.pidsCurrent());
     assertLeanMatches(s, cgroups.usage(container("c2", bundle)));
+    assertEquals(null, s.pressure(), "no per-cgroup PSI on v1");
   }
 
   /** The lean reading for the stats RPCs agrees with the full one on every figure it reads. */
