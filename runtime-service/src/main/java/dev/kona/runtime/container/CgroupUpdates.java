@@ -16,6 +16,10 @@ public final class CgroupUpdates {
     this.driver = driver;
   }
 
+  public CgroupDriver driver() {
+    return driver;
+  }
+
   public void update(String cgroupsPath, Resources resources) {
     manager.apply(driver.resolve(cgroupsPath), CgroupLimits.fromSpec(resources));
   }
