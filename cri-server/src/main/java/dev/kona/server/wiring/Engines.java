@@ -76,14 +76,27 @@ public final class Engines {
             + conmon + " (Debian package conmon)");
       }
       Path dir = config.runRootPath().resolve("handlers").resolve(name);
-      Path root = handler.rootPath(dir);
-      OciRuntime runtime = handler.engine().equals(RuntimeSection.Handler.RUNC)
-          ? new OciRuntime("runc", binary, root, List.of())
-          : OciRuntime.crunForHost(binary, root, dir.resolve("bin"));
       handlers.add(new RuntimeHandlers.Handler(name,
-          new OciRuntimeEngine(runtime, dir.resolve("containers"), LinuxSyscalls.get(), conmon),
+          new OciRuntimeEngine(ociRuntime(config, handler, dir), dir.resolve("containers"), LinuxSyscalls.get(), conmon),
           RuntimeHandlers.Features.NONE));
     }
     return new RuntimeHandlers(nativeEngine, handlers);
+  }
+
+  /**
+   * The handler's command line. With the systemd driver runc and crun get {@code --systemd-cgroup},
+   * under which they read the spec's {@code slice:prefix:name} cgroupsPath and make the scope over D-Bus.
+   */
+  static OciRuntime ociRuntime(KonaConfig config, RuntimeSection.Handler handler, Path dir) {
+    Path root = handler.rootPath(dir);
+    OciRuntime runtime = handler.engine().equals(RuntimeSection.Handler.RUNC)
+        ? new OciRuntime("runc", handler.binaryPath(), root, List.of())
+        : OciRuntime.crunForHost(handler.binaryPath(), root, dir.resolve("bin"));
+    if (config.cgroupDriver() != dev.kona.runtime.CgroupDriver.SYSTEMD) {
+      return runtime;
+    }
+    List<String> args = new ArrayList<>(runtime.globalArgs());
+    args.add("--systemd-cgroup");
+    return new OciRuntime(runtime.name(), runtime.binary(), runtime.root(), args);
   }
 }
