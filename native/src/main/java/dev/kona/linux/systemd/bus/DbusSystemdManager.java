@@ -83,8 +83,7 @@ public final class DbusSystemdManager implements SystemdManager {
   public String version() {
     try {
       Properties props = connection.getRemoteObject(BUS_NAME, PATH, Properties.class);
-      Object v = props.Get("org.freedesktop.systemd1.Manager", "Version");
-      return String.valueOf(v);
+      return text(props.Get("org.freedesktop.systemd1.Manager", "Version"));
     } catch (DBusException | DBusExecutionException e) {
       throw failure("read systemd's version", e);
     }
@@ -137,7 +136,7 @@ public final class DbusSystemdManager implements SystemdManager {
     try {
       DBusPath unit = manager.getUnit(name);
       Properties props = connection.getRemoteObject(BUS_NAME, unit.getPath(), Properties.class);
-      return Optional.of(String.valueOf((Object) props.Get(UNIT_INTERFACE, property)));
+      return Optional.of(text(props.Get(UNIT_INTERFACE, property)));
     } catch (DBusExecutionException e) {
       if (isNoSuchUnit(e)) {
         return Optional.empty();
@@ -187,6 +186,11 @@ public final class DbusSystemdManager implements SystemdManager {
         waiting.remove(unit, jobs);
       }
     }
+  }
+
+  /** A property's value as text, whether the library hands it over unwrapped or as its Variant. */
+  private static String text(Object value) {
+    return String.valueOf(value instanceof Variant<?> v ? v.getValue() : value);
   }
 
   static boolean isNoSuchUnit(DBusExecutionException e) {
