@@ -5,6 +5,7 @@
 #   check       the node itself: systemd PID 1, cgroup2 with its controllers, systemd on D-Bus
 #   unit        pure unit tests: the build, JDK and Maven repository work inside the node
 #   cgroup      cgroup layout detection on the real v2 tree, and the v2 manager's logic
+#   systemd     the systemd cgroup driver against the node's systemd: scopes, slices, limits, restart
 #   cgroup-v1   the cgroup tests written for v1 (the manager, and the native engine with real cgroups):
 #               they fail on v2 until the engine's v2 support lands, so CI does not run them yet
 #   cgroup-v2-engine  the engine on the real v2 tree: limits as runc writes them and their update, the
@@ -20,6 +21,7 @@ suite_args() {
     unit) printf '%s\n' -pl native -am \
       '-Dtest=CgroupPathTest,CpuConversionsTest,CgroupV2ManagerTest,SpecJsonTest,KonaExceptionTest' ;;
     cgroup) printf '%s\n' -pl native -am '-Dtest=CgroupLayoutTest,CgroupV2ManagerTest' ;;
+    systemd) printf '%s\n' -pl native -am '-Dtest=SystemdCgroupsTest,ScopeUnitTest,ResourcePropertiesTest' ;;
     cgroup-v1) printf '%s\n' -pl native -am '-Dtest=CgroupV1ManagerTest,ManagedCgroupsTest' ;;
     cgroup-v2-engine) printf '%s\n' -pl native -am \
       '-Dtest=CgroupLayoutTest,CgroupV2ManagerTest,CpuConversionsTest,DeviceFilterProgramTest,BpfDeviceGateTest,ManagedCgroupsTest' ;;

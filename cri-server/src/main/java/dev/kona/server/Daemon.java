@@ -8,6 +8,9 @@ import dev.kona.image.ImageModule;
 import dev.kona.engine.NativeEngine;
 import dev.kona.linux.cgroup.CgroupManager;
 import dev.kona.engine.plan.HostFacts;
+import dev.kona.common.error.UnavailableException;
+import dev.kona.linux.systemd.SystemdManager;
+import dev.kona.runtime.CgroupDriver;
 import dev.kona.runtime.sandbox.EnginePodPidNamespaces;
 import dev.kona.linux.seccomp.RuntimeDefaultProfile;
 import dev.kona.linux.syscall.LinuxSyscalls;
@@ -102,6 +105,20 @@ public final class Daemon {
       return EXIT_ALREADY_RUNNING;
     }
     opened.push(lock);
+    SystemdManager systemd = null;
+    if (config.cgroupDriver() == CgroupDriver.SYSTEMD) {
+      try {
+        systemd = SystemdManager.connect();
+      } catch (UnavailableException e) {
+        LOG.error("cgroup_driver = \"systemd\", but systemd does not answer on the system bus ({}); "
+            + "run Kona under systemd with D-Bus, or set cgroup_driver = \"cgroupfs\" on a host without systemd",
+            e.getMessage());
+        closeAll();
+        return EXIT_CONFIG;
+      }
+      opened.push(systemd);
+      LOG.info("cgroup driver systemd: systemd {} on the system bus", systemd.version());
+    }
 
     KonaMeters meters = new KonaMeters();
     opened.push(meters);
@@ -110,7 +127,7 @@ public final class Daemon {
     CniModule cni = CniModule.open(config.cni(), config.stateRootPath(), meters.registry());
     HostFacts host = HostFacts.read();
     ServerStreamUrls streamUrls = new ServerStreamUrls();
-    NativeEngine engine = Engines.nativeEngine(config, host);
+    NativeEngine engine = Engines.nativeEngine(config, host, systemd);
     RuntimeHandlers handlers;
     try {
       handlers = Engines.handlers(config, engine);
@@ -137,7 +154,8 @@ public final class Daemon {
                 streamUrls,
                 () -> Map.of("config", effectiveConfigJson()),
                 meters.registry(),
-                CriServer.MAX_MESSAGE_BYTES));
+                CriServer.MAX_MESSAGE_BYTES,
+                systemd));
     opened.push(runtime);
     StreamingServer streaming = new StreamingServer(config.streaming(),
         new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()), meters.registry());

@@ -24,6 +24,13 @@ public interface CgroupPlacement {
   /** The same answer as {@link #create} for a container that exists, without touching its cgroups. */
   Placed locate(ContainerId id, Spec spec);
 
+  /**
+   * The container's process has joined the cgroups {@link #create} returned (or its launch failed):
+   * release whatever kept them alive until then, such as the placeholder process a systemd scope is
+   * created with. Called once after each create; a no-op for placements that need nothing.
+   */
+  default void launched(ContainerId id) {}
+
   /** Kills what is left in the container's cgroups and removes them; missing ones are fine. */
   void remove(ContainerId id, Spec spec);
 

@@ -49,8 +49,11 @@ public final class ManagedCgroups implements CgroupPlacement {
 
   @Override
   public Placed locate(ContainerId id, Spec spec) {
-    CgroupPath path = path(id, spec);
-    CgroupLayout layout = manager.layout();
+    return placed(manager.layout(), path(id, spec));
+  }
+
+  /** The cgroup.procs files of {@code path} in every hierarchy where it exists, and its OOM counter. */
+  static Placed placed(CgroupLayout layout, CgroupPath path) {
     if (layout.version() == CgroupLayout.CgroupVersion.V2) {
       Path dir = layout.dir(path);
       return new Placed(List.of(dir.resolve("cgroup.procs")),

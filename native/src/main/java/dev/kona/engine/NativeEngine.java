@@ -85,7 +85,11 @@ public final class NativeEngine implements ContainerEngine {
       placed = cgroups.create(id, spec);
       LaunchPlan plan = planner.plan(spec, request.bundle(), new ContainerPlanner.Placement(
           placed.procsFiles(), placed.oomCounter(), request.logPath(), request.stdin(), request.stdinOnce(), maxLogLine));
-      launcher.create(dir, PlanEncoder.encode(plan));
+      try {
+        launcher.create(dir, PlanEncoder.encode(plan));
+      } finally {
+        cgroups.launched(id);
+      }
       return state(id);
     } catch (IOException | RuntimeException e) {
       RunRoot.deleteTree(dir);

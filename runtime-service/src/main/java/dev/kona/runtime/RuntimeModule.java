@@ -65,7 +65,8 @@ public final class RuntimeModule implements AutoCloseable {
       StreamUrls streamUrls,
       Supplier<Map<String, String>> verboseInfo,
       io.micrometer.core.instrument.MeterRegistry meterRegistry,
-      int maxMessageBytes) {}
+      int maxMessageBytes,
+      dev.kona.linux.systemd.SystemdManager systemd) {}
 
   /** Stats, CRI metrics and container events over this runtime's records, hooked into its lifecycle. */
   private static Observability observability(Setup setup, Sandboxes sandboxes, Containers containers) {
@@ -93,7 +94,8 @@ public final class RuntimeModule implements AutoCloseable {
         new CgroupUpdates(setup.cgroupManager(), switch (setup.cgroupDriver()) {
           case CGROUPFS -> dev.kona.linux.cgroup.CgroupDriver.CGROUPFS;
           case SYSTEMD -> dev.kona.linux.cgroup.CgroupDriver.SYSTEMD;
-        }),
+        }, setup.systemd() == null ? null
+            : new dev.kona.linux.systemd.ScopeResources(setup.systemd(), setup.cgroupManager())),
         setup.stateRoot(),
         steps);
     // Before the first call: finish what a crashed daemon left half done (containers first, so a

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +80,20 @@ class DaemonLifecycleTest {
     assertEquals(2, kona.process().exitValue(), kona.log());
     assertTrue(kona.log().contains("exists and is not a socket; refusing to delete it"), kona.log());
     assertEquals("precious", Files.readString(notASocket));
+  }
+
+  @Test
+  void systemdDriverWithoutSystemd_stopsStartUpWithExitTwo() throws Exception {
+    // This host boots without systemd (the test node, which has it, proves the driver itself).
+    Assumptions.assumeFalse(Files.exists(Path.of("/run/systemd/system")), "systemd is running on this host");
+
+    KonaDaemon kona = KonaDaemon.launch(root, "--cgroup_driver=systemd");
+    assertTrue(kona.process().waitFor(30, TimeUnit.SECONDS), "a daemon with the systemd driver but no systemd exits");
+    assertEquals(2, kona.process().exitValue(), kona.log());
+    String log = kona.log();
+    assertTrue(log.contains("cgroup_driver = \"systemd\", but systemd does not answer on the system bus"), log);
+    assertTrue(log.contains("set cgroup_driver = \"cgroupfs\" on a host without systemd"), log);
+    assertFalse(Files.exists(root.resolve("kona.sock")), "no socket for a daemon that never started");
   }
 
   @Test

@@ -39,11 +39,6 @@ public record KonaConfig(
       throw new IllegalArgumentException("shutdown_timeout_seconds: must be >= 0, got " + shutdownTimeoutSeconds);
     }
     runtime = runtime == null ? new RuntimeSection(null) : runtime;
-    if (cgroupDriver == CgroupDriver.SYSTEMD && !runtime.handlers().isEmpty()) {
-      // Kona hands runc/crun cgroupfs paths; systemd slices would need --systemd-cgroup and slice:prefix:name.
-      throw new IllegalArgumentException("runtime.handlers: runc and crun handlers need cgroup_driver = \"cgroupfs\"; "
-          + "with \"systemd\" only Kona's own engine is available");
-    }
   }
 
   public Path socketPath() {

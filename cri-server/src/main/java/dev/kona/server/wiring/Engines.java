@@ -1,10 +1,12 @@
 package dev.kona.server.wiring;
 
+import dev.kona.engine.CgroupPlacement;
 import dev.kona.engine.ContainerEngine;
 import dev.kona.engine.ManagedCgroups;
 import dev.kona.engine.NativeEngine;
 import dev.kona.engine.RunRoot;
 import dev.kona.engine.ShimBinary;
+import dev.kona.engine.SystemdCgroups;
 import dev.kona.engine.plan.ContainerPlanner;
 import dev.kona.engine.plan.HostFacts;
 import dev.kona.engine.plan.SeccompCompiler;
@@ -13,6 +15,7 @@ import dev.kona.linux.cgroup.CgroupManager;
 import dev.kona.linux.seccomp.SeccompProfileCompiler;
 import dev.kona.linux.seccomp.SeccompProgram;
 import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.linux.systemd.SystemdManager;
 import dev.kona.oci.runc.OciRuntime;
 import dev.kona.oci.runc.OciRuntimeEngine;
 import dev.kona.runtime.RuntimeHandlers;
@@ -37,7 +40,11 @@ public final class Engines {
 
   private Engines() {}
 
-  public static NativeEngine nativeEngine(KonaConfig config, HostFacts host) {
+  /**
+   * Kona's engine. {@code systemd} is the connection for the systemd cgroup driver (containers in
+   * transient scopes, {@link SystemdCgroups}); null for cgroupfs.
+   */
+  public static NativeEngine nativeEngine(KonaConfig config, HostFacts host, SystemdManager systemd) {
     RunRoot root = new RunRoot(config.runRootPath().resolve("engine"));
     SeccompProfileCompiler compiler = new SeccompProfileCompiler(LinuxSyscalls.get());
     SeccompCompiler seccomp = profile -> {
@@ -48,8 +55,11 @@ public final class Engines {
       case CGROUPFS -> CgroupDriver.CGROUPFS;
       case SYSTEMD -> CgroupDriver.SYSTEMD;
     };
-    return new NativeEngine(root, ShimBinary.install(root.bin()), new ContainerPlanner(host, seccomp),
-        new ManagedCgroups(CgroupManager.detect(), driver), MAX_LOG_LINE);
+    Path shim = ShimBinary.install(root.bin());
+    CgroupPlacement cgroups = systemd != null && driver == CgroupDriver.SYSTEMD
+        ? new SystemdCgroups(systemd, CgroupManager.detect(), shim)
+        : new ManagedCgroups(CgroupManager.detect(), driver);
+    return new NativeEngine(root, shim, new ContainerPlanner(host, seccomp), cgroups, MAX_LOG_LINE);
   }
 
   /**
@@ -76,14 +86,27 @@ public final class Engines {
             + conmon + " (Debian package conmon)");
       }
       Path dir = config.runRootPath().resolve("handlers").resolve(name);
-      Path root = handler.rootPath(dir);
-      OciRuntime runtime = handler.engine().equals(RuntimeSection.Handler.RUNC)
-          ? new OciRuntime("runc", binary, root, List.of())
-          : OciRuntime.crunForHost(binary, root, dir.resolve("bin"));
       handlers.add(new RuntimeHandlers.Handler(name,
-          new OciRuntimeEngine(runtime, dir.resolve("containers"), LinuxSyscalls.get(), conmon),
+          new OciRuntimeEngine(ociRuntime(config, handler, dir), dir.resolve("containers"), LinuxSyscalls.get(), conmon),
           HandlerFeatures.ociRuntime(name, binary)));
     }
     return new RuntimeHandlers(nativeEngine, HandlerFeatures.nativeEngine(), handlers);
+  }
+
+  /**
+   * The handler's command line. With the systemd driver runc and crun get {@code --systemd-cgroup},
+   * under which they read the spec's {@code slice:prefix:name} cgroupsPath and make the scope over D-Bus.
+   */
+  static OciRuntime ociRuntime(KonaConfig config, RuntimeSection.Handler handler, Path dir) {
+    Path root = handler.rootPath(dir);
+    OciRuntime runtime = handler.engine().equals(RuntimeSection.Handler.RUNC)
+        ? new OciRuntime("runc", handler.binaryPath(), root, List.of())
+        : OciRuntime.crunForHost(handler.binaryPath(), root, dir.resolve("bin"));
+    if (config.cgroupDriver() != dev.kona.runtime.CgroupDriver.SYSTEMD) {
+      return runtime;
+    }
+    List<String> args = new ArrayList<>(runtime.globalArgs());
+    args.add("--systemd-cgroup");
+    return new OciRuntime(runtime.name(), runtime.binary(), runtime.root(), args);
   }
 }

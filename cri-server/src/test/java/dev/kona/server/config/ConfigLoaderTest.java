@@ -159,9 +159,14 @@ class ConfigLoaderTest {
     assertTrue(error(f, Map.of()).startsWith("config " + f + ": key \"runtime.handlers\": \"Runc_1\" is not a handler name;"),
         error(f, Map.of()));
 
-    f = file("cgroup_driver = \"systemd\"\n[runtime.handlers.r]\nengine = \"runc\"\n");
-    assertEquals("config " + f + ": key \"runtime.handlers\": runc and crun handlers need cgroup_driver = \"cgroupfs\"; "
-        + "with \"systemd\" only Kona's own engine is available", error(f, Map.of()));
+  }
+
+  @Test
+  void runtimeHandlers_withSystemdDriver_areAccepted() throws Exception {
+    Path f = file("cgroup_driver = \"systemd\"\n[runtime.handlers.r]\nengine = \"runc\"\n");
+    KonaConfig c = new ConfigLoader().load(f, Map.of());
+    assertEquals(CgroupDriver.SYSTEMD, c.cgroupDriver());
+    assertEquals(java.util.Set.of("r"), c.runtime().handlers().keySet());
   }
 
   @Test

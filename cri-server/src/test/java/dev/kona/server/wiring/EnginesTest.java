@@ -74,4 +74,14 @@ class EnginesTest {
         + " (Debian package conmon)", e.getMessage());
     assertEquals(Path.of("/usr/bin/conmon"), OciRuntimeEngine.CONMON);
   }
+
+  @Test
+  void handlerRuntime_systemdDriver_getsSystemdCgroupFlag() throws Exception {
+    KonaConfig systemd = config("cgroup_driver = \"systemd\"\n[runtime.handlers.r]\nengine = \"runc\"\n");
+    KonaConfig cgroupfs = config("[runtime.handlers.r]\nengine = \"runc\"\n");
+    var handler = systemd.runtime().handlers().get("r");
+    assertEquals(java.util.List.of("--systemd-cgroup"),
+        Engines.ociRuntime(systemd, handler, dir.resolve("h")).globalArgs());
+    assertEquals(java.util.List.of(), Engines.ociRuntime(cgroupfs, handler, dir.resolve("h")).globalArgs());
+  }
 }

@@ -1,5 +1,6 @@
 package dev.kona.runtime.container;
 
+import dev.kona.linux.cgroup.CgroupDriver;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.InvalidArgumentException;
@@ -123,7 +124,7 @@ public final class Containers implements SandboxContainers {
       List<ContainerSpec.MountSpec> volumes = steps.time(CREATE, "image_volumes",
           () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), spec.mounts()));
       steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, spec, image.facts(),
-          sandbox, rootfs, cgroupsPath(sandbox, id), seccomp, pidNamespaceOf(sandbox, spec), volumes))));
+          sandbox, rootfs, cgroupsPath(cgroups.driver(), sandbox.spec().cgroupParent(), id), seccomp, pidNamespaceOf(sandbox, spec), volumes))));
       steps.run(CREATE, "native_create",
           () -> engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce())));
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
@@ -367,10 +368,18 @@ public final class Containers implements SandboxContainers {
     };
   }
 
-  private static String cgroupsPath(SandboxRecord sandbox, String id) {
-    String parent = sandbox.spec().cgroupParent().isEmpty() ? "/kona" : sandbox.spec().cgroupParent();
+  /** The OCI {@code linux.cgroupsPath} of container {@code id} in a pod with this {@code cgroup_parent}. */
+  static String cgroupsPath(CgroupDriver driver, String cgroupParent, String id) {
+    if (driver == CgroupDriver.SYSTEMD) {
+      // slice:prefix:name, as runc's systemd driver reads it: a scope kona-<id>.scope in the pod's slice.
+      return driver.containerCgroupsPath(cgroupParent.isEmpty() ? "kona.slice" : cgroupParent, SCOPE_PREFIX, id);
+    }
+    String parent = cgroupParent.isEmpty() ? "/kona" : cgroupParent;
     return parent + "/" + id;
   }
+
+  /** The prefix of a container's scope unit under the systemd driver ({@code kona-<id>.scope}). */
+  static final String SCOPE_PREFIX = "kona";
 
   private static Path logPathOf(SandboxRecord sandbox, ContainerSpec spec) {
     if (spec.logPath().isEmpty() || sandbox.spec().logDirectory().isEmpty()) {
