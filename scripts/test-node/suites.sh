@@ -1,23 +1,45 @@
 # Named sets of suites for the test node (cgroup v2, systemd as PID 1), read by test-node.sh on the
-# host and guest.sh in the node. Each set is one Maven invocation in the node: modules (-pl, with -am)
-# and a surefire test selector. Under QEMU's TCG one such invocation takes minutes (Maven's start-up
-# alone), so sets are few and small; `check` runs no Maven at all, only the node's own checks.
+# host and guest.sh in the node. A set is a list of test classes per module. Maven does not run in the
+# node (under QEMU's TCG its start-up alone costs minutes): the host builds the modules and writes each
+# one's test classpath, and the node runs the classes with the JUnit Platform Launcher
+# (NodeLauncher.java), one JVM per module, in the module's directory as surefire would.
 #   check       the node itself: systemd PID 1, cgroup2 with its controllers, systemd on D-Bus
 #   unit        pure unit tests: the build, JDK and Maven repository work inside the node
 #   cgroup      cgroup layout detection on the real v2 tree, and the v2 manager's logic
 #   cgroup-v1   the cgroup tests written for v1 (the manager, and the native engine with real cgroups):
 #               they fail on v2 until the engine's v2 support lands, so CI does not run them yet
+#   engine      the native engine and its cgroups on the real v2 tree (no daemon)
+#   kubelet     the end-to-end suites of issue 14's "Done when", through a real daemon's socket
+#   engine-ci, kubelet-ci   the classes of engine and kubelet that pass on the node today (CI runs them)
 # CI (scripts/test.sh) runs TEST_NODE_CI_SETS; the others run by hand: scripts/test-node.sh SET...
 TEST_NODE_CI_SETS=(check cgroup)
 
-# suite_args SET: prints the Maven arguments for SET, one per line; fails for an unknown set.
-suite_args() {
+# The cgroup driver of the daemons the conformance suites start in the node (the KonaDaemon fixture
+# passes it as --cgroup_driver): cgroupfs until the systemd driver lands, then systemd.
+TEST_NODE_CGROUP_DRIVER=cgroupfs
+
+# suite_tests SET: prints one line per module, "MODULE CLASS...", test classes by simple name (as
+# surefire's -Dtest takes them); nothing for check; fails for an unknown set.
+suite_tests() {
   case "$1" in
     check) ;;
-    unit) printf '%s\n' -pl native -am \
-      '-Dtest=CgroupPathTest,CpuConversionsTest,CgroupV2ManagerTest,SpecJsonTest,KonaExceptionTest' ;;
-    cgroup) printf '%s\n' -pl native -am '-Dtest=CgroupLayoutTest,CgroupV2ManagerTest' ;;
-    cgroup-v1) printf '%s\n' -pl native -am '-Dtest=CgroupV1ManagerTest,ManagedCgroupsTest' ;;
+    unit)
+      echo common KonaExceptionTest
+      echo native CgroupPathTest CpuConversionsTest CgroupV2ManagerTest SpecJsonTest ;;
+    cgroup) echo native CgroupLayoutTest CgroupV2ManagerTest ;;
+    cgroup-v1) echo native CgroupV1ManagerTest ManagedCgroupsTest ;;
+    engine) echo native CgroupLayoutTest CgroupV2ManagerTest DeviceFilterProgramTest ManagedCgroupsTest \
+      NativeEngineTest NativeEngineSpecTest NativeEngineRecoveryTest NativeEngineMountsTest PodInitsTest \
+      RuncDifferentialTest OciRuntimeEngineTest ;;
+    kubelet) echo conformance KubeletFlowTest ContainerLifecycleTest ContainerStatsTest PodMetricsTest \
+      ContainerEventsTest PodLeakTest DaemonLifecycleTest PodSandboxTest CrashRecoveryTest ;;
     *) return 1 ;;
+  esac
+}
+
+# suite_java_opts SET: JVM options of the set's test JVMs (system properties the fixtures read).
+suite_java_opts() {
+  case "$1" in
+    kubelet*) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER" ;;
   esac
 }
