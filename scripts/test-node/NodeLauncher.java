@@ -1,4 +1,5 @@
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -27,7 +28,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * scripts/test-node.sh; run in the node by guest.sh with a module's test classpath and the module's
  * directory as working directory, as surefire runs them.
  *
- * <p>{@code java -cp CP NodeLauncher REPORTS_DIR SUMMARY_FILE CLASS...}: writes a surefire-format
+ * <p>{@code java -cp CP NodeLauncher REPORTS_DIR SUMMARY_FILE CLASS[#METHOD]...}: writes a surefire-format
  * {@code TEST-<class>.xml} into REPORTS_DIR as each class finishes (so a run cut short keeps what
  * finished) and appends one line per test to SUMMARY_FILE ({@code PASS|FAIL|ERROR|SKIP class#test
  * seconds}, failures followed by their message and the top of their stack, indented). Exit code 0 when
@@ -39,7 +40,7 @@ public final class NodeLauncher {
 
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
-      System.err.println("usage: NodeLauncher REPORTS_DIR SUMMARY_FILE CLASS...");
+      System.err.println("usage: NodeLauncher REPORTS_DIR SUMMARY_FILE CLASS[#METHOD]...");
       System.exit(2);
     }
     Path reports = Files.createDirectories(Path.of(args[0]));
@@ -47,7 +48,7 @@ public final class NodeLauncher {
     List<String> classes = List.of(args).subList(2, args.length);
     Listener listener = new Listener(reports, summary);
     var request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(classes.stream().map(c -> selectClass(c)).toList())
+        .selectors(classes.stream().map(c -> c.contains("#") ? selectMethod(c) : selectClass(c)).toList())
         .build();
     LauncherFactory.create().execute(request, listener);
     System.out.printf("kona-test: %d tests, %d failed, %d skipped%n", listener.run, listener.failed, listener.skipped);
@@ -125,19 +126,8 @@ public final class NodeLauncher {
           .append(String.format(" %.1f s%n", r.seconds()));
       if (r.cause() != null && !r.status().equals("PASS")) {
         line.append("    ").append(r.cause().getClass().getName()).append(": ")
-            .append(String.valueOf(r.cause().getMessage()).strip().replace("\n", "\n    ")).append('\n');
-        // The top of the stack down to the test method, without JUnit's assertion frames.
-        int shown = 0;
-        for (StackTraceElement frame : r.cause().getStackTrace()) {
-          String c = frame.getClassName();
-          if (c.startsWith("org.junit.") || c.startsWith("org.opentest4j.")) {
-            continue;
-          }
-          if (c.startsWith("java.lang.reflect.") || c.startsWith("jdk.internal.reflect.") || shown++ == 6) {
-            break;
-          }
-          line.append("      at ").append(frame).append('\n');
-        }
+            .append(message(r.cause()).replace("\n", "\n    ")).append('\n');
+        appendStackTop(line, r.cause());
         Throwable root = r.cause();
         while (root.getCause() != null && root.getCause() != root) {
           root = root.getCause();
@@ -204,6 +194,65 @@ public final class NodeLauncher {
       String name = id.getLegacyReportingName();
       return name.endsWith("()") ? name.substring(0, name.length() - 2) : name;
     }
+  }
+
+  /**
+   * The top of a failure's stack down to the test method, without JUnit's assertion frames: the
+   * first two frames, then the project's own first frames when the JDK's come first.
+   */
+  private static void appendStackTop(StringBuilder line, Throwable t) {
+    List<StackTraceElement> frames = new ArrayList<>();
+    for (StackTraceElement frame : t.getStackTrace()) {
+      String c = frame.getClassName();
+      if (c.startsWith("java.lang.reflect.") || c.startsWith("jdk.internal.reflect.")) {
+        break;
+      }
+      if (!c.startsWith("org.junit.") && !c.startsWith("org.opentest4j.")) {
+        frames.add(frame);
+      }
+    }
+    int own = 0;
+    while (own < frames.size() && frames.get(own).getClassName().matches("(java|javax|sun|jdk|com\\.sun)\\..*")) {
+      own++;
+    }
+    int firstPart = Math.min(2, frames.size());
+    int from = own >= firstPart ? own : firstPart;
+    for (int i = 0; i < firstPart; i++) {
+      line.append("      at ").append(frames.get(i)).append('\n');
+    }
+    if (from > firstPart && from < frames.size()) {
+      line.append("      ...\n");
+    }
+    for (int i = from; i < Math.min(frames.size(), from + 4); i++) {
+      line.append("      at ").append(frames.get(i)).append('\n');
+    }
+  }
+
+  /**
+   * A failure's message for the summary: at most 20 lines; for assertEquals of long texts, where
+   * expected and actual first differ instead of both in full.
+   */
+  private static String message(Throwable t) {
+    String message = String.valueOf(t.getMessage()).strip();
+    if (t instanceof org.opentest4j.AssertionFailedError a && a.isExpectedDefined() && a.isActualDefined()
+        && message.length() > 300) {
+      String expected = String.valueOf(a.getExpected().getValue());
+      String actual = String.valueOf(a.getActual().getValue());
+      int i = 0;
+      while (i < Math.min(expected.length(), actual.length()) && expected.charAt(i) == actual.charAt(i)) {
+        i++;
+      }
+      int from = Math.max(0, i - 80);
+      message = "expected and actual (" + expected.length() + " and " + actual.length() + " chars) first differ at char " + i
+          + " (line breaks shown as \\n)"
+          + "\nexpected: ..." + expected.substring(from, Math.min(expected.length(), i + 80)).replace("\n", "\\n")
+          + "\nactual:   ..." + actual.substring(from, Math.min(actual.length(), i + 80)).replace("\n", "\\n");
+    }
+    String[] lines = message.split("\n", -1);
+    if (lines.length > 20) {
+      message = String.join("\n", java.util.Arrays.copyOf(lines, 20)) + "\n... (" + (lines.length - 20) + " more lines)";
+    }
+    return message;
   }
 
   private static String stackTrace(Throwable t) {

@@ -56,11 +56,16 @@ mount_build() {
   mount -t overlay overlay -o lowerdir=/kona-src,upperdir=/var/lib/kona-node/src/upper,workdir=/var/lib/kona-node/src/work "$CHECKOUT" \
     || fail_feature "overlayfs over 9p (the checkout) does not mount"
   say "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
+  # Debian's kernel backs anonymous memory with huge pages whenever it can ("always"); the machines the
+  # suites are written on use "madvise", and the stats suites count 4 KiB page faults.
+  say "transparent_hugepage: $(cat /sys/kernel/mm/transparent_hugepage/enabled), set to madvise"
+  echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 }
 
 # run_set SET: one JVM per module of SET, running its classes with NodeLauncher in the module's
 # directory (as surefire does). Under TCG the JIT's C2 costs more than it gains in a short run: C1
-# only. A JVM past SET_TIMEOUT gets SIGQUIT (a thread dump into its log), then SIGKILL.
+# only. A JVM past SET_TIMEOUT gets SIGQUIT (a thread dump into its log), then SIGKILL; only the JVM
+# (--foreground): the daemons and plugins the tests started must not get the SIGQUIT.
 run_set() {
   local set="$1" dir="$results/$1" rc=0 jvm jvm_rc start module classes java_opts=()
   [ -f "$results/job/$set.tests" ] || { say "set $set: no $results/job/$set.tests"; return 1; }
@@ -71,7 +76,7 @@ run_set() {
   while read -r module classes; do
     say "set $set: $module: $(wc -w <<< "$classes") classes ${java_opts[*]}"
     # shellcheck disable=SC2086 # $classes: one word per class
-    (cd "$CHECKOUT/$module" && exec timeout -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
+    (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
       -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
       -cp "$results/job/launcher:$(cat "$results/job/$module.classpath")" NodeLauncher \
       "$dir/surefire-reports/$module" "$dir/summary.txt" $classes) > "$dir/$module.log" 2>&1 < /dev/null &
