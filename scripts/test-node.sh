@@ -82,17 +82,19 @@ if [ ${#modules[@]} -gt 0 ]; then
   "$JAVA_HOME/bin/javac" -d "$results/job/launcher" -cp "$(cat "$results/job/${modules[0]}.classpath")" \
     scripts/test-node/NodeLauncher.java || die "test node: compiling scripts/test-node/NodeLauncher.java failed"
 fi
-# Per set: "MODULE CLASS[#METHOD]..." with fully qualified names, found under each module's src/test/java.
+# Per set: "MODULE [!]CLASS[#METHOD]..." with fully qualified names, found under each module's src/test/java.
 for set in "${sets[@]}"; do
   while read -r module classes; do
     line="$module"
     for test in $classes; do
+      not="${test%%[^!]*}"
+      test="${test#!}"
       class="${test%%#*}"
       mapfile -t found < <(find "$module/src/test/java" -name "$class.java")
       [ ${#found[@]} = 1 ] || die "test node: set $set: $module has ${#found[@]} test classes named $class"
       fqcn="${found[0]#"$module/src/test/java/"}"
       fqcn="${fqcn%.java}"
-      line+=" ${fqcn//\//.}${test#"$class"}"
+      line+=" $not${fqcn//\//.}${test#"$class"}"
     done
     echo "$line"
   done < <(suite_tests "$set") > "$results/job/$set.tests"

@@ -12,10 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.platform.engine.FilterResult;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestSource;
 import org.junit.platform.engine.support.descriptor.ClassSource;
 import org.junit.platform.engine.support.descriptor.MethodSource;
+import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -28,7 +30,8 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * scripts/test-node.sh; run in the node by guest.sh with a module's test classpath and the module's
  * directory as working directory, as surefire runs them.
  *
- * <p>{@code java -cp CP NodeLauncher REPORTS_DIR SUMMARY_FILE CLASS[#METHOD]...}: writes a surefire-format
+ * <p>{@code java -cp CP NodeLauncher REPORTS_DIR SUMMARY_FILE TEST...}, a TEST being CLASS, CLASS#METHOD
+ * or !CLASS#METHOD (left out of the classes selected; every invocation of a parameterized one): writes a surefire-format
  * {@code TEST-<class>.xml} into REPORTS_DIR as each class finishes (so a run cut short keeps what
  * finished) and appends one line per test to SUMMARY_FILE ({@code PASS|FAIL|ERROR|SKIP class#test
  * seconds}, failures followed by their message and the top of their stack, indented). Exit code 0 when
@@ -40,15 +43,20 @@ public final class NodeLauncher {
 
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
-      System.err.println("usage: NodeLauncher REPORTS_DIR SUMMARY_FILE CLASS[#METHOD]...");
+      System.err.println("usage: NodeLauncher REPORTS_DIR SUMMARY_FILE [!]CLASS[#METHOD]...");
       System.exit(2);
     }
     Path reports = Files.createDirectories(Path.of(args[0]));
     Path summary = Path.of(args[1]);
-    List<String> classes = List.of(args).subList(2, args.length);
+    List<String> tests = List.of(args).subList(2, args.length);
+    List<String> excluded = tests.stream().filter(t -> t.startsWith("!")).map(t -> t.substring(1)).toList();
     Listener listener = new Listener(reports, summary);
     var request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(classes.stream().map(c -> c.contains("#") ? selectMethod(c) : selectClass(c)).toList())
+        .selectors(tests.stream().filter(t -> !t.startsWith("!"))
+            .map(t -> t.contains("#") ? selectMethod(t) : selectClass(t)).toList())
+        .filters((PostDiscoveryFilter) d -> d.getSource().orElse(null) instanceof MethodSource m
+                && excluded.contains(m.getClassName() + "#" + m.getMethodName())
+            ? FilterResult.excluded("excluded by the set") : FilterResult.included("selected"))
         .build();
     LauncherFactory.create().execute(request, listener);
     System.out.printf("kona-test: %d tests, %d failed, %d skipped%n", listener.run, listener.failed, listener.skipped);

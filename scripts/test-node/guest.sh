@@ -74,7 +74,7 @@ run_set() {
   read -r -a java_opts <<< "$(suite_java_opts "$set")"
   start=$SECONDS
   while read -r module classes; do
-    say "set $set: $module: $(wc -w <<< "$classes") classes ${java_opts[*]}"
+    say "set $set: $module: $(wc -w <<< "$classes") classes or methods; ${java_opts[*]}"
     # shellcheck disable=SC2086 # $classes: one word per class
     (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
       -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \

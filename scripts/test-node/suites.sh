@@ -21,7 +21,8 @@ TEST_NODE_CI_SETS=(check engine-ci kubelet-ci)
 TEST_NODE_CGROUP_DRIVER=cgroupfs
 
 # suite_tests SET: prints one line per module, "MODULE TEST...", a test being a class by simple name
-# (as surefire's -Dtest takes them) or CLASS#method; nothing for check; fails for an unknown set.
+# (as surefire's -Dtest takes them), CLASS#method, or !CLASS#method to leave one out of its class
+# (every invocation of a parameterized one); nothing for check; fails for an unknown set.
 suite_tests() {
   case "$1" in
     check) ;;
@@ -37,10 +38,12 @@ suite_tests() {
     #   ManagedCgroupsTest#create_joinsCgroupWithLimitsAndDeleteRemovesIt,
     #   ManagedCgroupsTest#create_invalidSeccompProfileFailsAndRemovesTheCgroup: NPE in CgroupLayout.dir
     #   RuncDifferentialTest (both): Kona's containers lack runc's read-only /sys/fs/cgroup
+    # Flaky in the node (timing): OciRuntimeEngineTest#terminal_outputArrivesOnStdoutThroughAPty with crun
+    #   logged "/dev/pts/0" as a partial line and its "\r\n" as a second one (1 of 2 runs)
     engine-ci) echo native CgroupLayoutTest CgroupV2ManagerTest DeviceFilterProgramTest \
       ManagedCgroupsTest#cycles_leaveNoCgroupBehind ManagedCgroupsTest#exit_oomKillIsReported \
       NativeEngineTest NativeEngineSpecTest NativeEngineRecoveryTest NativeEngineMountsTest PodInitsTest \
-      OciRuntimeEngineTest ;;
+      OciRuntimeEngineTest '!OciRuntimeEngineTest#terminal_outputArrivesOnStdoutThroughAPty' ;;
     kubelet) echo conformance KubeletFlowTest ContainerLifecycleTest ContainerStatsTest PodMetricsTest \
       ContainerEventsTest PodLeakTest CrashRecoveryTest ;;
     # Known to fail on v2 (add them here once fixed):
@@ -63,7 +66,9 @@ suite_tests() {
 # suite_java_opts SET: JVM options of the set's test JVMs (system properties the fixtures read).
 suite_java_opts() {
   case "$1" in
-    # PodLeakTest: 20 pod cycles instead of the host's 200 (each costs seconds under TCG)
-    kubelet*|daemon|recovery) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.leak.cycles=20" ;;
+    # The KonaDaemon fixture waits 5 times longer (TCG on a busy host: a daemon's start-up alone took
+    # 40-60 s); PodLeakTest runs 20 pod cycles instead of the host's 200 (each costs seconds here).
+    kubelet*|daemon|recovery) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
+      "-Dkona.leak.cycles=20" ;;
   esac
 }
