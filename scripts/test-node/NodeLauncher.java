@@ -30,12 +30,13 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * scripts/test-node.sh; run in the node by guest.sh with a module's test classpath and the module's
  * directory as working directory, as surefire runs them.
  *
- * <p>{@code java -cp CP NodeLauncher REPORTS_DIR SUMMARY_FILE TEST...}, a TEST being CLASS, CLASS#METHOD
- * or !CLASS#METHOD (left out of the classes selected; every invocation of a parameterized one): writes a surefire-format
- * {@code TEST-<class>.xml} into REPORTS_DIR as each class finishes (so a run cut short keeps what
- * finished) and appends one line per test to SUMMARY_FILE ({@code PASS|FAIL|ERROR|SKIP class#test
- * seconds}, failures followed by their message and the top of their stack, indented). Exit code 0 when
- * every test passed, 1 when one failed, 2 when no test ran.
+ * <p>{@code java -cp CP NodeLauncher REPORTS_DIR SUMMARY_FILE TEST...}, a TEST being CLASS,
+ * CLASS#METHOD or !CLASS#METHOD (left out of the classes selected; every invocation of a
+ * parameterized one): writes a surefire-format {@code TEST-<class>.xml} into REPORTS_DIR as each
+ * class finishes (so a run cut short keeps what finished) and appends one line per test to
+ * SUMMARY_FILE ({@code PASS|FAIL|ERROR|SKIP class#test seconds}, failures followed by their message
+ * and the top of their stack, indented). Exit code 0 when every test passed, 1 when one failed, 2
+ * when no test ran.
  */
 public final class NodeLauncher {
 
