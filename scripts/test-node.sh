@@ -5,7 +5,9 @@
 # Debian packages by scripts/test-node/build-image.sh and cached in $KONA_TEST_NODE_CACHE
 # (/var/cache/kona-test-node), keyed by a hash of its inputs. The checkout, the JDK and ~/.m2 are
 # shared read-only over 9p; results land in $KONA_TEST_NODE_RESULTS (target/test-node): console.log,
-# and per set maven.log, surefire-reports/ and exit-code. No network device: nothing leaves the node.
+# job/ (what the host prepared), and per set summary.txt (one line per test, failures with their
+# message and stack top), <module>.log (the test JVM's output), surefire-reports/ and exit-code. No
+# network device: nothing leaves the node.
 # Set KONA_TEST_NODE_BUILT=1 when the checkout was just built (scripts/test.sh does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +22,7 @@ export JAVA_HOME
 sets=("$@")
 [ ${#sets[@]} -gt 0 ] || sets=("${TEST_NODE_CI_SETS[@]}")
 for set in "${sets[@]}"; do
-  suite_args "$set" > /dev/null || die "test node: unknown set '$set' (see scripts/test-node/suites.sh)"
+  suite_tests "$set" > /dev/null || die "test node: unknown set '$set' (see scripts/test-node/suites.sh)"
 done
 
 suite=bookworm
@@ -51,20 +53,54 @@ for f in root.img vmlinuz initrd.img; do
   [ -f "$image/$f" ] || die "test node: $image/$f is missing; remove $image to rebuild"
 done
 
-# Build on the host what the sets test, so that Maven in the node (~10x slower) finds it up to date.
+# The node runs no Maven: build here what the sets test, write each module's test classpath (its
+# classes, test classes and dependency jars in ~/.m2, all at the same paths in the node) and the
+# sets' test classes, and compile the node's JUnit runner. conformance drives the daemon that
+# cri-server assembles, so it is built with it.
 modules=()
 for set in "${sets[@]}"; do
-  mapfile -t args < <(suite_args "$set")
-  for i in "${!args[@]}"; do [ "${args[$i]}" != -pl ] || modules+=("${args[$((i + 1))]}"); done
+  while read -r module _; do
+    [[ " ${modules[*]} " == *" $module "* ]] || modules+=("$module")
+  done < <(suite_tests "$set")
 done
-if [ ${#modules[@]} -gt 0 ] && [ "${KONA_TEST_NODE_BUILT:-0}" != 1 ]; then
-  echo "kona: building $(IFS=,; echo "${modules[*]}") on the host (the node only runs the suites)" >&2
-  ./mvnw -B -q -DskipTests verify -pl "$(IFS=,; echo "${modules[*]}")" -am
-fi
-
+[[ " ${modules[*]} " != *" conformance "* ]] || modules+=(cri-server)
 rm -rf "$results"
-mkdir -p "$results"
-printf 'SETS="%s"\nJAVA_HOME="%s"\nCHECKOUT="%s"\n' "${sets[*]}" "$JAVA_HOME" "$PWD" > "$results/job.env"
+mkdir -p "$results/job"
+if [ ${#modules[@]} -gt 0 ]; then
+  # Also after scripts/test.sh's build: the classpath goal needs the reactor's classes (test-compile).
+  goal=(-DskipTests verify)
+  [ "${KONA_TEST_NODE_BUILT:-0}" != 1 ] || goal=(test-compile)
+  echo "kona: building $(IFS=,; echo "${modules[*]}") on the host and writing their test classpaths (the node only runs the tests)" >&2
+  ./mvnw -B -q "${goal[@]}" dependency:build-classpath -Dmdep.includeScope=test \
+    '-Dmdep.outputFile=${project.build.directory}/test-node.classpath' -pl "$(IFS=,; echo "${modules[*]}")" -am \
+    || die "test node: the host build failed (see above)"
+  for module in "${modules[@]}"; do
+    echo "$PWD/$module/target/test-classes:$PWD/$module/target/classes:$(cat "$module/target/test-node.classpath")" \
+      > "$results/job/$module.classpath"
+  done
+  # Any module's test classpath has the JUnit Platform Launcher the runner is compiled against.
+  "$JAVA_HOME/bin/javac" -d "$results/job/launcher" -cp "$(cat "$results/job/${modules[0]}.classpath")" \
+    scripts/test-node/NodeLauncher.java || die "test node: compiling scripts/test-node/NodeLauncher.java failed"
+fi
+# Per set: "MODULE [!]CLASS[#METHOD]..." with fully qualified names, found under each module's src/test/java.
+for set in "${sets[@]}"; do
+  while read -r module classes; do
+    line="$module"
+    for test in $classes; do
+      not="${test%%[^!]*}"
+      test="${test#!}"
+      class="${test%%#*}"
+      mapfile -t found < <(find "$module/src/test/java" -name "$class.java")
+      [ ${#found[@]} = 1 ] || die "test node: set $set: $module has ${#found[@]} test classes named $class"
+      fqcn="${found[0]#"$module/src/test/java/"}"
+      fqcn="${fqcn%.java}"
+      line+=" $not${fqcn//\//.}${test#"$class"}"
+    done
+    echo "$line"
+  done < <(suite_tests "$set") > "$results/job/$set.tests"
+done
+printf 'SETS="%s"\nJAVA_HOME="%s"\nCHECKOUT="%s"\nSET_TIMEOUT="%s"\n' "${sets[*]}" "$JAVA_HOME" "$PWD" \
+  "${KONA_TEST_NODE_SET_TIMEOUT:-$((timeout - 300))}" > "$results/job.env"
 mkdir -p "$HOME/.m2"
 echo "kona: booting the test node (QEMU TCG, cgroup v2, systemd) for: ${sets[*]}" >&2
 start=$SECONDS
@@ -94,5 +130,5 @@ rc="$(cat "$results/exit-code")"
 case "$rc" in
   0) echo "kona: test node: all sets passed (${sets[*]}); results in $results" >&2 ;;
   3) die "test node: the node lacks a feature the suites need (MISSING above); see $results/console.log" ;;
-  *) die "test node: a set failed; see $results/<set>/maven.log and surefire-reports" ;;
+  *) die "test node: a set failed; see $results/<set>/summary.txt, <module>.log and surefire-reports" ;;
 esac

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs inside the test node (started by the image's kona-node-job, which powers off afterwards).
 # The host's job is /kona-results/job.env: SETS (names from suites.sh), JAVA_HOME (the host's JDK,
-# shared read-only as tag "jdk" and mounted at the same path) and CHECKOUT (the checkout's path on the
-# host). The host's ~/.m2 is tag "m2" (read-only, with a throw-away layer over it). The checkout is
-# /kona-src (read-only); the suites run in a writable overlay of it mounted at CHECKOUT, so that
-# Maven's incremental build state (absolute paths) matches and the host's classes are reused.
-# Results go to /kona-results/<set>/: maven.log, surefire-reports/<module>/, exit-code.
+# shared read-only as tag "jdk" and mounted at the same path), CHECKOUT (the checkout's path on the
+# host) and SET_TIMEOUT (seconds one module's test JVM may take). The host also wrote /kona-results/job/:
+# <module>.classpath (the module's test classpath, paths as on the host), <set>.tests ("MODULE CLASS..."
+# lines) and launcher/ (NodeLauncher, the JUnit Platform runner). The host's ~/.m2 is tag "m2"
+# (read-only, with a throw-away layer over it) at /root/.m2, where the classpaths point. The checkout
+# is /kona-src (read-only); the tests run in a writable overlay of it mounted at CHECKOUT.
+# Results go to /kona-results/<set>/: summary.txt, <module>.log, surefire-reports/<module>/, exit-code.
 # Exit code: 0 all passed, 1 a suite failed, 3 the node lacks a feature the suites need.
 set -uo pipefail
 export HOME=/root  # systemd starts the job without one; mvnw and Maven need it
@@ -44,7 +46,7 @@ check_node() {
 }
 
 # The host's JDK and Maven repository (read-only, with a throw-away layer over ~/.m2) and a writable
-# overlay of the checkout, so that Maven can write target/ without touching the host's tree.
+# overlay of the checkout, so that tests can write in target/ without touching the host's tree.
 mount_build() {
   mkdir -p "$JAVA_HOME" "$CHECKOUT" /root/.m2 /var/lib/kona-node/{m2,src}/{lower,upper,work}
   mount -t 9p -o "$opts,ro,cache=loose" jdk "$JAVA_HOME" || fail_feature "cannot mount the host's JDK (9p tag jdk)"
@@ -54,29 +56,45 @@ mount_build() {
   mount -t overlay overlay -o lowerdir=/kona-src,upperdir=/var/lib/kona-node/src/upper,workdir=/var/lib/kona-node/src/work "$CHECKOUT" \
     || fail_feature "overlayfs over 9p (the checkout) does not mount"
   say "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
-  # Under TCG the JIT's C2 costs more than it gains in a short run: C1 only, for Maven and the forks.
-  export JAVA_TOOL_OPTIONS="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+  # Debian's kernel backs anonymous memory with huge pages whenever it can ("always"); the machines the
+  # suites are written on use "madvise", and the stats suites count 4 KiB page faults.
+  say "transparent_hugepage: $(cat /sys/kernel/mm/transparent_hugepage/enabled), set to madvise"
+  echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 }
 
+# run_set SET: one JVM per module of SET, running its classes with NodeLauncher in the module's
+# directory (as surefire does). Under TCG the JIT's C2 costs more than it gains in a short run: C1
+# only. A JVM past SET_TIMEOUT gets SIGQUIT (a thread dump into its log), then SIGKILL; only the JVM
+# (--foreground): the daemons and plugins the tests started must not get the SIGQUIT.
 run_set() {
-  local set="$1" dir="$results/$1" rc args=() start
-  suite_args "$set" > /dev/null || { say "unknown set $set"; return 1; }
-  mapfile -t args < <(suite_args "$set")
+  local set="$1" dir="$results/$1" rc=0 jvm jvm_rc start module classes java_opts=()
+  [ -f "$results/job/$set.tests" ] || { say "set $set: no $results/job/$set.tests"; return 1; }
   mkdir -p "$dir"
+  : > "$dir/summary.txt"
+  read -r -a java_opts <<< "$(suite_java_opts "$set")"
   start=$SECONDS
-  say "set $set: ./mvnw -B -o verify ${args[*]} -Dsurefire.failIfNoSpecifiedTests=false"
-  (cd "$CHECKOUT" && ./mvnw -B -o verify "${args[@]}" -Dsurefire.failIfNoSpecifiedTests=false) > "$dir/maven.log" 2>&1
-  rc=$?
-  for reports in "$CHECKOUT"/*/target/surefire-reports; do
-    [ -d "$reports" ] || continue
-    module="$(basename "$(dirname "$(dirname "$reports")")")"
-    mkdir -p "$dir/surefire-reports/$module"
-    cp "$reports"/* "$dir/surefire-reports/$module/"
-    rm -rf "$reports"
-  done
-  grep -E '^\[(ERROR|WARNING)\] Tests run:|^\[INFO\] Tests run:.*Fail|BUILD|Tests run:.*Failures' "$dir/maven.log" | tail -5 | sed "s/^/kona-node: set $set: /"
+  while read -r module classes; do
+    say "set $set: $module: $(wc -w <<< "$classes") classes or methods; ${java_opts[*]}"
+    # shellcheck disable=SC2086 # $classes: one word per class
+    (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
+      -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
+      -cp "$results/job/launcher:$(cat "$results/job/$module.classpath")" NodeLauncher \
+      "$dir/surefire-reports/$module" "$dir/summary.txt" $classes) > "$dir/$module.log" 2>&1 < /dev/null &
+    jvm=$!
+    # The runner's own lines (a class starts, a test's result) go to the console as they come.
+    tail -n +1 -F --pid="$jvm" "$dir/$module.log" 2>/dev/null | grep --line-buffered '^kona-test: ' \
+      | sed -u "s/^kona-test: /kona-node: $set: /"
+    wait "$jvm"
+    jvm_rc=$?
+    case "$jvm_rc" in
+      0|1) ;;
+      124|137) say "set $set: $module: stopped after $SET_TIMEOUT s (thread dump in $module.log)" ;;
+      *) say "set $set: $module: the test JVM exited with $jvm_rc:"; tail -20 "$dir/$module.log" | sed 's/^/kona-node:   /' ;;
+    esac
+    [ "$jvm_rc" = 0 ] || rc=1
+  done < "$results/job/$set.tests"
   echo "$rc" > "$dir/exit-code"
-  say "set $set: exit $rc in $((SECONDS - start)) s"
+  say "set $set: $(grep -c '^PASS ' "$dir/summary.txt") passed, $(grep -cE '^(FAIL|ERROR) ' "$dir/summary.txt") failed, $(grep -c '^SKIP ' "$dir/summary.txt") skipped; exit $rc in $((SECONDS - start)) s"
   return "$rc"
 }
 

@@ -1,7 +1,8 @@
 # Named sets of suites for the test node (cgroup v2, systemd as PID 1), read by test-node.sh on the
-# host and guest.sh in the node. Each set is one Maven invocation in the node: modules (-pl, with -am)
-# and a surefire test selector. Under QEMU's TCG one such invocation takes minutes (Maven's start-up
-# alone), so sets are few and small; `check` runs no Maven at all, only the node's own checks.
+# host and guest.sh in the node. A set is a list of test classes per module. Maven does not run in the
+# node (under QEMU's TCG its start-up alone costs minutes): the host builds the modules and writes each
+# one's test classpath, and the node runs the classes with the JUnit Platform Launcher
+# (NodeLauncher.java), one JVM per module, in the module's directory as surefire would.
 #   check       the node itself: systemd PID 1, cgroup2 with its controllers, systemd on D-Bus
 #   unit        pure unit tests: the build, JDK and Maven repository work inside the node
 #   cgroup      cgroup layout detection on the real v2 tree, and the v2 manager's logic
@@ -11,20 +12,72 @@
 #   cgroup-v2-engine  the engine on the real v2 tree: limits as runc writes them and their update, the
 #               eBPF device program (attach, replace, freed with the cgroup), oom.group, cgroup.kill,
 #               stats with PSI; the same ManagedCgroupsTest passes on v1 hosts
+#   engine      the native engine and its cgroups on the real v2 tree (no daemon)
+#   kubelet     the end-to-end suites of issue 14's "Done when", through a real daemon's socket
+#   recovery    CrashRecoveryTest: the daemon killed at every step and restarted (~30 daemon starts)
+#   daemon      more end-to-end suites: the daemon's own life, sandboxes, isolation, request limits
+#   engine-ci, kubelet-ci   the tests of engine and kubelet that pass on the node today (CI runs them)
 # CI (scripts/test.sh) runs TEST_NODE_CI_SETS; the others run by hand: scripts/test-node.sh SET...
-TEST_NODE_CI_SETS=(check cgroup)
+TEST_NODE_CI_SETS=(check engine-ci kubelet-ci)
 
-# suite_args SET: prints the Maven arguments for SET, one per line; fails for an unknown set.
-suite_args() {
+# The cgroup driver of the daemons the conformance suites start in the node (the KonaDaemon fixture
+# passes it as --cgroup_driver): cgroupfs until the systemd driver lands, then systemd.
+TEST_NODE_CGROUP_DRIVER=cgroupfs
+
+# suite_tests SET: prints one line per module, "MODULE TEST...", a test being a class by simple name
+# (as surefire's -Dtest takes them), CLASS#method, or !CLASS#method to leave one out of its class
+# (every invocation of a parameterized one); nothing for check; fails for an unknown set.
+suite_tests() {
   case "$1" in
     check) ;;
-    unit) printf '%s\n' -pl native -am \
-      '-Dtest=CgroupPathTest,CpuConversionsTest,CgroupV2ManagerTest,SpecJsonTest,KonaExceptionTest' ;;
-    cgroup) printf '%s\n' -pl native -am '-Dtest=CgroupLayoutTest,CgroupV2ManagerTest' ;;
-    systemd) printf '%s\n' -pl native -am '-Dtest=SystemdCgroupsTest,ScopeUnitTest,ResourcePropertiesTest' ;;
-    cgroup-v1) printf '%s\n' -pl native -am '-Dtest=CgroupV1ManagerTest,ManagedCgroupsTest' ;;
-    cgroup-v2-engine) printf '%s\n' -pl native -am \
-      '-Dtest=CgroupLayoutTest,CgroupV2ManagerTest,CpuConversionsTest,DeviceFilterProgramTest,BpfDeviceGateTest,ManagedCgroupsTest' ;;
+    unit)
+      echo common KonaExceptionTest
+      echo native CgroupPathTest CpuConversionsTest CgroupV2ManagerTest SpecJsonTest ;;
+    cgroup) echo native CgroupLayoutTest CgroupV2ManagerTest ;;
+    cgroup-v1) echo native CgroupV1ManagerTest ManagedCgroupsTest ;;
+    engine) echo native CgroupLayoutTest CgroupV2ManagerTest DeviceFilterProgramTest ManagedCgroupsTest \
+      NativeEngineTest NativeEngineSpecTest NativeEngineRecoveryTest NativeEngineMountsTest PodInitsTest \
+      RuncDifferentialTest OciRuntimeEngineTest ;;
+    # Known to fail on v2 (add them here once fixed):
+    #   ManagedCgroupsTest#create_joinsCgroupWithLimitsAndDeleteRemovesIt,
+    #   ManagedCgroupsTest#create_invalidSeccompProfileFailsAndRemovesTheCgroup: NPE in CgroupLayout.dir
+    #   RuncDifferentialTest (both): Kona's containers lack runc's read-only /sys/fs/cgroup
+    # Flaky in the node (timing): OciRuntimeEngineTest#terminal_outputArrivesOnStdoutThroughAPty with crun
+    #   logged "/dev/pts/0" as a partial line and its "\r\n" as a second one (1 of 2 runs)
+    engine-ci) echo native CgroupLayoutTest CgroupV2ManagerTest DeviceFilterProgramTest \
+      ManagedCgroupsTest#cycles_leaveNoCgroupBehind ManagedCgroupsTest#exit_oomKillIsReported \
+      NativeEngineTest NativeEngineSpecTest NativeEngineRecoveryTest NativeEngineMountsTest PodInitsTest \
+      OciRuntimeEngineTest '!OciRuntimeEngineTest#terminal_outputArrivesOnStdoutThroughAPty' ;;
+    kubelet) echo conformance KubeletFlowTest ContainerLifecycleTest ContainerStatsTest PodMetricsTest \
+      ContainerEventsTest PodLeakTest CrashRecoveryTest ;;
+    # Known to fail on v2 (add them here once fixed):
+    #   ContainerLifecycleTest#updateContainerResources_rewritesTheCgroupLimits: reads v1 files
+    # Not yet seen passing in the node: ContainerStatsTest#containerStats_memoryHogSpinnerAndWrittenFile
+    #   (692 page faults for a 64 MiB buffer with transparent huge pages "always"; the node now sets
+    #   madvise), PodLeakTest (the set ran out of time in its 200 cycles; its cgroup check reads v1 paths)
+    # Left out for time (not about cgroups or systemd; they pass in the node): ContainerEventsTest,
+    #   ContainerLifecycleTest#execSync_outputExitCodeAndTimeout, ContainerLifecycleTest#badRequests_unknownImageAndNameClash
+    kubelet-ci) echo conformance KubeletFlowTest \
+      ContainerLifecycleTest#createStart_runsToCompletion_withLogAndExitCode \
+      ContainerLifecycleTest#stop_signalsFirst_thenKillsAfterTheTimeout_andRemoveCleansUp \
+      ContainerLifecycleTest#daemonKilled_containersKeepRunning_andExitsMeanwhileAreRecorded \
+      ContainerLifecycleTest#memoryHog_overItsLimit_isOomKilled_whetherTheVictimIsInitOrAChild \
+      ContainerStatsTest '!ContainerStatsTest#containerStats_memoryHogSpinnerAndWrittenFile' PodMetricsTest ;;
+    daemon) echo conformance DaemonLifecycleTest PodSandboxTest ContainerIsolationTest RequestLimitsTest \
+      RuntimeHandlersTest ;;
+    systemd) echo native SystemdCgroupsTest ScopeUnitTest ResourcePropertiesTest ;;
+    cgroup-v2-engine) echo native CgroupLayoutTest CgroupV2ManagerTest CpuConversionsTest DeviceFilterProgramTest \
+      BpfDeviceGateTest ManagedCgroupsTest ;;
     *) return 1 ;;
+  esac
+}
+
+# suite_java_opts SET: JVM options of the set's test JVMs (system properties the fixtures read).
+suite_java_opts() {
+  case "$1" in
+    # The KonaDaemon fixture waits 5 times longer (TCG on a busy host: a daemon's start-up alone took
+    # 40-60 s); PodLeakTest runs 20 pod cycles instead of the host's 200 (each costs seconds here).
+    kubelet*|daemon|recovery) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
+      "-Dkona.leak.cycles=20" ;;
   esac
 }
