@@ -182,6 +182,10 @@ class ContainerLifecycleTest extends OnePodSuite {
     assertEquals(String.valueOf(96L << 20), Files.readString(memory).trim());
     assertEquals("512", Files.readString(cpu.resolve("cpu.shares")).trim());
     assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim());
+    LinuxContainerResources inForce = kona.containerStatus(id).getResources().getLinux();
+    assertEquals(96L << 20, inForce.getMemoryLimitInBytes(), "ContainerStatus reports the updated limits");
+    assertEquals(512, inForce.getCpuShares());
+    assertEquals(50_000, inForce.getCpuQuota());
 
     kona.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(0).build());
     StatusRuntimeException stopped = assertThrows(StatusRuntimeException.class, () ->
