@@ -70,7 +70,9 @@ public final class Signals {
       return SIGTERM;
     }
     String s = signal.trim().toUpperCase(Locale.ROOT);
-    if (s.chars().allMatch(Character::isDigit)) {
+    // At most two digits: an image's STOPSIGNAL is untrusted, and a long run of digits must be
+    // refused below, not overflow the parse.
+    if (!s.isEmpty() && s.length() <= 2 && s.chars().allMatch(Character::isDigit)) {
       int n = Integer.parseInt(s);
       if (n >= 1 && n <= 64) {
         return n;
