@@ -18,7 +18,7 @@
 #   daemon      more end-to-end suites: the daemon's own life, sandboxes, isolation, request limits
 #   engine-ci, kubelet-ci   the tests of engine and kubelet that pass on the node today (CI runs them)
 # CI (scripts/test.sh) runs TEST_NODE_CI_SETS; the others run by hand: scripts/test-node.sh SET...
-TEST_NODE_CI_SETS=(check engine-ci kubelet-ci)
+TEST_NODE_CI_SETS=(check engine-ci systemd kubelet-ci)
 
 # The cgroup driver of the daemons the conformance suites start in the node (the KonaDaemon fixture
 # passes it as --cgroup_driver): cgroupfs until the systemd driver lands, then systemd.
@@ -45,7 +45,7 @@ suite_tests() {
     # Flaky in the node (timing): OciRuntimeEngineTest#terminal_outputArrivesOnStdoutThroughAPty with crun
     #   logged "/dev/pts/0" as a partial line and its "\r\n" as a second one (1 of 2 runs)
     engine-ci) echo native CgroupLayoutTest CgroupV2ManagerTest DeviceFilterProgramTest \
-      ManagedCgroupsTest#cycles_leaveNoCgroupBehind ManagedCgroupsTest#exit_oomKillIsReported \
+      ManagedCgroupsTest BpfDeviceGateTest \
       NativeEngineTest NativeEngineSpecTest NativeEngineRecoveryTest NativeEngineMountsTest PodInitsTest \
       OciRuntimeEngineTest '!OciRuntimeEngineTest#terminal_outputArrivesOnStdoutThroughAPty' ;;
     kubelet) echo conformance KubeletFlowTest ContainerLifecycleTest ContainerStatsTest PodMetricsTest \
