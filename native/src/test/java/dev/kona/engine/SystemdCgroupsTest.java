@@ -112,7 +112,7 @@ class SystemdCgroupsTest extends NativeEngineTestBase {
     String show = systemctlShow("kona-sd1.scope", "Delegate", "Slice", "MemoryMax", "TasksMax", "CPUQuotaPerSecUSec",
         "CPUWeight", "ActiveState");
     for (String expected : List.of("Delegate=yes", "Slice=" + SLICE, "MemoryMax=67108864", "TasksMax=64",
-        "CPUQuotaPerSecUSec=500ms", "CPUWeight=20", "ActiveState=active")) {
+        "CPUQuotaPerSecUSec=500ms", "CPUWeight=59", "ActiveState=active")) {
       assertTrue(show.lines().anyMatch(expected::equals), expected + " in:\n" + show);
     }
     assertEquals("67108864", Files.readString(scopeDir("sd1").resolve("memory.max")).strip());
@@ -136,7 +136,7 @@ class SystemdCgroupsTest extends NativeEngineTestBase {
       new ScopeResources(systemd, manager).apply(SLICE + ":kona:sd3", updated);
     }
     String show = systemctlShow("kona-sd3.scope", "MemoryMax", "TasksMax", "CPUQuotaPerSecUSec", "CPUWeight");
-    for (String expected : List.of("MemoryMax=100663296", "TasksMax=32", "CPUQuotaPerSecUSec=200ms", "CPUWeight=39")) {
+    for (String expected : List.of("MemoryMax=100663296", "TasksMax=32", "CPUQuotaPerSecUSec=200ms", "CPUWeight=100")) {
       assertTrue(show.lines().anyMatch(expected::equals), expected + " in:\n" + show);
     }
     assertEquals("100663296", Files.readString(scopeDir("sd3").resolve("memory.max")).strip());

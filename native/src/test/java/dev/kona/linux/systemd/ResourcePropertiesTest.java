@@ -26,7 +26,8 @@ class ResourcePropertiesTest {
   @Test
   void of_everyLimitWithAProperty() {
     List<UnitProperty> props = ResourceProperties.of(limits(512L, 50_000L, 100_000L, "0-1,3", 64L << 20, 128L << 20, 100L, 500));
-    assertEquals("CPUWeight=20 CPUQuotaPerSecUSec=500000 CPUQuotaPeriodUSec=100000 AllowedCPUs=0b "
+    // 512 shares: weight 59 by runc 1.3.2's quadratic conversion, the same as the cpu.weight file gets.
+    assertEquals("CPUWeight=59 CPUQuotaPerSecUSec=500000 CPUQuotaPeriodUSec=100000 AllowedCPUs=0b "
         + "MemoryMax=67108864 MemorySwapMax=67108864 TasksMax=100 IOWeight=4950", text(props));
   }
 
