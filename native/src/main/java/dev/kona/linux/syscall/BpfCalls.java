@@ -68,18 +68,7 @@ public final class BpfCalls {
 
   /** Attaches a loaded device program to the cgroup open at {@code cgroupFd}, alongside any others. */
   public static void attachCgroupDeviceProgram(int cgroupFd, int programFd, String cgroup) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = Libc.newCallState(a);
-      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-      attr.set(ValueLayout.JAVA_INT, 0, cgroupFd);
-      attr.set(ValueLayout.JAVA_INT, 4, programFd);
-      attr.set(ValueLayout.JAVA_INT, 8, BPF_CGROUP_DEVICE);
-      attr.set(ValueLayout.JAVA_INT, 12, BPF_F_ALLOW_MULTI);
-      long rc = (long) SYSCALL4.invokeExact(st, SYS_BPF, BPF_PROG_ATTACH, attr.address(), ATTR_SIZE, 0L);
-      LinuxSyscalls.check(rc, st, "bpf", "BPF_PROG_ATTACH to " + cgroup);
-    } catch (Throwable t) {
-      throw LinuxSyscalls.rethrow(t);
-    }
+    attachment(BPF_PROG_ATTACH, cgroupFd, programFd, BPF_F_ALLOW_MULTI, 0, "BPF_PROG_ATTACH to " + cgroup);
   }
 
   /**
@@ -88,31 +77,27 @@ public final class BpfCalls {
    * instant with neither or both.
    */
   public static void replaceCgroupDeviceProgram(int cgroupFd, int programFd, int oldProgramFd, String cgroup) {
-    try (Arena a = Arena.ofConfined()) {
-      MemorySegment st = Libc.newCallState(a);
-      MemorySegment attr = a.allocate(ATTR_SIZE, 8);
-      attr.set(ValueLayout.JAVA_INT, 0, cgroupFd);
-      attr.set(ValueLayout.JAVA_INT, 4, programFd);
-      attr.set(ValueLayout.JAVA_INT, 8, BPF_CGROUP_DEVICE);
-      attr.set(ValueLayout.JAVA_INT, 12, BPF_F_ALLOW_MULTI | BPF_F_REPLACE);
-      attr.set(ValueLayout.JAVA_INT, 16, oldProgramFd);
-      long rc = (long) SYSCALL4.invokeExact(st, SYS_BPF, BPF_PROG_ATTACH, attr.address(), ATTR_SIZE, 0L);
-      LinuxSyscalls.check(rc, st, "bpf", "BPF_PROG_ATTACH (replace) to " + cgroup);
-    } catch (Throwable t) {
-      throw LinuxSyscalls.rethrow(t);
-    }
+    attachment(BPF_PROG_ATTACH, cgroupFd, programFd, BPF_F_ALLOW_MULTI | BPF_F_REPLACE, oldProgramFd,
+        "BPF_PROG_ATTACH (replace) to " + cgroup);
   }
 
   /** Detaches the device program open at {@code programFd} from the cgroup open at {@code cgroupFd}. */
   public static void detachCgroupDeviceProgram(int cgroupFd, int programFd, String cgroup) {
+    attachment(BPF_PROG_DETACH, cgroupFd, programFd, 0, 0, "BPF_PROG_DETACH from " + cgroup);
+  }
+
+  /** BPF_PROG_ATTACH / BPF_PROG_DETACH of a BPF_CGROUP_DEVICE program: they share one attr layout. */
+  private static void attachment(long command, int cgroupFd, int programFd, int flags, int replaceFd, String what) {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment st = Libc.newCallState(a);
       MemorySegment attr = a.allocate(ATTR_SIZE, 8);
       attr.set(ValueLayout.JAVA_INT, 0, cgroupFd);
       attr.set(ValueLayout.JAVA_INT, 4, programFd);
       attr.set(ValueLayout.JAVA_INT, 8, BPF_CGROUP_DEVICE);
-      long rc = (long) SYSCALL4.invokeExact(st, SYS_BPF, BPF_PROG_DETACH, attr.address(), ATTR_SIZE, 0L);
-      LinuxSyscalls.check(rc, st, "bpf", "BPF_PROG_DETACH from " + cgroup);
+      attr.set(ValueLayout.JAVA_INT, 12, flags);
+      attr.set(ValueLayout.JAVA_INT, 16, replaceFd);
+      long rc = (long) SYSCALL4.invokeExact(st, SYS_BPF, command, attr.address(), ATTR_SIZE, 0L);
+      LinuxSyscalls.check(rc, st, "bpf", what);
     } catch (Throwable t) {
       throw LinuxSyscalls.rethrow(t);
     }
