@@ -30,6 +30,11 @@ public final class CountingProxy implements AutoCloseable {
   private static final Set<String> HOP_HEADERS =
       Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade", "keep-alive", "expect");
 
+  /** Whether a proxy passes this header on: not hop-by-hop, and not an HTTP/2 pseudo-header. */
+  static boolean forwarded(String header) {
+    return !HOP_HEADERS.contains(header.toLowerCase(java.util.Locale.ROOT)) && !header.startsWith(":");
+  }
+
   /** What to do to the first request whose path contains {@code pathPart}. */
   public sealed interface Fault {
     String pathPart();
@@ -134,7 +139,7 @@ public final class CountingProxy implements AutoCloseable {
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query)));
       exchange.getRequestHeaders().forEach((name, values) -> {
-        if (!HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+        if (forwarded(name)) {
           values.forEach(v -> request.header(name, v));
         }
       });
@@ -151,7 +156,7 @@ public final class CountingProxy implements AutoCloseable {
         return;
       }
       response.headers().map().forEach((name, values) -> {
-        if (!HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
+        if (forwarded(name)) {
           exchange.getResponseHeaders().put(name, values);
         }
       });

@@ -14,8 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -25,9 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * registry and answered in full, on kept-alive connections. Faults fire once each.
  */
 public final class SocketFaultProxy implements AutoCloseable {
-
-  private static final Set<String> HOP_HEADERS =
-      Set.of("connection", "content-length", "host", "transfer-encoding", "upgrade", "keep-alive", "expect");
 
   /** What to do to the first request whose path contains {@code pathPart}. */
   public sealed interface Fault {
@@ -102,7 +97,7 @@ public final class SocketFaultProxy implements AutoCloseable {
         for (String header : head.subList(1, head.size())) {
           int colon = header.indexOf(':');
           String name = header.substring(0, colon).trim();
-          if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+          if (CountingProxy.forwarded(name)) {
             request.header(name, header.substring(colon + 1).trim());
           }
         }
@@ -116,7 +111,7 @@ public final class SocketFaultProxy implements AutoCloseable {
         byte[] body = response.body();
         StringBuilder answer = new StringBuilder("HTTP/1.1 " + response.statusCode() + " X\r\n");
         response.headers().map().forEach((name, values) -> {
-          if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+          if (CountingProxy.forwarded(name)) {
             values.forEach(v -> answer.append(name).append(": ").append(v).append("\r\n"));
           }
         });
