@@ -87,6 +87,11 @@ int ns_fork_pid(int sync, shim_error_t *e) {
   if (unshare(CLONE_NEWPID) < 0) {
     return shim_fail(e, errno, "namespaces", "unshare pid namespace in the user namespace");
   }
+  /* The child waits until its pid is sent, so the monitor reads it before anything else. */
+  int sent[2];
+  if (pipe2(sent, O_CLOEXEC) < 0) {
+    return shim_fail(e, errno, "namespaces", "pipe");
+  }
   pid_t pid = fork();
   if (pid < 0) {
     return shim_fail(e, errno, "namespaces", "fork into the new pid namespace");
@@ -97,8 +102,13 @@ int ns_fork_pid(int sync, shim_error_t *e) {
     msg.kind = SYNC_PID;
     msg.pid = pid;
     (void)write_all(sync, &msg, sizeof msg);
-    _exit(0); /* the monitor, a subreaper, becomes the child's parent */
+    _exit(0); /* the monitor, a subreaper, becomes the child's parent; the pipe closes */
   }
+  close(sent[1]);
+  char byte;
+  while (read_retry(sent[0], &byte, 1) > 0) {
+  }
+  close(sent[0]);
   return 0;
 }
 
