@@ -16,6 +16,8 @@
 #   kubelet     the end-to-end suites of issue 14's "Done when", through a real daemon's socket
 #   recovery    CrashRecoveryTest: the daemon killed at every step and restarted (~30 daemon starts)
 #   daemon      more end-to-end suites: the daemon's own life, sandboxes, isolation, request limits
+#   userns      pods with their own user namespace (hostUsers: false) through a real daemon, on the
+#               node's kernel 6.1 (idmapped overlay layers, no idmapped tmpfs) and cgroup v2
 #   engine-ci, kubelet-ci   the tests of engine and kubelet that pass on the node today (CI runs them)
 # CI (scripts/test.sh) runs TEST_NODE_CI_SETS; the others run by hand: scripts/test-node.sh SET...
 TEST_NODE_CI_SETS=(check engine-ci systemd kubelet-ci)
@@ -70,6 +72,7 @@ suite_tests() {
     daemon) echo conformance DaemonLifecycleTest PodSandboxTest ContainerIsolationTest RequestLimitsTest \
       RuntimeHandlersTest ;;
     systemd) echo native SystemdCgroupsTest ScopeUnitTest ResourcePropertiesTest ;;
+    userns) echo conformance UserNamespaceTest ;;
     cgroup-v2-engine) echo native CgroupLayoutTest CgroupV2ManagerTest CpuConversionsTest DeviceFilterProgramTest \
       BpfDeviceGateTest ManagedCgroupsTest ;;
     *) return 1 ;;

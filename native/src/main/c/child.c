@@ -91,8 +91,12 @@ static int setup(const plan_t *plan, ns_set_t *ns, const child_io_t *io, shim_er
       signal(sig, SIG_DFL);
     }
   }
-  if (setup_stdio(io, e) < 0 || join_cgroups(plan, e) < 0 || ns_join(ns, e) < 0 ||
-      ns_unshare(ns, e) < 0) {
+  /* Bind sources and idmapping need the host's privilege: prepared before the user namespace is joined. */
+  if (join_cgroups(plan, e) < 0 || mounts_prepare(plan, ns->fd[NS_USER], e) < 0 || ns_join_user(ns, e) < 0 ||
+      (ns->fork_pid && ns_fork_pid(io->sync, e) < 0)) {
+    return -1;
+  }
+  if (setup_stdio(io, e) < 0 || ns_join(ns, e) < 0 || ns_unshare(ns, e) < 0) {
     return -1;
   }
   ns_close(ns);

@@ -7,11 +7,12 @@
 #include "ns.h"
 #include "plan.h"
 
-enum { SYNC_READY = 'R', SYNC_ERROR = 'E' };
+enum { SYNC_READY = 'R', SYNC_ERROR = 'E', SYNC_PID = 'P' };
 
 /* One message child -> monitor; small enough for an atomic pipe write. */
 typedef struct sync_msg {
   char kind;
+  int pid; /* SYNC_PID: the container process, forked into its PID namespace */
   shim_error_t err;
 } sync_msg_t;
 

@@ -2,8 +2,14 @@
  *   kona-shim create <state-dir>   reads <state-dir>/plan, starts the monitor, prints the result
  *   kona-shim hold                 waits until its stdin closes: a placeholder process for a systemd
  *                                  scope, which needs a pid at creation, until the container joins it
+ *   kona-shim unshare <flags>      unshare(2)s the clone flags (decimal), prints "ready", then waits
+ *                                  until its stdin closes: the daemon pins the namespaces it made (a
+ *                                  pod's user namespace and those owned by it) through /proc/<pid>/ns
  *   kona-shim version */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,7 +22,17 @@ int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "create") == 0) {
     return monitor_create(argv[2]);
   }
-  if (argc == 2 && strcmp(argv[1], "hold") == 0) {
+  if (argc == 3 && strcmp(argv[1], "unshare") == 0) {
+    char *end;
+    long flags = strtol(argv[2], &end, 10);
+    if (*end != '\0' || unshare((int)flags) < 0) {
+      fprintf(stderr, "unshare %s: %s\n", argv[2], strerror(*end != '\0' ? EINVAL : errno));
+      return 1;
+    }
+    printf("ready\n");
+    fflush(stdout);
+  }
+  if ((argc == 3 && strcmp(argv[1], "unshare") == 0) || (argc == 2 && strcmp(argv[1], "hold") == 0)) {
     char buf[64];
     ssize_t n;
     while ((n = read(0, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR)) {
@@ -27,6 +43,6 @@ int main(int argc, char **argv) {
     printf("kona-shim %s\n", KONA_SHIM_VERSION);
     return 0;
   }
-  fprintf(stderr, "usage: kona-shim create <state-dir> | hold | version\n");
+  fprintf(stderr, "usage: kona-shim create <state-dir> | hold | unshare <flags> | version\n");
   return 2;
 }

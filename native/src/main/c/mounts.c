@@ -19,6 +19,22 @@
 
 enum { CREATE_NONE, CREATE_DIR, CREATE_FILE };
 
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#define KONA_OPEN_TREE_CLONE 1
+#define KONA_MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define KONA_MOVE_MOUNT_T_EMPTY_PATH 0x40
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+
+/* The container side joins a user namespace: paths on the host are no longer its to walk. */
+static int in_userns;
+
 static int open_resolved(int rootfd, const char *path) {
   struct open_how how = {
       .flags = O_PATH | O_CLOEXEC,
@@ -157,6 +173,23 @@ int rootfs_prepare(const plan_t *plan, int *rootfd, shim_error_t *e) {
   if (mount(NULL, "/", NULL, (unsigned long)prop, NULL) < 0) {
     return shim_fail(e, errno, "mount", "set propagation of / to 0x%llx", prop);
   }
+  if (in_userns) {
+    /* The rootfs is the working directory: its path on the host may pass through directories only
+     * the host's root can search. A mount copied from the host is locked here, which pivot_root
+     * refuses, so a clone of it goes on top; its fd is the new mount, which a path cannot name. */
+    int tree = (int)syscall(SYS_open_tree, AT_FDCWD, ".", KONA_OPEN_TREE_CLONE | O_CLOEXEC | AT_RECURSIVE);
+    if (tree < 0) {
+      return shim_fail(e, errno, "mount", "clone rootfs %s", rootfs);
+    }
+    *rootfd = tree;
+    if (syscall(SYS_move_mount, tree, "", AT_FDCWD, ".", KONA_MOVE_MOUNT_F_EMPTY_PATH) < 0) {
+      return shim_fail(e, errno, "mount", "mount the clone of rootfs %s", rootfs);
+    }
+    if (fchdir(tree) < 0) {
+      return shim_fail(e, errno, "mount", "enter the clone of rootfs %s", rootfs);
+    }
+    return 0;
+  }
   if (make_parent_mount_private(rootfs, e) < 0) {
     return -1;
   }
@@ -194,7 +227,75 @@ static int set_recursive_attr(int fd, const char *dst, unsigned long long attrs,
   return 0;
 }
 
-static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
+#define KONA_MOUNT_ATTR_IDMAP 0x100000ULL
+
+/* One fd per mount record (by position): a detached clone of a bind's source, or -1. */
+static int *bind_fds;
+static size_t bind_count;
+
+static long long record_attrs(const plan_record_t *r) {
+  long long attrs = 0;
+  return r->nfields == 7 && parse_long(r->f[6].data, &attrs) == 0 ? attrs : 0;
+}
+
+int mounts_prepare(const plan_t *plan, int userns_fd, shim_error_t *e) {
+  in_userns = userns_fd >= 0;
+  const char *rootfs = plan_str(plan, "rootfs", NULL);
+  /* The working directory follows into the new mount namespace: the rootfs is "." from now on. */
+  if (in_userns && rootfs != NULL && chdir(rootfs) < 0) {
+    return shim_fail(e, errno, "mount", "chdir to rootfs %s", rootfs);
+  }
+  bind_count = plan_count(plan, "mount");
+  bind_fds = malloc((bind_count + 1) * sizeof(int));
+  if (bind_fds == NULL) {
+    return shim_fail(e, ENOMEM, "mount", "allocate bind table");
+  }
+  size_t i = 0;
+  PLAN_FOREACH(plan, "mount", r) {
+    bind_fds[i] = -1;
+    long long flags = 0;
+    int idmap = (record_attrs(r) & KONA_MOUNT_ATTR_IDMAP) != 0;
+    int bind = r->nfields >= 4 && parse_long(r->f[3].data, &flags) == 0 && (flags & MS_BIND) && !(flags & MS_REMOUNT);
+    if (idmap && (!in_userns || !bind)) {
+      return shim_fail(e, EINVAL, "mount", "idmapped mount of %s: only binds in a user namespace can be idmapped",
+                       r->f[0].data);
+    }
+    if (in_userns && bind) {
+      unsigned int rec = (flags & MS_REC) ? AT_RECURSIVE : 0;
+      int fd = (int)syscall(SYS_open_tree, AT_FDCWD, r->f[0].data, KONA_OPEN_TREE_CLONE | O_CLOEXEC | rec);
+      if (fd < 0) {
+        return shim_fail(e, errno, "mount", "open_tree(OPEN_TREE_CLONE) %s", r->f[0].data);
+      }
+      bind_fds[i] = fd;
+      struct kona_mount_attr attr = {.attr_set = KONA_MOUNT_ATTR_IDMAP, .userns_fd = (unsigned long long)userns_fd};
+      if (idmap && syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | rec, &attr, sizeof attr) < 0) {
+        return shim_fail(e, errno, "mount", "idmap %s (mount_setattr MOUNT_ATTR_IDMAP; does its filesystem support idmapped mounts?)",
+                         r->f[0].data);
+      }
+    }
+    i++;
+  }
+  return 0;
+}
+
+/* A bind remount inside a user namespace must keep the flags the source mount has locked. */
+static int remount_bind(const char *target, const char *dst, unsigned long f, shim_error_t *e) {
+  if (mount(NULL, target, NULL, f | MS_REMOUNT, NULL) == 0) {
+    return 0;
+  }
+  struct statvfs sv;
+  if (errno == EPERM && statvfs(target, &sv) == 0) {
+    unsigned long locked = ((sv.f_flag & ST_NOSUID) ? MS_NOSUID : 0) | ((sv.f_flag & ST_NODEV) ? MS_NODEV : 0) |
+                           ((sv.f_flag & ST_NOEXEC) ? MS_NOEXEC : 0) | ((sv.f_flag & ST_NOATIME) ? MS_NOATIME : 0) |
+                           ((sv.f_flag & ST_NODIRATIME) ? MS_NODIRATIME : 0) | ((sv.f_flag & ST_RELATIME) ? MS_RELATIME : 0);
+    if (mount(NULL, target, NULL, f | locked | MS_REMOUNT, NULL) == 0) {
+      return 0;
+    }
+  }
+  return shim_fail(e, errno, "mount", "remount bind %s with flags 0x%lx", dst, f);
+}
+
+static int mount_one(int rootfd, const plan_record_t *r, int bind_fd, shim_error_t *e) {
   if (r->nfields != 6 && r->nfields != 7) {
     return shim_fail(e, EINVAL, "mount", "mount record needs 6 or 7 fields, has %d", r->nfields);
   }
@@ -206,7 +307,7 @@ static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
   }
   int create = CREATE_DIR;
   struct stat st;
-  if ((flags & MS_BIND) && stat(src, &st) == 0 && !S_ISDIR(st.st_mode)) {
+  if ((flags & MS_BIND) && (bind_fd >= 0 ? fstat(bind_fd, &st) : stat(src, &st)) == 0 && !S_ISDIR(st.st_mode)) {
     create = CREATE_FILE;
   }
   char target[64];
@@ -221,7 +322,12 @@ static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
       return shim_fail(e, errno, "mount", "remount %s", dst);
     }
   } else if (f & MS_BIND) {
-    if (mount(src, target, NULL, f & (MS_BIND | MS_REC), NULL) < 0) {
+    if (bind_fd >= 0) {
+      /* Onto the resolved target itself: move_mount follows no magic link in a path. */
+      if (syscall(SYS_move_mount, bind_fd, "", fd, "", KONA_MOVE_MOUNT_F_EMPTY_PATH | KONA_MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+        return shim_fail(e, errno, "mount", "move the clone of %s onto %s", src, dst);
+      }
+    } else if (mount(src, target, NULL, f & (MS_BIND | MS_REC), NULL) < 0) {
       return shim_fail(e, errno, "mount", "bind %s on %s", src, dst);
     }
     if (f & ~(unsigned long)(MS_BIND | MS_REC)) {
@@ -231,13 +337,14 @@ static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
         return -1;
       }
       fd_path(top, target, sizeof target);
-      if (mount(NULL, target, NULL, f | MS_REMOUNT, NULL) < 0) {
-        return shim_fail(e, errno, "mount", "remount bind %s with flags 0x%lx", dst, f);
+      if (remount_bind(target, dst, f, e) < 0) {
+        return -1;
       }
     }
   } else if (mount(src, target, type, f, *data ? data : NULL) < 0) {
     return shim_fail(e, errno, "mount", "mount %s (%s) on %s", src, type, dst);
   }
+  rattrs &= ~(long long)KONA_MOUNT_ATTR_IDMAP;
   if (rattrs != 0) {
     cleanup_close int top = open_in_root(rootfd, dst, CREATE_NONE, e);
     if (top < 0 || set_recursive_attr(top, dst, (unsigned long long)rattrs, e) < 0) {
@@ -258,8 +365,11 @@ static int mount_one(int rootfd, const plan_record_t *r, shim_error_t *e) {
 }
 
 int mounts_apply(const plan_t *plan, int rootfd, shim_error_t *e) {
+  size_t i = 0;
   PLAN_FOREACH(plan, "mount", r) {
-    if (mount_one(rootfd, r, e) < 0) {
+    int bind_fd = bind_fds != NULL && i < bind_count ? bind_fds[i] : -1;
+    i++;
+    if (mount_one(rootfd, r, bind_fd, e) < 0) {
       return -1;
     }
   }
@@ -335,7 +445,7 @@ int rootfs_pivot(const char *rootfs, shim_error_t *e) {
   if (oldroot < 0) {
     return shim_fail(e, errno, "pivot_root", "open old root");
   }
-  if (chdir(rootfs) < 0) {
+  if (!in_userns && chdir(rootfs) < 0) {
     return shim_fail(e, errno, "pivot_root", "chdir %s", rootfs);
   }
   if (syscall(SYS_pivot_root, ".", ".") < 0) {

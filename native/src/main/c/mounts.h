@@ -8,6 +8,12 @@
 
 /* Makes the mount tree private/slave as asked and the rootfs a mount point; returns an O_PATH fd. */
 int rootfs_prepare(const plan_t *plan, int *rootfd, shim_error_t *e);
+/* Before a user namespace is joined (`userns_fd` >= 0; -1: none): a detached clone (open_tree) of
+ * the source of every bind, idmapped with that namespace (MOUNT_ATTR_IDMAP) when its record asks,
+ * and the rootfs made the working directory. Inside the namespace the container side can no longer
+ * walk host paths that only the host's root may search, nor idmap; mounts_apply moves the clones
+ * into place. */
+int mounts_prepare(const plan_t *plan, int userns_fd, shim_error_t *e);
 /* The plan's mount records, in order. */
 int mounts_apply(const plan_t *plan, int rootfd, shim_error_t *e);
 /* Device nodes and symlinks (after /dev is mounted). */

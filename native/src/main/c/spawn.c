@@ -116,6 +116,13 @@ pid_t monitor_spawn(monitor_t *m, shim_error_t *e) {
   m->pid = pid;
   sync_msg_t msg;
   ssize_t n = read_full(m->sync_fd, &msg, sizeof msg);
+  if (n == (ssize_t)sizeof msg && msg.kind == SYNC_PID) {
+    /* The first child forked the container into its PID namespace and exits: follow the fork. */
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+    pid = m->pid = msg.pid;
+    n = read_full(m->sync_fd, &msg, sizeof msg);
+  }
   if (n != (ssize_t)sizeof msg || msg.kind != SYNC_READY) {
     if (n == (ssize_t)sizeof msg && msg.kind == SYNC_ERROR) {
       *e = msg.err;

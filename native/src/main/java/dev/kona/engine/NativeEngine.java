@@ -43,9 +43,17 @@ public final class NativeEngine implements ContainerEngine {
   private final StatusCache statuses = new StatusCache();
   private final PodInits podInits;
 
+  private final Path shim;
+
+  /** The helper executable; it also makes pods' user namespaces ({@code kona-shim unshare}). */
+  public Path shim() {
+    return shim;
+  }
+
   public NativeEngine(RunRoot runRoot, Path shim, ContainerPlanner planner, CgroupPlacement cgroups, int maxLogLine) {
     this.runRoot = runRoot;
     this.launcher = new ShimLauncher(shim);
+    this.shim = shim;
     this.planner = planner;
     this.execPlanner = new ExecPlanner(planner);
     this.cgroups = cgroups;

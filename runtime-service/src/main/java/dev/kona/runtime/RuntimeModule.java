@@ -66,7 +66,8 @@ public final class RuntimeModule implements AutoCloseable {
       Supplier<Map<String, String>> verboseInfo,
       io.micrometer.core.instrument.MeterRegistry meterRegistry,
       int maxMessageBytes,
-      dev.kona.linux.systemd.SystemdManager systemd) {}
+      dev.kona.linux.systemd.SystemdManager systemd,
+      java.nio.file.Path userNamespaceHolder) {}
 
   /** Stats, CRI metrics and container events over this runtime's records, hooked into its lifecycle. */
   private static Observability observability(Setup setup, Sandboxes sandboxes, Containers containers) {
@@ -85,9 +86,10 @@ public final class RuntimeModule implements AutoCloseable {
     SandboxPaths paths = new SandboxPaths(setup.runRoot(), setup.stateRoot());
     StepTimer steps = new StepTimer(setup.meterRegistry());
     Sandboxes sandboxes = new Sandboxes(
-        new SandboxLifecycle(paths, setup.syscalls(), setup.networks(), setup.podPidNamespaces(), steps), paths);
+        new SandboxLifecycle(paths, setup.syscalls(), setup.networks(), setup.podPidNamespaces(), steps,
+            setup.userNamespaceHolder()), paths);
     Containers containers = new Containers(sandboxes,
-        new StoreImages(setup.images(), new Mounter(setup.syscalls())),
+        new StoreImages(setup.images(), new Mounter(setup.syscalls()), setup.syscalls()),
         setup.handlers(),
         new OciSpecBuilder(new CapabilityPolicy(setup.hostCapabilities())),
         new SeccompProfiles(setup.runtimeDefaultSeccomp()),

@@ -237,8 +237,8 @@ class PodIdentityTest extends OnePodSuite {
   }
 
   @Test
-  void userNamespacePod_isRefused_nodeModeRuns() {
-    for (NamespaceMode mode : List.of(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.TARGET)) {
+  void userNamespacePerContainer_isRefused_nodeModeRuns() {
+    for (NamespaceMode mode : List.of(NamespaceMode.CONTAINER, NamespaceMode.TARGET)) {
       PodSandboxConfig config = PodSandboxTest.config("userns-" + mode.name().toLowerCase()).toBuilder()
           .setLinux(LinuxPodSandboxConfig.newBuilder().setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
               .setNamespaceOptions(NamespaceOption.newBuilder().setUsernsOptions(UserNamespace.newBuilder().setMode(mode)

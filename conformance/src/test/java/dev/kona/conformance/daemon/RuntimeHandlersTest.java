@@ -173,9 +173,10 @@ class RuntimeHandlersTest {
     // `runc features`; crun 1.8.1 has no features subcommand, so nothing is claimed for it.
     assertEquals(List.of(true, true, false),
         handlers.stream().map(h -> h.getFeatures().getRecursiveReadOnlyMounts()).toList());
-    for (RuntimeHandler h : handlers) {
-      assertFalse(h.getFeatures().getUserNamespaces(), h.toString());
-    }
+    // User namespaces: Kona's engine idmaps overlay layers on this host (probed at start); runc 1.1.5
+    // has no mountExtensions.idmap and crun 1.8.1 no features, so neither claims them.
+    assertEquals(List.of(true, false, false),
+        handlers.stream().map(h -> h.getFeatures().getUserNamespaces()).toList());
   }
 
   @Test

@@ -90,7 +90,10 @@ public final class Engines {
           new OciRuntimeEngine(ociRuntime(config, handler, dir), dir.resolve("containers"), LinuxSyscalls.get(), conmon),
           HandlerFeatures.ociRuntime(name, binary)));
     }
-    return new RuntimeHandlers(nativeEngine, HandlerFeatures.nativeEngine(), handlers);
+    RuntimeHandlers.Features nativeFeatures = nativeEngine instanceof NativeEngine n
+        ? HandlerFeatures.nativeEngine(n.shim(), config.stateRootPath().resolve("userns-probe"))
+        : HandlerFeatures.nativeEngine();
+    return new RuntimeHandlers(nativeEngine, nativeFeatures, handlers);
   }
 
   /**

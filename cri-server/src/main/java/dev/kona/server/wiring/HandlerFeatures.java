@@ -2,6 +2,8 @@ package dev.kona.server.wiring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kona.linux.ns.UserNamespaceProbe;
+import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.linux.syscall.MountAttrCalls;
 import dev.kona.runtime.RuntimeHandlers;
 import java.io.IOException;
@@ -24,35 +26,83 @@ final class HandlerFeatures {
   private HandlerFeatures() {}
 
   static RuntimeHandlers.Features nativeEngine() {
+    return nativeEngine(null, null);
+  }
+
+  /**
+   * @param shim the helper, which makes user namespaces; null: none are offered
+   * @param scratch an absent directory on the image store's filesystem for the user-namespace probe
+   */
+  static RuntimeHandlers.Features nativeEngine(Path shim, Path scratch) {
     boolean rro = MountAttrCalls.available();
     if (!rro) {
       LOG.info("mount_setattr is not available: recursive read-only mounts are not offered by Kona's engine");
     }
-    return new RuntimeHandlers.Features(rro, false);
+    boolean userns = false;
+    if (shim != null) {
+      UserNamespaceProbe.Result r = UserNamespaceProbe.probe(LinuxSyscalls.get(), shim, scratch);
+      userns = r.overlay();
+      if (!userns) {
+        LOG.info("user namespaces (hostUsers: false) are not offered by Kona's engine: {}", r.reason());
+      } else if (!r.tmpfs()) {
+        LOG.info("user namespaces are offered, but tmpfs cannot be idmapped here (Linux 6.3 has it):"
+            + " idmapped emptyDir volumes in memory will fail");
+      }
+    }
+    return new RuntimeHandlers.Features(rro, userns);
   }
 
   /** The features of an OCI runtime binary; none when it has no {@code features} subcommand. */
   static RuntimeHandlers.Features ociRuntime(String handler, Path binary) {
-    return new RuntimeHandlers.Features(mountOptionsHaveRro(handler, binary), false);
+    JsonNode features = features(handler, binary);
+    return new RuntimeHandlers.Features(hasRro(features), hasUserNamespaces(features));
   }
 
   static boolean mountOptionsHaveRro(String handler, Path binary) {
+    return hasRro(features(handler, binary));
+  }
+
+  /**
+   * As containerd reads it: the runtime can join a user namespace ({@code linux.namespaces} lists
+   * "user") and idmap mounts ({@code linux.mountExtensions.idmap.enabled}), which the kubelet's
+   * volumes need in such a pod.
+   */
+  static boolean hasUserNamespaces(JsonNode features) {
+    JsonNode linux = features == null ? null : features.get("linux");
+    if (linux == null) {
+      return false;
+    }
+    boolean user = false;
+    JsonNode namespaces = linux.get("namespaces");
+    if (namespaces != null && namespaces.isArray()) {
+      for (JsonNode n : namespaces) {
+        user |= "user".equals(n.asText());
+      }
+    }
+    JsonNode idmap = linux.path("mountExtensions").path("idmap").path("enabled");
+    return user && idmap.asBoolean(false);
+  }
+
+  /** The runtime's {@code features} document, or null when it has none. */
+  private static JsonNode features(String handler, Path binary) {
     Process p = null;
     try {
       p = new ProcessBuilder(binary.toString(), "features").redirectError(ProcessBuilder.Redirect.DISCARD).start();
       p.getOutputStream().close();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        LOG.info("runtime handler \"{}\": {} features failed; no recursive read-only mounts", handler, binary);
-        return false;
+        LOG.info("runtime handler \"{}\": {} features failed; no recursive read-only mounts or user namespaces",
+            handler, binary);
+        return null;
       }
-      return hasRro(JSON.readTree(out));
+      return JSON.readTree(out);
     } catch (IOException e) {
-      LOG.info("runtime handler \"{}\": {} features: {}; no recursive read-only mounts", handler, binary, e.getMessage());
-      return false;
+      LOG.info("runtime handler \"{}\": {} features: {}; no recursive read-only mounts or user namespaces", handler,
+          binary, e.getMessage());
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return false;
+      return null;
     } finally {
       if (p != null && p.isAlive()) {
         p.destroyForcibly();

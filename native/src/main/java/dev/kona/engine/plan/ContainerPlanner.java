@@ -1,5 +1,6 @@
 package dev.kona.engine.plan;
 
+import static dev.kona.linux.syscall.MountFlags.MS_BIND;
 import static dev.kona.linux.syscall.MountFlags.MS_PRIVATE;
 import static dev.kona.linux.syscall.MountFlags.MS_REC;
 import static dev.kona.linux.syscall.MountFlags.MS_REMOUNT;
@@ -44,7 +45,8 @@ public final class ContainerPlanner {
       "runbindable", MS_UNBINDABLE | MS_REC);
   static final Map<String, String> NAMESPACE_NAMES = Map.of(
       LinuxNamespace.MOUNT, "mnt", LinuxNamespace.PID, "pid", LinuxNamespace.NETWORK, "net",
-      LinuxNamespace.IPC, "ipc", LinuxNamespace.UTS, "uts", LinuxNamespace.CGROUP, "cgroup");
+      LinuxNamespace.IPC, "ipc", LinuxNamespace.UTS, "uts", LinuxNamespace.CGROUP, "cgroup",
+      LinuxNamespace.USER, "user");
 
   private final HostFacts host;
   private final SeccompCompiler seccomp;
@@ -76,18 +78,37 @@ public final class ContainerPlanner {
     }
     Linux linux = spec.linux() == null ? new Linux(null, null, null, null, null, null, null, null, null, null, null, null) : spec.linux();
     Path rootfs = bundle.resolve(require(spec.root(), "root").path());
-    List<MountOp> mounts = MountTranslator.translate(spec.mounts(), bundle, host.cgroupV1Hierarchies());
+    List<NamespaceEntry> namespaces = namespaces(linux.namespaces());
+    boolean userns = namespaces.stream().anyMatch(n -> n.type().equals("user"));
+    if (userns && linux.namespace(LinuxNamespace.USER).path() == null) {
+      throw new IllegalArgumentException("linux.namespaces: the native engine joins a pod's user namespace, it makes none");
+    }
+    List<MountOp> mounts = new ArrayList<>(MountTranslator.translate(spec.mounts(), bundle,
+        host.cgroupV1Hierarchies()));
+    if (!userns && mounts.stream().anyMatch(MountOp::idmapped)) {
+      throw new IllegalArgumentException("mounts: uid and gid mappings need a user namespace to map with");
+    }
+    List<DeviceNode> devices = devices(linux.devices()).stream().filter(d -> !onHostBind(d.path(), mounts)).toList();
+    if (userns) {
+      // cgroup v1 cannot be mounted inside a user namespace (cgroup2 can); no mknod there either:
+      // device nodes are bound from the host's node at the same path, as runc does.
+      // The v1 hierarchies are left out: /sys/fs/cgroup stays an empty tmpfs.
+      mounts.removeIf(m -> m.fstype().equals("cgroup"));
+      for (DeviceNode d : devices) {
+        mounts.add(new MountOp(d.path(), d.path(), "", MS_BIND, 0, ""));
+      }
+      devices = List.of();
+    }
     var fs = new LaunchPlan.Filesystem(
         rootfs,
         rootPropagation(linux.rootfsPropagation()),
         spec.root().readonly(),
         mounts,
-        devices(linux.devices()).stream().filter(d -> !onHostBind(d.path(), mounts)).toList(),
+        devices,
         (host.kcore() ? Stream.concat(DEFAULT_SYMLINKS.stream(), Stream.of(CORE)) : DEFAULT_SYMLINKS.stream())
             .filter(l -> !onHostBind(l.link(), mounts)).toList(),
         linux.maskedPaths(),
         linux.readonlyPaths());
-    List<NamespaceEntry> namespaces = namespaces(linux.namespaces());
     SysctlPolicy.check(linux.sysctl(), namespaces);
     return new LaunchPlan(
         namespaces,

@@ -29,7 +29,11 @@ public final class ExecPlanner {
       Process process = spec.process();
       Linux linux = spec.linux();
       List<NamespaceEntry> namespaces = new ArrayList<>();
-      for (String type : List.of("cgroup", "ipc", "uts", "net", "pid", "mnt")) {
+      List<String> types = new ArrayList<>(List.of("cgroup", "ipc", "uts", "net", "pid", "mnt"));
+      if (linux != null && linux.namespace(dev.kona.oci.spec.LinuxNamespace.USER) != null) {
+        types.add("user"); // the helper joins it first, then the others, which it owns
+      }
+      for (String type : types) {
         namespaces.add(NamespaceEntry.join(type, Path.of("/proc", Integer.toString(containerPid), "ns", type)));
       }
       List<String> allEnv = mergeEnv(process.env(), env);

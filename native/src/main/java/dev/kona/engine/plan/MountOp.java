@@ -8,10 +8,17 @@ import static dev.kona.linux.syscall.MountFlags.MS_REMOUNT;
  * further flags is remounted by the helper; {@code propagation} is applied after, when non-zero.
  * {@code target} is a path inside the container. {@code recursiveReadOnly} (OCI option "rro"):
  * after the bind, the helper makes it and every mount below it read-only with
- * {@code mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)}.
+ * {@code mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)}. {@code idmapped} (a bind whose OCI mount has
+ * uid and gid mappings, in a container that joins a user namespace): the helper binds a clone of the
+ * source idmapped with that user namespace ({@code open_tree}, {@code MOUNT_ATTR_IDMAP}, {@code move_mount}).
  */
 public record MountOp(String source, String target, String fstype, long flags, long propagation, String data,
-    boolean recursiveReadOnly) {
+    boolean recursiveReadOnly, boolean idmapped) {
+
+  public MountOp(String source, String target, String fstype, long flags, long propagation, String data,
+      boolean recursiveReadOnly) {
+    this(source, target, fstype, flags, propagation, data, recursiveReadOnly, false);
+  }
 
   public MountOp(String source, String target, String fstype, long flags, long propagation, String data) {
     this(source, target, fstype, flags, propagation, data, false);

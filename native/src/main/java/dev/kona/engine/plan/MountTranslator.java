@@ -72,8 +72,12 @@ final class MountTranslator {
       if (recursiveReadOnly && (flags & MS_BIND) == 0) {
         throw new IllegalArgumentException("mount " + m.destination() + ": option rro applies to bind mounts only");
       }
+      boolean idmapped = !m.uidMappings().isEmpty() || !m.gidMappings().isEmpty();
+      if (idmapped && (flags & MS_BIND) == 0) {
+        throw new IllegalArgumentException("mount " + m.destination() + ": uid and gid mappings apply to bind mounts only");
+      }
       ops.add(new MountOp(source, m.destination(), (flags & MS_BIND) != 0 ? "" : type, flags, propagation,
-          String.join(",", data), recursiveReadOnly));
+          String.join(",", data), recursiveReadOnly, idmapped));
     }
     return ops;
   }

@@ -10,6 +10,7 @@ import java.util.TreeMap;
  */
 public final class PlanEncoder {
   private static final int MOUNT_ATTR_RDONLY = 0x1;
+  private static final int MOUNT_ATTR_IDMAP = 0x100000;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
 
   private PlanEncoder() {}
@@ -61,9 +62,11 @@ public final class PlanEncoder {
       record("no-console", 1);
     }
     for (MountOp m : fs.mounts()) {
-      if (m.recursiveReadOnly()) {
-        // A seventh field: mount_setattr attributes to set on the mount and all below it.
-        record("mount", m.source(), m.target(), m.fstype(), m.flags(), m.propagation(), m.data(), MOUNT_ATTR_RDONLY);
+      if (m.recursiveReadOnly() || m.idmapped()) {
+        // A seventh field: mount_setattr attributes. RDONLY: set on the mount and all below it;
+        // IDMAP: the bind is an idmapped clone of its source, idmapped with the joined user namespace.
+        record("mount", m.source(), m.target(), m.fstype(), m.flags(), m.propagation(), m.data(),
+            (m.recursiveReadOnly() ? MOUNT_ATTR_RDONLY : 0) | (m.idmapped() ? MOUNT_ATTR_IDMAP : 0));
       } else {
         record("mount", m.source(), m.target(), m.fstype(), m.flags(), m.propagation(), m.data());
       }

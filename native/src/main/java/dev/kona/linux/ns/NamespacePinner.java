@@ -100,6 +100,92 @@ public final class NamespacePinner {
     }
   }
 
+  /**
+   * Like {@link #pin}, but first a new user namespace with the given {@code uid_map} and
+   * {@code gid_map} lines, which then owns the other new namespaces, as the kernel requires for a
+   * pod whose containers run in it (their /sys and mqueue mounts need the pod's network and IPC
+   * namespaces to belong to their user namespace). A multi-threaded process cannot unshare a user
+   * namespace, so {@code holder} ({@code kona-shim unshare <flags>}) makes all of them at once and
+   * waits while they are pinned from its /proc/&lt;pid&gt;/ns; the user namespace is pinned as
+   * {@code <runDir>/user}.
+   */
+  public PinnedNamespaces pinInUserNamespace(Path runDir, Set<NamespaceType> types, String hostname, Path holder,
+      String uidMap, String gidMap) {
+    for (NamespaceType t : types) {
+      if (!PINNABLE.contains(t)) {
+        throw new FailedPreconditionException("pin namespaces in " + runDir
+            + ": expected net, ipc or uts, got " + t.procName() + " (needs a process to pin)");
+      }
+    }
+    Set<NamespaceType> all = EnumSet.of(NamespaceType.USER);
+    all.addAll(types);
+    int flags = 0;
+    for (NamespaceType t : all) {
+      flags |= t.cloneFlag();
+    }
+    Map<NamespaceType, Path> pinned = new EnumMap<>(NamespaceType.class);
+    Process p = null;
+    String context = "pin namespaces of a user namespace in " + runDir;
+    try {
+      Files.createDirectories(runDir);
+      p = new ProcessBuilder(holder.toString(), "unshare", Integer.toString(flags)).start();
+      String ready = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      if (!"ready".equals(ready)) {
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        throw new InternalException(context + ": " + holder + " unshare: " + (err.isEmpty() ? "no answer" : err));
+      }
+      Path proc = Path.of("/proc", Long.toString(p.pid()));
+      // setgroups stays allowed: the maps are written by the host's root, as runc and crun do.
+      Files.writeString(proc.resolve("uid_map"), uidMap);
+      Files.writeString(proc.resolve("gid_map"), gidMap);
+      for (NamespaceType t : all) {
+        Path pin = runDir.resolve(t.procName());
+        Files.createFile(pin);
+        pinned.put(t, pin);
+        sys.mount(proc.resolve("ns").resolve(t.procName()).toString(), pin.toString(), null, MountFlags.MS_BIND, null);
+      }
+      PinnedNamespaces result = new PinnedNamespaces(pinned);
+      // The host's root may enter namespaces its descendants own: loopback and hostname from here.
+      if (types.contains(NamespaceType.NET)) {
+        Namespaces.callIn(sys, result.path(NamespaceType.NET), NamespaceType.NET, () -> {
+          sys.setInterfaceFlags("lo", sys.getInterfaceFlags("lo") | Syscalls.IFF_UP);
+          return null;
+        });
+      }
+      if (hostname != null && types.contains(NamespaceType.UTS)) {
+        Namespaces.callIn(sys, result.path(NamespaceType.UTS), NamespaceType.UTS, () -> {
+          sys.sethostname(hostname);
+          return null;
+        });
+      }
+      return result;
+    } catch (FileAlreadyExistsException e) {
+      unpinQuietly(pinned, e);
+      throw new AlreadyExistsException(context + ": " + e.getFile() + " already exists", e);
+    } catch (IOException e) {
+      unpinQuietly(pinned, e);
+      throw new InternalException(context + ": " + e.getMessage(), e);
+    } catch (NativeCallException e) {
+      unpinQuietly(pinned, e);
+      throw e.toKonaException().withContext(context);
+    } catch (RuntimeException e) {
+      unpinQuietly(pinned, e);
+      throw e;
+    } finally {
+      if (p != null) {
+        try {
+          p.getOutputStream().close(); // the holder exits; the pins keep the namespaces
+          if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+          }
+        } catch (IOException | InterruptedException e) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
   /** Unmounts and deletes every pin; pins already gone are fine. */
   public void unpin(PinnedNamespaces namespaces) {
     KonaException first = null;

@@ -15,6 +15,16 @@ public interface ContainerImages {
   /** Mounts the container's rootfs at {@code target}; on failure nothing stays mounted or prepared. */
   void mountRootfs(String containerId, ResolvedImage image, Path target);
 
+  /**
+   * Like {@link #mountRootfs(String, ResolvedImage, Path)} for a container in a pod's user
+   * namespace: the image's layers are idmapped with it, so the image's root-owned files belong to
+   * the namespace's root, and the writable layer's top belongs to the namespace's root on the host.
+   */
+  void mountRootfs(String containerId, ResolvedImage image, Path target, IdmappedRoot idmap);
+
+  /** The pod's pinned user namespace and the host ids of its root. */
+  record IdmappedRoot(Path userns, long hostUid, long hostGid) {}
+
   /** Unmounts {@code target} and removes the writable layer; idempotent. */
   void releaseRootfs(String containerId, Path target);
 

@@ -95,12 +95,21 @@ public record ContainerSpec(
    * @param propagation private, rslave (HOST_TO_CONTAINER) or rshared (BIDIRECTIONAL)
    * @param recursiveReadOnly every mount below the bind is read-only too (needs readonly and rprivate)
    */
+  /**
+   * @param idMapping the kubelet's uid and gid mapping for an idmapped mount (one range each, the
+   *     pod's own), or null for a plain bind
+   */
   public record MountSpec(String containerPath, String hostPath, boolean readonly, String propagation,
-      boolean recursiveReadOnly) {
+      boolean recursiveReadOnly, dev.kona.runtime.sandbox.SandboxSpec.UserNamespace idMapping) {
     public MountSpec {
       containerPath = containerPath == null ? "" : containerPath;
       hostPath = hostPath == null ? "" : hostPath;
       propagation = propagation == null || propagation.isEmpty() ? "rprivate" : propagation;
+    }
+
+    public MountSpec(String containerPath, String hostPath, boolean readonly, String propagation,
+        boolean recursiveReadOnly) {
+      this(containerPath, hostPath, readonly, propagation, recursiveReadOnly, null);
     }
 
     public MountSpec(String containerPath, String hostPath, boolean readonly, String propagation) {
@@ -169,9 +178,21 @@ public record ContainerSpec(
       String seccompLocalhostRef,
       String pidMode,
       String targetId,
-      boolean strictSupplementalGroups) {
+      boolean strictSupplementalGroups,
+      boolean unmaskedProc) {
     public static final Security DEFAULT = new Security(false, List.of(), List.of(), List.of(), -1, "", -1,
-        List.of(), false, false, List.of(), List.of(), SeccompMode.UNCONFINED, "", "CONTAINER", "", false);
+        List.of(), false, false, List.of(), List.of(), SeccompMode.UNCONFINED, "", "CONTAINER", "", false, false);
+
+    /** Without procMount Unmasked (empty path lists then mean the runtime's defaults). */
+    public Security(boolean privileged, List<String> addCapabilities, List<String> dropCapabilities,
+        List<String> addAmbientCapabilities, long runAsUser, String runAsUsername, long runAsGroup,
+        List<Long> supplementalGroups, boolean readonlyRootfs, boolean noNewPrivs, List<String> maskedPaths,
+        List<String> readonlyPaths, SeccompMode seccomp, String seccompLocalhostRef, String pidMode, String targetId,
+        boolean strictSupplementalGroups) {
+      this(privileged, addCapabilities, dropCapabilities, addAmbientCapabilities, runAsUser, runAsUsername, runAsGroup,
+          supplementalGroups, readonlyRootfs, noNewPrivs, maskedPaths, readonlyPaths, seccomp, seccompLocalhostRef,
+          pidMode, targetId, strictSupplementalGroups, false);
+    }
 
     /** Merge policy: the image's /etc/group memberships of the user are added to supplementalGroups. */
     public Security(boolean privileged, List<String> addCapabilities, List<String> dropCapabilities,

@@ -17,6 +17,7 @@ import dev.kona.runtime.RuntimeHandlers;
 import dev.kona.runtime.sandbox.SandboxContainers;
 import dev.kona.runtime.sandbox.SandboxLifecycle;
 import dev.kona.runtime.sandbox.SandboxRecord;
+import dev.kona.runtime.sandbox.SandboxSpec;
 import dev.kona.runtime.sandbox.SandboxState;
 import dev.kona.runtime.sandbox.Sandboxes;
 import dev.kona.runtime.spec.OciSpecBuilder;
@@ -94,6 +95,11 @@ public final class Containers implements SandboxContainers {
     this.events = events;
   }
 
+  /** Whether the pod runs in its own user namespace (what allows procMount Unmasked). */
+  public boolean podHasUserNamespace(String sandboxId) {
+    return sandboxes.get(sandboxId).spec().userNamespace() != null;
+  }
+
   public String create(String sandboxId, ContainerSpec spec) {
     SandboxRecord sandbox = sandboxes.get(sandboxId);
     if (sandbox.state() != SandboxState.READY) {
@@ -102,6 +108,7 @@ public final class Containers implements SandboxContainers {
     String handler = sandbox.spec().runtimeHandler();
     ContainerEngine engine = engineOf(handler, "create container " + spec.name() + " in pod sandbox " + sandbox.id());
     checkFeatures(handler, spec);
+    checkUserNamespace(sandbox, spec);
     Path logPath = logPathOf(sandbox, spec);
     ContainerImages.ResolvedImage image = steps.time(CREATE, "image", () -> images.resolve(spec.image()));
     String id = Ids.newId();
@@ -117,7 +124,14 @@ public final class Containers implements SandboxContainers {
       undo.push("end intent", () -> journal.end(id)); // the steps below undo what they made
       createDirs(rootfs);
       undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
-      steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
+      SandboxSpec.UserNamespace userns = sandbox.spec().userNamespace();
+      if (userns == null) {
+        steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
+      } else {
+        ContainerImages.IdmappedRoot idmap = new ContainerImages.IdmappedRoot(Path.of(sandbox.userns()),
+            userns.hostRootUid(), userns.hostRootGid());
+        steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs, idmap));
+      }
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
 
       // Under the bundle, so removing the container removes its image volumes too.
@@ -146,6 +160,34 @@ public final class Containers implements SandboxContainers {
       if (spec.mounts().get(i).recursiveReadOnly() && !rro) {
         throw new InvalidArgumentException("config.mounts[" + i + "].recursive_read_only: runtime handler \""
             + handler + "\" cannot make recursive read-only mounts on this node (see Status runtime_handlers)");
+      }
+    }
+  }
+
+  /**
+   * In a pod with its own user namespace every container joins it, so its PID namespace must be
+   * the pod's or its own (a host PID namespace cannot be owned by it), and an idmapped mount maps
+   * with the pod's namespace, so its mappings must be the pod's (the kubelet sends the pod's).
+   */
+  private static void checkUserNamespace(SandboxRecord sandbox, ContainerSpec spec) {
+    SandboxSpec.UserNamespace userns = sandbox.spec().userNamespace();
+    if (userns != null && spec.security().pidMode().equals("NODE")) {
+      throw new InvalidArgumentException("config.linux.security_context.namespace_options.pid NODE: pod sandbox "
+          + sandbox.id() + " has its own user namespace, which the host's PID namespace cannot belong to");
+    }
+    for (int i = 0; i < spec.mounts().size(); i++) {
+      SandboxSpec.UserNamespace mapping = spec.mounts().get(i).idMapping();
+      if (mapping == null) {
+        continue;
+      }
+      String field = "config.mounts[" + i + "].uidMappings";
+      if (userns == null) {
+        throw new InvalidArgumentException(field + ": an idmapped mount needs a pod with its own user namespace"
+            + " (userns_options mode POD); pod sandbox " + sandbox.id() + " has none");
+      }
+      if (!mapping.uids().equals(userns.uids()) || !mapping.gids().equals(userns.gids())) {
+        throw new InvalidArgumentException(field + " and gidMappings: expected the pod's mappings " + userns
+            + ", got " + mapping);
       }
     }
   }

@@ -7,17 +7,30 @@ import dev.kona.image.store.ImageRecord;
 import dev.kona.linux.mount.Mount;
 import dev.kona.linux.mount.Mounter;
 import dev.kona.runtime.spec.ImageFacts;
+import dev.kona.common.error.InternalException;
+import dev.kona.linux.syscall.IdmappedMounts;
+import dev.kona.linux.syscall.NativeCallException;
+import dev.kona.linux.syscall.OpenFlags;
+import dev.kona.linux.syscall.OwnedFd;
+import dev.kona.linux.syscall.Syscalls;
+import dev.kona.runtime.sandbox.SandboxLifecycle;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@link ContainerImages} over Kona's image store, with the overlay mounted by the native mounter. */
 public final class StoreImages implements ContainerImages {
 
   private final ImageService images;
   private final Mounter mounter;
+  private final Syscalls sys;
 
-  public StoreImages(ImageService images, Mounter mounter) {
+  public StoreImages(ImageService images, Mounter mounter, Syscalls sys) {
     this.images = images;
     this.mounter = mounter;
+    this.sys = sys;
   }
 
   @Override
@@ -46,6 +59,44 @@ public final class StoreImages implements ContainerImages {
     } catch (RuntimeException e) {
       images.releaseRootfs(containerId);
       throw e;
+    }
+  }
+
+  @Override
+  public void mountRootfs(String containerId, ResolvedImage image, Path target, IdmappedRoot idmap) {
+    RootfsPlan plan = images.prepareRootfs(containerId, image.id());
+    // The layers' idmapped clones, named 0, 1, ... beside the rootfs: overlayfs keeps private
+    // copies of its layers, so they come off again as soon as the overlay is mounted.
+    Path layers = target.resolveSibling("idmapped-layers");
+    List<Path> mounted = new ArrayList<>();
+    try (OwnedFd userns = sys.open(idmap.userns().toString(), OpenFlags.O_RDONLY, 0)) {
+      Files.createDirectories(layers);
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < plan.lowerDirs().size(); i++) {
+        Path layer = Files.createDirectory(layers.resolve(Integer.toString(i)));
+        IdmappedMounts.bind(sys, plan.lowerDirs().get(i).toString(), userns.get(), layer.toString());
+        mounted.add(layer);
+        names.add(Integer.toString(i));
+      }
+      // Only the top of the writable layer: new files in / are created by the namespace's root.
+      Files.setAttribute(plan.upperDir(), "unix:uid", (int) idmap.hostUid());
+      Files.setAttribute(plan.upperDir(), "unix:gid", (int) idmap.hostGid());
+      mounter.mountFrom(layers, new Mount("overlay", "overlay", target.toString(), List.of(
+          "lowerdir=" + String.join(":", names), "upperdir=" + plan.upperDir(), "workdir=" + plan.workDir())));
+    } catch (IOException e) {
+      images.releaseRootfs(containerId);
+      throw new InternalException("mount idmapped rootfs of " + containerId + ": " + e.getMessage(), e);
+    } catch (NativeCallException e) {
+      images.releaseRootfs(containerId);
+      throw e.toKonaException().withContext("mount idmapped rootfs of " + containerId);
+    } catch (RuntimeException e) {
+      images.releaseRootfs(containerId);
+      throw e;
+    } finally {
+      for (Path layer : mounted) {
+        mounter.unmount(layer.toString());
+      }
+      SandboxLifecycle.deleteTreeNoFollow(layers);
     }
   }
 

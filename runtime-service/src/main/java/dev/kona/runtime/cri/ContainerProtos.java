@@ -22,6 +22,7 @@ import dev.kona.cri.api.v1.SupplementalGroupsPolicy;
 import dev.kona.engine.ExitStatus;
 import dev.kona.runtime.container.ContainerRecord;
 import dev.kona.runtime.container.ContainerSpec;
+import dev.kona.runtime.sandbox.SandboxSpec;
 import dev.kona.runtime.container.Signals;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,11 @@ public final class ContainerProtos {
    * @param podStrict the pod's LinuxSandboxSecurityContext says SupplementalGroupsPolicy Strict
    */
   static ContainerSpec toSpec(ContainerConfig c, boolean podStrict) {
+    return toSpec(c, podStrict, false);
+  }
+
+  /** @param podUserNamespace the pod has its own user namespace: procMount Unmasked is allowed */
+  static ContainerSpec toSpec(ContainerConfig c, boolean podStrict, boolean podUserNamespace) {
     if (!c.hasMetadata()) {
       throw new InvalidArgumentException("config.metadata is required");
     }
@@ -67,7 +73,7 @@ public final class ContainerProtos {
         new ContainerSpec.Resources(r.getCpuPeriod(), r.getCpuQuota(), r.getCpuShares(), r.getMemoryLimitInBytes(),
             r.getMemorySwapLimitInBytes(), r.getOomScoreAdj(), r.getCpusetCpus(), r.getCpusetMems(), huge,
             r.getUnifiedMap()),
-        security(c, podStrict),
+        security(c, podStrict, podUserNamespace),
         stopSignal(c.getStopSignal()));
   }
 
@@ -93,24 +99,47 @@ public final class ContainerProtos {
               + " requires propagation PROPAGATION_PRIVATE, got " + m.getPropagation());
         }
       }
-      out.add(mount(m));
+      out.add(mount(m, idMapping(m, "config.mounts[" + i + "]")));
     }
     return out;
   }
 
-  private static ContainerSpec.MountSpec mount(Mount m) {
+  /** A mount's uid_mappings and gid_mappings (an idmapped mount): both or neither, one range each. */
+  private static SandboxSpec.UserNamespace idMapping(Mount m, String field) {
+    if (m.getUidMappingsCount() == 0 && m.getGidMappingsCount() == 0) {
+      return null;
+    }
+    return new SandboxSpec.UserNamespace(range(m.getUidMappingsList(), field + ".uidMappings"),
+        range(m.getGidMappingsList(), field + ".gidMappings"));
+  }
+
+  private static SandboxSpec.IdRange range(List<dev.kona.cri.api.v1.IDMapping> mappings, String field) {
+    if (mappings.size() != 1) {
+      throw new InvalidArgumentException(field + ": expected exactly one mapping, got " + mappings.size());
+    }
+    var r = mappings.getFirst();
+    return new SandboxSpec.IdRange(Integer.toUnsignedLong(r.getContainerId()), Integer.toUnsignedLong(r.getHostId()),
+        Integer.toUnsignedLong(r.getLength()));
+  }
+
+  private static ContainerSpec.MountSpec mount(Mount m, SandboxSpec.UserNamespace idMapping) {
     String propagation = switch (m.getPropagation()) {
       case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
       case PROPAGATION_BIDIRECTIONAL -> "rshared";
       default -> "rprivate";
     };
     return new ContainerSpec.MountSpec(m.getContainerPath(), m.getHostPath(), m.getReadonly(), propagation,
-        m.getRecursiveReadOnly());
+        m.getRecursiveReadOnly(), idMapping);
   }
 
-  private static ContainerSpec.Security security(ContainerConfig c, boolean podStrict) {
+  private static ContainerSpec.Security security(ContainerConfig c, boolean podStrict, boolean podUserNamespace) {
     LinuxContainerSecurityContext s = c.getLinux().getSecurityContext();
-    checkProcMount(c, s);
+    boolean unmasked = unmaskedProc(c, s);
+    if (unmasked && !podUserNamespace) {
+      throw new InvalidArgumentException("config.linux.security_context.masked_paths and readonly_paths are empty"
+          + " (procMount: Unmasked): an unmasked /proc needs a pod user namespace (hostUsers: false),"
+          + " and this pod has none");
+    }
     Capability caps = s.getCapabilities();
     ContainerSpec.SeccompMode mode = ContainerSpec.SeccompMode.UNCONFINED;
     String ref = "";
@@ -153,23 +182,20 @@ public final class ContainerProtos {
         ref,
         s.getNamespaceOptions().getPid().name(),
         s.getNamespaceOptions().getTargetId(),
-        podStrict || s.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Strict);
+        podStrict || s.getSupplementalGroupsPolicy() == SupplementalGroupsPolicy.Strict,
+        unmasked);
   }
 
   /**
    * ProcMount Unmasked (KEP-4265) reaches the runtime only as empty masked_paths and readonly_paths:
    * for procMount Default the kubelet always sends its default lists. It is allowed only in a pod
-   * with its own user namespace, which Kona does not make yet, so a kubelet's (labelled) container
-   * that asks for it is refused. Other clients (crictl, critest) leave both lists empty to mean
-   * the runtime's defaults, and get them.
+   * with its own user namespace (then the empty lists are honoured: no masked or read-only /proc
+   * paths), so a kubelet's (labelled) container that asks for it in any other pod is refused. Other
+   * clients (crictl, critest) leave both lists empty to mean the runtime's defaults, and get them.
    */
-  private static void checkProcMount(ContainerConfig c, LinuxContainerSecurityContext s) {
-    if (!s.getPrivileged() && s.getMaskedPathsCount() == 0 && s.getReadonlyPathsCount() == 0
-        && c.containsLabels(KUBELET_CONTAINER_LABEL)) {
-      throw new InvalidArgumentException("config.linux.security_context.masked_paths and readonly_paths are empty"
-          + " (procMount: Unmasked): an unmasked /proc needs a pod user namespace (hostUsers: false),"
-          + " which this runtime does not provide");
-    }
+  private static boolean unmaskedProc(ContainerConfig c, LinuxContainerSecurityContext s) {
+    return !s.getPrivileged() && s.getMaskedPathsCount() == 0 && s.getReadonlyPathsCount() == 0
+        && c.containsLabels(KUBELET_CONTAINER_LABEL);
   }
 
   static ContainerState state(dev.kona.engine.ContainerState s) {

@@ -28,7 +28,7 @@ final class CreateContainer {
     HostSecurityModules.HOST.check(request.getConfig().getLinux().getSecurityContext());
     String id = containers.create(request.getPodSandboxId(), ContainerProtos.toSpec(request.getConfig(),
         request.getSandboxConfig().getLinux().getSecurityContext().getSupplementalGroupsPolicy()
-            == SupplementalGroupsPolicy.Strict));
+            == SupplementalGroupsPolicy.Strict, containers.podHasUserNamespace(request.getPodSandboxId())));
     return CreateContainerResponse.newBuilder().setContainerId(id).build();
   }
 

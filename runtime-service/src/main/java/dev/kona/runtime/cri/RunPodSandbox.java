@@ -34,7 +34,15 @@ final class RunPodSandbox {
     }
     checkLimits(request.getConfig());
     Context call = Context.current();
-    String id = sandboxes.run(SandboxProtos.toSpec(request.getConfig(), request.getRuntimeHandler()), call::isCancelled);
+    dev.kona.runtime.sandbox.SandboxSpec spec = SandboxProtos.toSpec(request.getConfig(), request.getRuntimeHandler());
+    if (spec.userNamespace() != null && !handlers.find(handler).orElseThrow().features().userNamespaces()) {
+      // Never run a pod that asked for its own user namespace with the host's ids instead.
+      throw new dev.kona.common.error.InvalidArgumentException(
+          "config.linux.security_context.namespace_options.userns_options.mode POD: runtime handler \"" + handler
+              + "\" cannot make user namespaces on this node (Status runtime_handlers[].features.user_namespaces"
+              + " is false)");
+    }
+    String id = sandboxes.run(spec, call::isCancelled);
     return RunPodSandboxResponse.newBuilder().setPodSandboxId(id).build();
   }
 

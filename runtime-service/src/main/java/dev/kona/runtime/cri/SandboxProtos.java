@@ -1,5 +1,6 @@
 package dev.kona.runtime.cri;
 
+import dev.kona.cri.api.v1.IDMapping;
 import dev.kona.cri.api.v1.LinuxPodSandboxStatus;
 import dev.kona.cri.api.v1.Namespace;
 import dev.kona.cri.api.v1.NamespaceMode;
@@ -12,6 +13,7 @@ import dev.kona.cri.api.v1.PodSandboxNetworkStatus;
 import dev.kona.cri.api.v1.PodSandboxState;
 import dev.kona.cri.api.v1.PodSandboxStatus;
 import dev.kona.cri.api.v1.Protocol;
+import dev.kona.cri.api.v1.UserNamespace;
 import dev.kona.runtime.sandbox.SandboxRecord;
 import dev.kona.runtime.sandbox.SandboxSpec;
 import dev.kona.runtime.sandbox.SandboxState;
@@ -30,13 +32,8 @@ public final class SandboxProtos {
     var linux = config.getLinux();
     var security = linux.getSecurityContext();
     var ns = security.getNamespaceOptions();
-    if (ns.hasUsernsOptions() && ns.getUsernsOptions().getMode() != NamespaceMode.NODE) {
-      // Never run a pod that asked for its own user namespace with the host's ids instead.
-      throw new dev.kona.common.error.InvalidArgumentException(
-          "config.linux.security_context.namespace_options.userns_options.mode " + ns.getUsernsOptions().getMode()
-              + ": Kona does not make user namespaces yet (Status runtime_handlers[].features.user_namespaces"
-              + " is false); only NODE is accepted");
-    }
+    SandboxSpec.NamespaceModes modes = new SandboxSpec.NamespaceModes(mode(ns.getNetwork()), mode(ns.getPid()), mode(ns.getIpc()));
+    SandboxSpec.UserNamespace userns = userNamespace(ns, modes);
     return new SandboxSpec(
         new SandboxSpec.PodMetadata(m.getName(), m.getUid(), m.getNamespace(), m.getAttempt()),
         config.getHostname(),
@@ -50,9 +47,62 @@ public final class SandboxProtos {
         config.getAnnotationsMap(),
         linux.getCgroupParent(),
         linux.getSysctlsMap(),
-        new SandboxSpec.NamespaceModes(mode(ns.getNetwork()), mode(ns.getPid()), mode(ns.getIpc())),
+        modes,
         security.getPrivileged(),
-        runtimeHandler);
+        runtimeHandler,
+        userns);
+  }
+
+  private static final String USERNS = "config.linux.security_context.namespace_options.userns_options";
+
+  /**
+   * NODE (or none): the host's ids. POD: the pod's own user namespace with the kubelet's mappings,
+   * one range per kind, mapping container id 0 (its root, which the helper becomes when it joins).
+   * CONTAINER and TARGET are refused: each container of a pod shares the pod's namespace.
+   */
+  static SandboxSpec.UserNamespace userNamespace(NamespaceOption ns, SandboxSpec.NamespaceModes modes) {
+    if (!ns.hasUsernsOptions()) {
+      return null;
+    }
+    UserNamespace u = ns.getUsernsOptions();
+    switch (u.getMode()) {
+      case NODE -> {
+        return null;
+      }
+      case POD -> { }
+      default -> throw new dev.kona.common.error.InvalidArgumentException(USERNS + ".mode " + u.getMode()
+          + ": only NODE (the host's ids) and POD (one user namespace shared by the pod's containers) are supported");
+    }
+    if (modes.network() == SandboxSpec.NamespaceMode.NODE || modes.ipc() == SandboxSpec.NamespaceMode.NODE
+        || modes.pid() == SandboxSpec.NamespaceMode.NODE) {
+      throw new dev.kona.common.error.InvalidArgumentException(USERNS + ".mode POD: the pod shares a namespace with"
+          + " the node (network, pid or ipc NODE), which a pod user namespace cannot own (hostUsers: false needs"
+          + " hostNetwork, hostPID and hostIPC false)");
+    }
+    return new SandboxSpec.UserNamespace(range(u.getUidsList(), USERNS + ".uids"), range(u.getGidsList(), USERNS + ".gids"));
+  }
+
+  private static SandboxSpec.IdRange range(java.util.List<IDMapping> mappings, String field) {
+    if (mappings.size() != 1) {
+      throw new dev.kona.common.error.InvalidArgumentException(field + ": expected exactly one mapping, got " + mappings.size());
+    }
+    IDMapping m = mappings.getFirst();
+    long container = Integer.toUnsignedLong(m.getContainerId());
+    long host = Integer.toUnsignedLong(m.getHostId());
+    long length = Integer.toUnsignedLong(m.getLength());
+    if (container != 0) {
+      throw new dev.kona.common.error.InvalidArgumentException(field + "[0].container_id: the mapping must map"
+          + " container id 0 (the pod's root), got container_id " + container);
+    }
+    if (length == 0 || host + length > 0xFFFFFFFFL) {
+      throw new dev.kona.common.error.InvalidArgumentException(field + "[0]: length " + length + " from host_id " + host
+          + " is empty or leaves the 32-bit id space");
+    }
+    if (host == 0) {
+      throw new dev.kona.common.error.InvalidArgumentException(field + "[0].host_id: 0 would make the pod's root the"
+          + " host's root; expected an unprivileged range");
+    }
+    return new SandboxSpec.IdRange(container, host, length);
   }
 
   public static PodSandboxStatus toStatus(SandboxRecord r) {
@@ -64,11 +114,14 @@ public final class SandboxProtos {
         network.addAdditionalIps(PodIP.newBuilder().setIp(ip));
       }
     }
-    NamespaceOption options = NamespaceOption.newBuilder()
+    NamespaceOption.Builder optionsBuilder = NamespaceOption.newBuilder()
         .setNetwork(wire(s.namespaces().network()))
         .setPid(wire(s.namespaces().pid()))
-        .setIpc(wire(s.namespaces().ipc()))
-        .build();
+        .setIpc(wire(s.namespaces().ipc()));
+    if (s.userNamespace() != null) {
+      optionsBuilder.setUsernsOptions(wire(s.userNamespace()));
+    }
+    NamespaceOption options = optionsBuilder.build();
     return PodSandboxStatus.newBuilder()
         .setId(r.id())
         .setMetadata(metadata(s))
@@ -123,6 +176,16 @@ public final class SandboxProtos {
       case NODE -> NamespaceMode.NODE;
       case TARGET -> NamespaceMode.TARGET;
     };
+  }
+
+  private static UserNamespace wire(SandboxSpec.UserNamespace u) {
+    return UserNamespace.newBuilder().setMode(NamespaceMode.POD)
+        .addUids(wire(u.uids())).addGids(wire(u.gids())).build();
+  }
+
+  private static IDMapping wire(SandboxSpec.IdRange r) {
+    return IDMapping.newBuilder().setContainerId((int) r.containerId()).setHostId((int) r.hostId())
+        .setLength((int) r.length()).build();
   }
 
   private static String protocolName(Protocol p) {

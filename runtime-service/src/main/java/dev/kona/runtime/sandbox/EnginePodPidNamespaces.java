@@ -18,6 +18,9 @@ public final class EnginePodPidNamespaces implements PodPidNamespaces {
   @Override
   public void start(SandboxRecord sandbox) {
     List<NamespaceEntry> joins = new ArrayList<>();
+    if (!sandbox.userns().isEmpty()) {
+      joins.add(NamespaceEntry.join("user", Path.of(sandbox.userns())));
+    }
     if (!sandbox.netns().isEmpty()) {
       joins.add(NamespaceEntry.join("net", Path.of(sandbox.netns())));
     }

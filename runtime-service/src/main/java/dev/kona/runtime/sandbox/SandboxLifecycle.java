@@ -49,10 +49,22 @@ public final class SandboxLifecycle {
   private final PodNetworks networks;
   private final PodPidNamespaces pidNamespaces;
   private final StepTimer steps;
+  private final Path userNamespaceHolder;
 
   /** @param networks CNI, or null to give pods only their own loopback */
   public SandboxLifecycle(SandboxPaths paths, Syscalls sys, PodNetworks networks, PodPidNamespaces pidNamespaces,
       StepTimer steps) {
+    this(paths, sys, networks, pidNamespaces, steps, null);
+  }
+
+  /**
+   * @param userNamespaceHolder {@code kona-shim}, which makes a pod's user namespace and the
+   *     namespaces it owns ({@link NamespacePinner#pinInUserNamespace}); null: pods with
+   *     userns_options POD are refused
+   */
+  public SandboxLifecycle(SandboxPaths paths, Syscalls sys, PodNetworks networks, PodPidNamespaces pidNamespaces,
+      StepTimer steps, Path userNamespaceHolder) {
+    this.userNamespaceHolder = userNamespaceHolder;
     this.pidNamespaces = pidNamespaces;
     this.steps = steps;
     this.paths = paths;
@@ -73,7 +85,8 @@ public final class SandboxLifecycle {
         planned(own, runDir, NamespaceType.NET), planned(own, runDir, NamespaceType.IPC),
         planned(own, runDir, NamespaceType.UTS),
         own.contains(NamespaceType.IPC) ? runDir.resolve("shm").toString() : HOST_SHM.toString(),
-        paths.filesDir(id).toString(), List.of(), !spec.hostNetwork() && networks != null);
+        paths.filesDir(id).toString(), List.of(), !spec.hostNetwork() && networks != null,
+        spec.userNamespace() == null ? "" : runDir.resolve(NamespaceType.USER.procName()).toString());
   }
 
   private static String planned(Set<NamespaceType> own, Path runDir, NamespaceType type) {
@@ -103,7 +116,15 @@ public final class SandboxLifecycle {
       Set<NamespaceType> own = ownNamespaces(spec);
       // No hostname asked for: the new UTS namespace keeps the node's, as with runc.
       String hostname = spec.hostname().isEmpty() ? null : spec.hostname();
-      PinnedNamespaces pinned = own.isEmpty() ? new PinnedNamespaces(Map.of())
+      SandboxSpec.UserNamespace userns = spec.userNamespace();
+      if (userns != null && userNamespaceHolder == null) {
+        throw new dev.kona.common.error.FailedPreconditionException("run pod sandbox " + id
+            + ": this runtime cannot make user namespaces (userns_options mode POD)");
+      }
+      PinnedNamespaces pinned = userns != null
+          ? steps.time(RUN, "namespaces", () -> pinner.pinInUserNamespace(runDir, own, hostname, userNamespaceHolder,
+              userns.uids().mapLine(), userns.gids().mapLine()))
+          : own.isEmpty() ? new PinnedNamespaces(Map.of())
           : steps.time(RUN, "namespaces", () -> pinner.pin(runDir, own, hostname));
       undo.push("unpin namespaces", () -> pinner.unpin(pinned));
 
@@ -111,7 +132,7 @@ public final class SandboxLifecycle {
 
       SandboxRecord record = new SandboxRecord(id, spec, createdAtNanos, SandboxState.READY,
           pathOf(pinned, NamespaceType.NET), pathOf(pinned, NamespaceType.IPC), pathOf(pinned, NamespaceType.UTS),
-          shm.toString(), filesDir.toString(), List.of(), false);
+          shm.toString(), filesDir.toString(), List.of(), false, pathOf(pinned, NamespaceType.USER));
 
       // The pod's init and its network do not depend on each other: the init starts while CNI runs.
       CompletableFuture<Void> init = null;
@@ -219,6 +240,7 @@ public final class SandboxLifecycle {
       putIfSet(pins, NamespaceType.NET, record.netns());
       putIfSet(pins, NamespaceType.IPC, record.ipcns());
       putIfSet(pins, NamespaceType.UTS, record.utsns());
+      putIfSet(pins, NamespaceType.USER, record.userns());
       pinner.unpin(new PinnedNamespaces(pins));
     } catch (KonaException e) {
       first = e;

@@ -14,6 +14,7 @@ import java.util.List;
  * @param filesDir hostname, hosts and resolv.conf for the pod's containers
  * @param ips the pod IPs from CNI, primary first
  * @param networkAttached CNI ADD succeeded and DEL has not yet
+ * @param userns the pinned user namespace file (owner of the pod's other namespaces), or empty
  */
 public record SandboxRecord(
     String id,
@@ -26,17 +27,25 @@ public record SandboxRecord(
     String shm,
     String filesDir,
     List<String> ips,
-    boolean networkAttached) {
+    boolean networkAttached,
+    String userns) {
+
+  public SandboxRecord(String id, SandboxSpec spec, long createdAtNanos, SandboxState state, String netns, String ipcns,
+      String utsns, String shm, String filesDir, List<String> ips, boolean networkAttached) {
+    this(id, spec, createdAtNanos, state, netns, ipcns, utsns, shm, filesDir, ips, networkAttached, "");
+  }
 
   public SandboxRecord {
     ips = ips == null ? List.of() : List.copyOf(ips);
+    userns = userns == null ? "" : userns;
   }
 
   public SandboxRecord withState(SandboxState s) {
-    return new SandboxRecord(id, spec, createdAtNanos, s, netns, ipcns, utsns, shm, filesDir, ips, networkAttached);
+    return new SandboxRecord(id, spec, createdAtNanos, s, netns, ipcns, utsns, shm, filesDir, ips, networkAttached, userns);
   }
 
   public SandboxRecord withNetwork(List<String> newIps, boolean attached) {
-    return new SandboxRecord(id, spec, createdAtNanos, state, netns, ipcns, utsns, shm, filesDir, newIps, attached);
+    return new SandboxRecord(id, spec, createdAtNanos, state, netns, ipcns, utsns, shm, filesDir, newIps, attached,
+        userns);
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param logDirectory where the kubelet wants container logs, empty when it gave none
  * @param cgroupParent the pod cgroup as the kubelet names it (cgroupfs path or systemd slice)
  * @param sysctls namespaced sysctls applied in the pod's own namespaces
+ * @param userNamespace the pod's own user namespace (userns_options mode POD), or null: the node's
  */
 public record SandboxSpec(
     PodMetadata metadata,
@@ -24,7 +25,15 @@ public record SandboxSpec(
     Map<String, String> sysctls,
     NamespaceModes namespaces,
     boolean privileged,
-    String runtimeHandler) {
+    String runtimeHandler,
+    UserNamespace userNamespace) {
+
+  public SandboxSpec(PodMetadata metadata, String hostname, String logDirectory, DnsConfig dns,
+      List<PortMapping> portMappings, Map<String, String> labels, Map<String, String> annotations, String cgroupParent,
+      Map<String, String> sysctls, NamespaceModes namespaces, boolean privileged, String runtimeHandler) {
+    this(metadata, hostname, logDirectory, dns, portMappings, labels, annotations, cgroupParent, sysctls, namespaces,
+        privileged, runtimeHandler, null);
+  }
 
   public SandboxSpec {
     if (metadata == null) {
@@ -91,6 +100,35 @@ public record SandboxSpec(
   public record NamespaceModes(NamespaceMode network, NamespaceMode pid, NamespaceMode ipc) {
     public static final NamespaceModes POD_DEFAULTS =
         new NamespaceModes(NamespaceMode.POD, NamespaceMode.CONTAINER, NamespaceMode.POD);
+  }
+
+  /** One range of a user namespace's uid_map or gid_map: container ids from {@code containerId} on. */
+  public record IdRange(long containerId, long hostId, long length) {
+    /** The line the kernel's uid_map and gid_map files take. */
+    public String mapLine() {
+      return containerId + " " + hostId + " " + length + "\n";
+    }
+  }
+
+  /**
+   * The pod's own user namespace: one uid range and one gid range, each mapping container id 0
+   * (checked where the request enters, {@code SandboxProtos}).
+   */
+  public record UserNamespace(IdRange uids, IdRange gids) {
+    public UserNamespace {
+      if (uids == null || gids == null) {
+        throw new InvalidArgumentException("user namespace: uid and gid mappings are required");
+      }
+    }
+
+    /** The host uid of the container's root. */
+    public long hostRootUid() {
+      return uids.hostId();
+    }
+
+    public long hostRootGid() {
+      return gids.hostId();
+    }
   }
 
   /** The CRI NamespaceMode values. */

@@ -8,6 +8,7 @@ import dev.kona.oci.spec.DeviceRule;
 import dev.kona.oci.spec.HugepageLimit;
 import dev.kona.oci.spec.Linux;
 import dev.kona.oci.spec.LinuxDevice;
+import dev.kona.oci.spec.IdMapping;
 import dev.kona.oci.spec.LinuxNamespace;
 import dev.kona.oci.spec.MemoryResources;
 import dev.kona.oci.spec.Process;
@@ -19,6 +20,7 @@ import dev.kona.oci.spec.SpecMount;
 import dev.kona.oci.spec.User;
 import dev.kona.runtime.container.ContainerSpec;
 import dev.kona.runtime.sandbox.SandboxRecord;
+import dev.kona.runtime.sandbox.SandboxSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -48,10 +50,14 @@ public final class OciSpecBuilder {
     String hostname = hostnameOf(in.sandbox());
     Process process = process(in, hostname);
     Seccomp seccomp = sec.privileged() ? null : in.seccomp().resolve(sec, process.capabilities().bounding());
-    Linux linux = new Linux(List.of(), List.of(), Map.of(), resources(c), in.cgroupsPath(), namespaces(in),
+    SandboxSpec.UserNamespace userns = in.sandbox().spec().userNamespace();
+    Linux linux = new Linux(userns == null ? List.of() : List.of(mapping(userns.uids())),
+        userns == null ? List.of() : List.of(mapping(userns.gids())), Map.of(), resources(c), in.cgroupsPath(), namespaces(in),
         devices(c), seccomp, rootfsPropagation(c),
-        sec.privileged() ? List.of() : (sec.maskedPaths().isEmpty() ? DefaultMounts.MASKED_PATHS : sec.maskedPaths()),
-        sec.privileged() ? List.of() : (sec.readonlyPaths().isEmpty() ? DefaultMounts.READONLY_PATHS : sec.readonlyPaths()),
+        sec.privileged() || sec.unmaskedProc() ? List.of()
+            : (sec.maskedPaths().isEmpty() ? DefaultMounts.MASKED_PATHS : sec.maskedPaths()),
+        sec.privileged() || sec.unmaskedProc() ? List.of()
+            : (sec.readonlyPaths().isEmpty() ? DefaultMounts.READONLY_PATHS : sec.readonlyPaths()),
         null);
     return new Spec(Spec.VERSION, process, new Root(in.rootfs().toString(), sec.readonlyRootfs()),
         null, null, mounts(in), null, c.annotations(), linux);
@@ -123,9 +129,19 @@ public final class OciSpecBuilder {
       if (m.recursiveReadOnly()) {
         opts.add("rro"); // OCI runtime-spec 1.1: mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)
       }
-      mounts.add(SpecMount.of(m.containerPath(), "bind", real, opts));
+      if (m.idMapping() == null) {
+        mounts.add(SpecMount.of(m.containerPath(), "bind", real, opts));
+      } else {
+        // An idmapped bind (OCI runtime-spec 1.1 mount mappings): the engine maps it with the pod's user namespace.
+        mounts.add(new SpecMount(m.containerPath(), "bind", real, opts, List.of(mapping(m.idMapping().uids())),
+            List.of(mapping(m.idMapping().gids()))));
+      }
     }
     return mounts;
+  }
+
+  private static IdMapping mapping(SandboxSpec.IdRange r) {
+    return new IdMapping(r.containerId(), r.hostId(), r.length());
   }
 
   private static String rootfsPropagation(ContainerSpec c) {
@@ -141,6 +157,10 @@ public final class OciSpecBuilder {
     // Its own cgroup namespace: /proc/self/cgroup and the /sys/fs/cgroup mount show the
     // container's cgroups as the root (the helper unshares it after joining them).
     ns.add(LinuxNamespace.create(LinuxNamespace.CGROUP));
+    if (!s.userns().isEmpty()) {
+      // Joined first by the engines; the pod's network, IPC and UTS namespaces belong to it.
+      ns.add(LinuxNamespace.join(LinuxNamespace.USER, s.userns()));
+    }
     if (!s.netns().isEmpty()) {
       ns.add(LinuxNamespace.join(LinuxNamespace.NETWORK, s.netns()));
     }
