@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * kubelet the truth: Kona's engine asks the kernel (mount_setattr), runc and crun are asked
  * through their {@code features} subcommand, as containerd does (mountOptions lists "rro").
  */
-final class HandlerFeatures {
+public final class HandlerFeatures {
 
   private static final Logger LOG = LoggerFactory.getLogger(HandlerFeatures.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -23,7 +23,7 @@ final class HandlerFeatures {
 
   private HandlerFeatures() {}
 
-  static RuntimeHandlers.Features nativeEngine() {
+  public static RuntimeHandlers.Features nativeEngine() {
     boolean rro = MountAttrCalls.available();
     if (!rro) {
       LOG.info("mount_setattr is not available: recursive read-only mounts are not offered by Kona's engine");
@@ -32,7 +32,7 @@ final class HandlerFeatures {
   }
 
   /** The features of an OCI runtime binary; none when it has no {@code features} subcommand. */
-  static RuntimeHandlers.Features ociRuntime(String handler, Path binary) {
+  public static RuntimeHandlers.Features ociRuntime(String handler, Path binary) {
     return new RuntimeHandlers.Features(mountOptionsHaveRro(handler, binary), false);
   }
 
