@@ -12,6 +12,7 @@ import dev.kona.image.pull.ImagePuller;
 import dev.kona.image.pull.ProgressWatchdog;
 import dev.kona.image.ref.ImageReference;
 import dev.kona.image.registry.Credentials;
+import dev.kona.image.registry.HostsDirectory;
 import dev.kona.image.registry.RegistryHosts;
 import dev.kona.image.registry.TrustStores;
 import dev.kona.image.snapshot.ContainerRootfs;
@@ -79,7 +80,7 @@ public final class ImageService implements AutoCloseable {
     this.puller =
         new ImagePuller(
             http,
-            new RegistryHosts(config.registries()),
+            new RegistryHosts(config.registries(), new HostsDirectory(config.hostsDirectory())),
             content,
             snapshots,
             images,
