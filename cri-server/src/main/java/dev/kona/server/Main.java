@@ -69,7 +69,14 @@ public final class Main {
           return Daemon.EXIT_CONFIG;
         }
         Logging.configure(config.log());
-        return new Daemon(config).run();
+        List<String> flags = args.subList(1, args.size());
+        return new Daemon(config, () -> {
+          KonaConfig next = loadConfig("kona daemon (SIGHUP)", flags);
+          if (next == null) {
+            throw new ConfigException("the config does not load (see the line above)");
+          }
+          return next;
+        }).run();
       }
       case "check" -> {
         return check(args.subList(1, args.size()));

@@ -31,8 +31,8 @@ public final class RegistryHosts {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHosts.class);
 
-  private final Map<String, RegistryConfig> registries;
-  private final HostsDirectory hostsDirectory;
+  private volatile Map<String, RegistryConfig> registries;
+  private volatile HostsDirectory hostsDirectory;
   private final Set<String> conflictsReported = ConcurrentHashMap.newKeySet();
 
   public RegistryHosts(Map<String, RegistryConfig> registries) {
@@ -46,6 +46,13 @@ public final class RegistryHosts {
 
   public List<RegistryEndpoint> endpoints(String registry, Credentials fromRequest) {
     return endpoints(registry, fromRequest, false);
+  }
+
+  /** New tables and hosts directory (SIGHUP); pulls under way keep the endpoints they resolved. */
+  public void replace(Map<String, RegistryConfig> registries, HostsDirectory hostsDirectory) {
+    this.registries = Map.copyOf(registries);
+    this.hostsDirectory = hostsDirectory;
+    conflictsReported.clear();
   }
 
   /**
