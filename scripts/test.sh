@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 need_root
 ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+ensure_promtool
 JAVA_HOME="$(find_jdk25)"
 export JAVA_HOME
 ./mvnw -B verify "$@"

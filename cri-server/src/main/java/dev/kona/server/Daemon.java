@@ -58,13 +58,26 @@ public final class Daemon {
   public static final int EXIT_CONFIG = 2;
   public static final int EXIT_ALREADY_RUNNING = 3;
 
-  private final KonaConfig config;
+  /** Reads the config again, from the same file and flags, for SIGHUP. */
+  @FunctionalInterface
+  public interface Reloader {
+    KonaConfig load() throws ConfigException;
+  }
+
+  private volatile KonaConfig config;
+  private final Reloader reloader;
+  private ImageModule imageModule;
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private CriServer criServer;
 
   public Daemon(KonaConfig config) {
+    this(config, null);
+  }
+
+  public Daemon(KonaConfig config, Reloader reloader) {
     this.config = config;
+    this.reloader = reloader;
   }
 
   /** Runs until SIGTERM or SIGINT; returns the process exit code. */
@@ -76,6 +89,9 @@ public final class Daemon {
       }
       Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
       Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
+      if (reloader != null) {
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(this::reload));
+      }
       stopRequested.await();
       LOG.info("stopping: no new calls accepted; in-flight calls have {} s", config.shutdownTimeoutSeconds());
       criServer.shutdown(Duration.ofSeconds(config.shutdownTimeoutSeconds()));
@@ -124,6 +140,7 @@ public final class Daemon {
     opened.push(meters);
     ImageModule images = ImageModule.open(config.images(), config.stateRootPath(), meters.registry());
     opened.push(images);
+    imageModule = images;
     CniModule cni = CniModule.open(config.cni(), config.stateRootPath(), meters.registry());
     HostFacts host = HostFacts.read();
     ServerStreamUrls streamUrls = new ServerStreamUrls();
@@ -190,6 +207,22 @@ public final class Daemon {
     }
     LOG.info("Kona {} ready on unix://{}", BuildInfo.version(), config.socketPath());
     return EXIT_OK;
+  }
+
+  /** SIGHUP: what can change without a restart does; the rest is logged as needing one. */
+  private synchronized void reload() {
+    KonaConfig next;
+    try {
+      next = reloader.load();
+    } catch (ConfigException e) {
+      LOG.error("reload (SIGHUP): {}; nothing changed", e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      LOG.error("reload (SIGHUP): {}; nothing changed", e.toString());
+      return;
+    }
+    config = ConfigReload.apply(config, next, imageModule.images());
+    LOG.info("reload (SIGHUP) done");
   }
 
   private String effectiveConfigJson() {

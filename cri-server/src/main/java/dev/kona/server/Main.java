@@ -4,13 +4,18 @@ import dev.kona.cni.DefaultNetwork;
 import dev.kona.server.config.ConfigException;
 import dev.kona.server.config.ConfigLoader;
 import dev.kona.server.config.KonaConfig;
+import dev.kona.server.config.LogConfig;
+import dev.kona.linux.syscall.LinuxSyscalls;
+import dev.kona.server.check.CheckResult;
+import dev.kona.server.check.Preflight;
 import dev.kona.server.logging.Logging;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code kona} command line: daemon, config default, version, help. */
+/** The {@code kona} command line: daemon, check, config default, version, help. */
 public final class Main {
 
   private static final String USAGE =
@@ -20,6 +25,9 @@ public final class Main {
       Commands:
         daemon           run the CRI runtime in the foreground
         config default   print the whole default configuration (TOML)
+        check [--output text|json] [--config PATH] [--KEY=VALUE]
+                         preflight: can this host run Kona with this config? one line per
+                         check, ok/warn/fail; exit 0 (ok), 1 (warnings), 2 (a blocker)
         cni install-default [--config PATH] [--KEY=VALUE]
                          write the default bridge network into cni.conf_dir if it has none
         version          print Kona's version
@@ -61,7 +69,17 @@ public final class Main {
           return Daemon.EXIT_CONFIG;
         }
         Logging.configure(config.log());
-        return new Daemon(config).run();
+        List<String> flags = args.subList(1, args.size());
+        return new Daemon(config, () -> {
+          KonaConfig next = loadConfig("kona daemon (SIGHUP)", flags);
+          if (next == null) {
+            throw new ConfigException("the config does not load (see the line above)");
+          }
+          return next;
+        }).run();
+      }
+      case "check" -> {
+        return check(args.subList(1, args.size()));
       }
       case "cni" -> {
         if (args.size() < 2 || !args.get(1).equals("install-default")) {
@@ -82,6 +100,35 @@ public final class Main {
         return Daemon.EXIT_CONFIG;
       }
     }
+  }
+
+  /** {@code kona check}: {@code --output} is its own flag; the rest configure as for the daemon. */
+  private static int check(List<String> args) {
+    String output = "text";
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--output") && i + 1 < args.size()) {
+        output = args.get(++i);
+      } else if (arg.startsWith("--output=")) {
+        output = arg.substring("--output=".length());
+      } else {
+        rest.add(arg);
+      }
+    }
+    if (!output.equals("text") && !output.equals("json")) {
+      System.err.println("kona check: --output must be text or json, got \"" + output + "\"");
+      return Daemon.EXIT_CONFIG;
+    }
+    KonaConfig config = loadConfig("kona check", rest);
+    if (config == null) {
+      return Preflight.EXIT_FAIL;
+    }
+    Logging.configure(new LogConfig("warn", config.log().format()));
+    List<CheckResult> results = new Preflight(config, LinuxSyscalls.get()).run();
+    System.out.print(output.equals("json") ? Preflight.json(results) : Preflight.text(results));
+    System.out.flush();
+    return Preflight.exitCode(results);
   }
 
   /** The config from {@code --config} and {@code --key=value} flags, or null after printing why not. */

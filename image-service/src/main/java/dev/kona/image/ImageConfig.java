@@ -20,18 +20,33 @@ import java.util.Set;
  *     kubelet's image GC), e.g. the sandbox image
  * @param registries {@code [images.registries."<host>"]}: mirrors, insecure flag and credentials per
  *     registry host
+ * @param configPath {@code config_path}: containerd's hosts directory ({@code <dir>/<registry>/hosts.toml}),
+ *     read at every pull; empty means none
  */
 public record ImageConfig(
     int maxConcurrentDownloads,
     int progressTimeoutSeconds,
     String platform,
     List<String> pinnedImages,
-    Map<String, RegistryConfig> registries) {
+    Map<String, RegistryConfig> registries,
+    String configPath) {
+
+  public static final String DEFAULT_CONFIG_PATH = "/etc/kona/certs.d";
 
   private static final Set<String> KEYS =
-      Set.of("max_concurrent_downloads", "progress_timeout_seconds", "platform", "pinned_images", "registries");
+      Set.of("max_concurrent_downloads", "progress_timeout_seconds", "platform", "pinned_images", "registries",
+          "config_path");
+
+  public ImageConfig(int maxConcurrentDownloads, int progressTimeoutSeconds, String platform, List<String> pinnedImages,
+      Map<String, RegistryConfig> registries) {
+    this(maxConcurrentDownloads, progressTimeoutSeconds, platform, pinnedImages, registries, DEFAULT_CONFIG_PATH);
+  }
 
   public ImageConfig {
+    configPath = configPath == null ? "" : configPath;
+    if (!configPath.isEmpty() && !configPath.startsWith("/")) {
+      throw new IllegalArgumentException("config_path: must be an absolute path or empty, got \"" + configPath + "\"");
+    }
     platform = platform == null ? "" : platform;
     pinnedImages = pinnedImages == null ? List.of() : List.copyOf(pinnedImages);
     registries = registries == null ? Map.of() : Map.copyOf(registries);
@@ -61,27 +76,37 @@ public record ImageConfig(
         table.integer("progress_timeout_seconds", d.progressTimeoutSeconds()),
         table.string("platform", d.platform()),
         table.strings("pinned_images"),
-        registries);
+        registries,
+        table.string("config_path", d.configPath()));
   }
 
   public ImageConfig withRegistries(Map<String, RegistryConfig> hosts) {
-    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, platform, pinnedImages, hosts);
+    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, platform, pinnedImages, hosts, configPath);
+  }
+
+  public ImageConfig withConfigPath(String dir) {
+    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, platform, pinnedImages, registries, dir);
+  }
+
+  /** The hosts directory, or null when {@code config_path} is empty. */
+  public java.nio.file.Path hostsDirectory() {
+    return configPath.isEmpty() ? null : java.nio.file.Path.of(configPath);
   }
 
   public ImageConfig withProgressTimeoutSeconds(int seconds) {
-    return new ImageConfig(maxConcurrentDownloads, seconds, platform, pinnedImages, registries);
+    return new ImageConfig(maxConcurrentDownloads, seconds, platform, pinnedImages, registries, configPath);
   }
 
   public ImageConfig withMaxConcurrentDownloads(int downloads) {
-    return new ImageConfig(downloads, progressTimeoutSeconds, platform, pinnedImages, registries);
+    return new ImageConfig(downloads, progressTimeoutSeconds, platform, pinnedImages, registries, configPath);
   }
 
   public ImageConfig withPlatform(String osArch) {
-    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, osArch, pinnedImages, registries);
+    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, osArch, pinnedImages, registries, configPath);
   }
 
   public ImageConfig withPinnedImages(List<String> images) {
-    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, platform, images, registries);
+    return new ImageConfig(maxConcurrentDownloads, progressTimeoutSeconds, platform, images, registries, configPath);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.kona.image.pull.ImagePuller;
 import dev.kona.image.pull.ProgressWatchdog;
 import dev.kona.image.ref.ImageReference;
 import dev.kona.image.registry.Credentials;
+import dev.kona.image.registry.HostsDirectory;
 import dev.kona.image.registry.RegistryHosts;
 import dev.kona.image.registry.TrustStores;
 import dev.kona.image.snapshot.ContainerRootfs;
@@ -50,6 +51,7 @@ public final class ImageService implements AutoCloseable {
   private final ContainerRootfs containers;
   private final GarbageCollector gc;
   private final ImagePuller puller;
+  private final RegistryHosts hosts;
   private final ProgressWatchdog watchdog;
   private final WritableLayerUsage writableUsage;
   private final HttpClient http;
@@ -76,10 +78,11 @@ public final class ImageService implements AutoCloseable {
     Set<String> pinned =
         config.pinnedImages().stream().map(p -> ImageReference.parse(p).toString()).collect(Collectors.toSet());
     Platform platform = config.platform().isEmpty() ? Platform.host() : Platform.parse(config.platform());
+    this.hosts = new RegistryHosts(config.registries(), new HostsDirectory(config.hostsDirectory()));
     this.puller =
         new ImagePuller(
             http,
-            new RegistryHosts(config.registries()),
+            hosts,
             content,
             snapshots,
             images,
@@ -121,6 +124,14 @@ public final class ImageService implements AutoCloseable {
   }
 
   /** Pulls {@code ref} (normalised) and returns the stored image. */
+  /**
+   * Applies new {@code images.registries} tables and {@code config_path} to the next pulls
+   * (SIGHUP). A changed {@code ca_file} is not: the shared TLS context is made at start.
+   */
+  public void reloadRegistries(ImageConfig config) {
+    hosts.replace(config.registries(), new HostsDirectory(config.hostsDirectory()));
+  }
+
   public ImageRecord pull(ImageReference ref, Credentials credentials) {
     return puller.pull(ref, credentials);
   }

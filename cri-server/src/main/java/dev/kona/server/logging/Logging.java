@@ -57,4 +57,10 @@ public final class Logging {
     // grpc-netty asks every accepted connection for SO_KEEPALIVE, which unix sockets lack.
     context.getLogger("io.netty.bootstrap.ServerBootstrap").setLevel(Level.ERROR);
   }
+
+  /** Kona's own level, changed in place (SIGHUP); the appender and format stay as they are. */
+  public static void setLevel(String level) {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.getLogger("dev.kona").setLevel(Level.toLevel(level, Level.INFO));
+  }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * kubelet the truth: Kona's engine asks the kernel (mount_setattr), runc and crun are asked
  * through their {@code features} subcommand, as containerd does (mountOptions lists "rro").
  */
-final class HandlerFeatures {
+public final class HandlerFeatures {
 
   private static final Logger LOG = LoggerFactory.getLogger(HandlerFeatures.class);
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,7 +25,7 @@ final class HandlerFeatures {
 
   private HandlerFeatures() {}
 
-  static RuntimeHandlers.Features nativeEngine() {
+  public static RuntimeHandlers.Features nativeEngine() {
     return nativeEngine(null, null);
   }
 
@@ -53,7 +53,7 @@ final class HandlerFeatures {
   }
 
   /** The features of an OCI runtime binary; none when it has no {@code features} subcommand. */
-  static RuntimeHandlers.Features ociRuntime(String handler, Path binary) {
+  public static RuntimeHandlers.Features ociRuntime(String handler, Path binary) {
     JsonNode features = features(handler, binary);
     return new RuntimeHandlers.Features(hasRro(features), hasUserNamespaces(features));
   }

@@ -139,7 +139,8 @@ public final class ImagePuller {
   }
 
   private ImageRecord pullHeld(ImageReference ref, Credentials credentials, PullProgress progress, Leases.Lease lease) {
-    ResolvedImage resolved = ManifestResolver.resolve(http, hosts.endpoints(ref.registry(), credentials), ref, platform, progress);
+    ResolvedImage resolved = ManifestResolver.resolve(
+        http, hosts.endpoints(ref.registry(), credentials, ref.digest().isPresent()), ref, platform, progress);
     RegistrySession session = resolved.session();
     List<Digest> blobs = new ArrayList<>();
     for (var fetched : resolved.index().isPresent() ? List.of(resolved.top(), resolved.manifest()) : List.of(resolved.top())) {

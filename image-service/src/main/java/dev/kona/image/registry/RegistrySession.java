@@ -33,7 +33,7 @@ public final class RegistrySession {
   private final AtomicReference<String> authorization = new AtomicReference<>();
 
   public RegistrySession(HttpClient http, RegistryEndpoint endpoint, String repository) {
-    this.http = http;
+    this.http = EndpointClients.forEndpoint(http, endpoint);
     this.endpoint = endpoint;
     this.repository = repository;
     if (!endpoint.credentials().registryToken().isEmpty()) {
@@ -81,6 +81,10 @@ public final class RegistrySession {
       String auth = authorization.get();
       if (auth != null && mayCarryCredentials(current)) {
         request.header("Authorization", auth);
+      }
+      if (mayCarryCredentials(current)) {
+        // hosts.toml headers may carry secrets too: never to another host or down to plain http
+        endpoint.headers().forEach((name, values) -> values.forEach(v -> request.header(name, v)));
       }
       HttpResponse<InputStream> response = exchange(request.build(), what);
       int status = response.statusCode();

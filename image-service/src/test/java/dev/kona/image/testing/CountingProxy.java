@@ -69,6 +69,7 @@ public final class CountingProxy implements AutoCloseable {
           .build();
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final Map<String, List<String>> headers = new ConcurrentHashMap<>();
 
   public CountingProxy(String upstreamUrl) throws IOException {
     this.upstream = upstreamUrl;
@@ -101,6 +102,11 @@ public final class CountingProxy implements AutoCloseable {
     return counts.entrySet().stream().filter(e -> e.getKey().contains(part)).mapToInt(e -> e.getValue().get()).sum();
   }
 
+  /** Every value of request header {@code name} the proxy received, in order. */
+  public List<String> headerValues(String name) {
+    return List.copyOf(headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of()));
+  }
+
   public Map<String, Integer> counts() {
     Map<String, Integer> copy = new java.util.TreeMap<>();
     counts.forEach((k, v) -> copy.put(k, v.get()));
@@ -125,6 +131,8 @@ public final class CountingProxy implements AutoCloseable {
       String path = exchange.getRequestURI().getPath();
       String method = exchange.getRequestMethod();
       counts.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
+      exchange.getRequestHeaders().forEach((name, values) ->
+          headers.computeIfAbsent(name.toLowerCase(java.util.Locale.ROOT), k -> new CopyOnWriteArrayList<>()).addAll(values));
       Fault fault = take(path);
       if (fault instanceof Before before) {
         before.action().run();

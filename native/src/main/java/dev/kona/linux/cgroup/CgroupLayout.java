@@ -78,6 +78,11 @@ public record CgroupLayout(
     return new CgroupLayout(CgroupVersion.V1, null, v1, others);
   }
 
+  /** The controllers Kona puts containers in on this layout (ones the host lacks are skipped). */
+  public List<String> controllersUsed() {
+    return version == CgroupVersion.V2 ? CgroupV2Manager.WANTED : CgroupV1Manager.USED;
+  }
+
   public boolean has(String controller) {
     return hierarchies.containsKey(controller);
   }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  */
 final class CgroupV2Manager implements CgroupManager {
   private static final Logger log = LoggerFactory.getLogger(CgroupV2Manager.class);
-  private static final List<String> WANTED = List.of("cpuset", "cpu", "io", "memory", "hugetlb", "pids");
+  static final List<String> WANTED = List.of("cpuset", "cpu", "io", "memory", "hugetlb", "pids");
   private static final Duration FREEZE_TIMEOUT = Duration.ofSeconds(5);
 
   private final CgroupLayout layout;

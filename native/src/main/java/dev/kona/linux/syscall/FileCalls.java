@@ -63,10 +63,12 @@ final class FileCalls {
       MemorySegment buf = a.allocate(STATFS_SIZE, 8);
       int rc = (int) STATFS.invokeExact(st, a.allocateFrom(path), buf);
       LinuxSyscalls.check(rc, st, "statfs", path);
-      // 64-bit struct statfs: f_type 0, f_bsize 8, f_blocks 16, f_bfree 24, f_flags 80.
+      // 64-bit struct statfs: f_type 0, f_bsize 8, f_blocks 16, f_bfree 24, f_bavail 32,
+      // f_files 40, f_ffree 48, f_flags 80.
       return new StatFs(buf.get(ValueLayout.JAVA_LONG, 0), buf.get(ValueLayout.JAVA_LONG, 8),
           buf.get(ValueLayout.JAVA_LONG, 16), buf.get(ValueLayout.JAVA_LONG, 24),
-          buf.get(ValueLayout.JAVA_LONG, 80));
+          buf.get(ValueLayout.JAVA_LONG, 80), buf.get(ValueLayout.JAVA_LONG, 32),
+          buf.get(ValueLayout.JAVA_LONG, 40), buf.get(ValueLayout.JAVA_LONG, 48));
     } catch (Throwable t) {
       throw LinuxSyscalls.rethrow(t);
     }
