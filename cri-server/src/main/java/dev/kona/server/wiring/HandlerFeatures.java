@@ -58,10 +58,6 @@ public final class HandlerFeatures {
     return new RuntimeHandlers.Features(hasRro(features), hasUserNamespaces(features));
   }
 
-  static boolean mountOptionsHaveRro(String handler, Path binary) {
-    return hasRro(features(handler, binary));
-  }
-
   /**
    * As containerd reads it: the runtime can join a user namespace ({@code linux.namespaces} lists
    * "user") and idmap mounts ({@code linux.mountExtensions.idmap.enabled}), which the kubelet's
