@@ -62,6 +62,19 @@ mount_build() {
   echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 }
 
+# What of Kona's is on the node, one line each: systemd units (container scopes kona-*.scope, pod
+# slices kona*.slice and kubepods*), cgroups of those names, mounts under /tmp (the tests' roots) or
+# naming kona (not the node's own /kona-src, /kona-results and /var/lib/kona-node), and processes of
+# the helper (kona-shim) or a daemon (dev.kona.server.Main).
+kona_traces() {
+  systemctl list-units --all --plain --no-legend --full 'kona*' 'kubepods*' 2>/dev/null \
+    | awk '{print "unit " $1 " " $3 "/" $4}'
+  find /sys/fs/cgroup -mindepth 1 -type d \( -name 'kona*' -o -name 'kubepods*' \) -prune -printf 'cgroup %p\n' 2>/dev/null
+  awk '($5 ~ /^\/tmp\// || $5 ~ /kona/) && $5 !~ /^\/(kona-src|kona-results|var\/lib\/kona-node)(\/|$)/ {print "mount " $5}' \
+    /proc/self/mountinfo
+  ps -eo pid=,args= | awk '/kona-shim|dev\.kona\.server\.Main/ && !/awk/ {$1 = $1; print "process " $0}'
+}
+
 # run_set SET: one JVM per module of SET, running its classes with NodeLauncher in the module's
 # directory (as surefire does). Under TCG the JIT's C2 costs more than it gains in a short run: C1
 # only. A JVM past SET_TIMEOUT gets SIGQUIT (a thread dump into its log), then SIGKILL; only the JVM
@@ -73,6 +86,7 @@ run_set() {
   : > "$dir/summary.txt"
   read -r -a java_opts <<< "$(suite_java_opts "$set")"
   start=$SECONDS
+  kona_traces | sort > "$dir/traces.before"
   while read -r module classes; do
     say "set $set: $module: $(wc -w <<< "$classes") classes or methods; ${java_opts[*]}"
     # shellcheck disable=SC2086 # $classes: one word per class
@@ -93,6 +107,20 @@ run_set() {
     esac
     [ "$jvm_rc" = 0 ] || rc=1
   done < "$results/job/$set.tests"
+  # The daemon suites must leave the node as they found it: a unit, cgroup, mount or process of
+  # Kona's that was not there before fails the set (the list is in leftovers.txt).
+  if grep -q '^conformance ' "$results/job/$set.tests"; then
+    sleep 2 # systemd collects stopped units asynchronously
+    kona_traces | sort | comm -13 "$dir/traces.before" - > "$dir/leftovers.txt"
+    if [ -s "$dir/leftovers.txt" ]; then
+      say "set $set: left on the node after its suites (leftovers.txt):"
+      sed 's/^/kona-node:   /' "$dir/leftovers.txt"
+      echo "LEFTOVERS $(wc -l < "$dir/leftovers.txt") units, cgroups, mounts or processes of Kona's" >> "$dir/summary.txt"
+      rc=1
+    else
+      say "set $set: nothing of Kona's left (units, cgroups, mounts, processes)"
+    fi
+  fi
   echo "$rc" > "$dir/exit-code"
   say "set $set: $(grep -c '^PASS ' "$dir/summary.txt") passed, $(grep -cE '^(FAIL|ERROR) ' "$dir/summary.txt") failed, $(grep -c '^SKIP ' "$dir/summary.txt") skipped; exit $rc in $((SECONDS - start)) s"
   return "$rc"

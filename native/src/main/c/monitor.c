@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -106,6 +107,33 @@ static int oom_killed(const plan_t *plan) {
   return killed;
 }
 
+/* Watches the oom-file (memory.events on v2) while the container runs. Under the systemd driver,
+ * systemd removes a scope's cgroup as soon as its last process has exited, which can be before the
+ * monitor reaps the container and reads the file: a kill seen while the cgroup still exists is
+ * kept. v1's memory.oom_control sends no such events; there the read at exit is what counts. */
+static void watch_oom(monitor_t *m) {
+  const plan_record_t *r = plan_find(m->plan, "oom-file");
+  m->oom_fd = -1;
+  if (r == NULL || r->nfields != 2) {
+    return;
+  }
+  int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  if (fd >= 0 && inotify_add_watch(fd, r->f[0].data, IN_MODIFY) < 0) {
+    close(fd);
+    fd = -1;
+  }
+  m->oom_fd = fd;
+}
+
+static void oom_event(monitor_t *m) {
+  char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  while (read(m->oom_fd, buf, sizeof buf) > 0) {
+  }
+  if (oom_killed(m->plan)) {
+    m->oom = 1;
+  }
+}
+
 static void reap(monitor_t *m) {
   struct signalfd_siginfo si;
   while (read(m->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
@@ -120,7 +148,7 @@ static void reap(monitor_t *m) {
       m->exit_signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
       /* Any OOM kill in the container's cgroup counts, as containerd reports it: the victim is
        * often a child, after which the first process exits with its own status. */
-      m->oom = oom_killed(m->plan);
+      m->oom = m->oom || oom_killed(m->plan);
     }
   }
 }
@@ -166,8 +194,8 @@ __attribute__((noreturn)) static void finish(monitor_t *m) {
 }
 
 __attribute__((noreturn)) static void loop(monitor_t *m) {
-  struct pollfd fds[4 + MAX_CLIENTS];
-  client_t *owner[4 + MAX_CLIENTS];
+  struct pollfd fds[5 + MAX_CLIENTS];
+  client_t *owner[5 + MAX_CLIENTS];
   for (;;) {
     if (m->exited) {
       finish(m);
@@ -177,6 +205,7 @@ __attribute__((noreturn)) static void loop(monitor_t *m) {
     fds[n++] = (struct pollfd){.fd = m->listen_fd, .events = POLLIN};
     fds[n++] = (struct pollfd){.fd = m->out_fd, .events = POLLIN};
     fds[n++] = (struct pollfd){.fd = m->err_fd, .events = POLLIN};
+    fds[n++] = (struct pollfd){.fd = m->oom_fd, .events = POLLIN};
     for (int i = 0; i < MAX_CLIENTS; i++) {
       if (m->clients[i].mode != CLIENT_FREE) {
         owner[n] = &m->clients[i];
@@ -192,13 +221,16 @@ __attribute__((noreturn)) static void loop(monitor_t *m) {
     if (fds[3].revents && m->err_fd >= 0) {
       pump(m, &m->err_fd, STREAM_STDERR);
     }
-    for (nfds_t i = 4; i < n; i++) {
+    for (nfds_t i = 5; i < n; i++) {
       if (fds[i].revents && owner[i]->mode != CLIENT_FREE && owner[i]->fd == fds[i].fd) {
         control_readable(m, owner[i]);
       }
     }
     if (fds[1].revents) {
       control_accept(m);
+    }
+    if (fds[4].revents && m->oom_fd >= 0) {
+      oom_event(m); /* before the exit in the same wake-up: the cgroup may be gone after it */
     }
     if (fds[0].revents) {
       reap(m);
@@ -210,7 +242,7 @@ __attribute__((noreturn)) static void monitor_main(const plan_t *plan, const cha
   monitor_t *m = &M;
   shim_error_t err = {0};
   m->plan = plan;
-  m->out_fd = m->err_fd = m->in_fd = m->sync_fd = m->start_fd = m->listen_fd = -1;
+  m->out_fd = m->err_fd = m->in_fd = m->sync_fd = m->start_fd = m->listen_fd = m->oom_fd = -1;
   m->stdin_once = plan_num(plan, "stdin-once", 0) != 0;
   m->created = now_unix_nanos();
   for (int i = 0; i < MAX_CLIENTS; i++) {
@@ -236,6 +268,7 @@ __attribute__((noreturn)) static void monitor_main(const plan_t *plan, const cha
   if (monitor_spawn(m, &err) < 0 || control_listen(m, &err) < 0) {
     goto fail;
   }
+  watch_oom(m);
   m->status = ST_CREATED;
   m->pid_start = process_start_ticks(m->pid);
   monitor_write_status(m);

@@ -40,6 +40,7 @@ typedef struct monitor {
   int exit_code, exit_signal, oom;
   int exited;
   int sigfd, listen_fd;
+  int oom_fd; /* inotify on the plan's oom-file, or -1 */
   int out_fd, err_fd, in_fd; /* with a terminal, out_fd and in_fd are the same master */
   int tty;
   int stdin_once;

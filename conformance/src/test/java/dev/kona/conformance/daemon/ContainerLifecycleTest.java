@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kona.conformance.fixture.BusyboxRegistry;
 import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.conformance.fixture.NodeCgroups;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerState;
@@ -177,11 +178,19 @@ class ContainerLifecycleTest extends OnePodSuite {
         .setLinux(LinuxContainerResources.newBuilder().setMemoryLimitInBytes(96L << 20).setCpuShares(512)
             .setCpuQuota(50_000).setCpuPeriod(100_000))
         .build());
-    Path memory = Path.of("/sys/fs/cgroup/memory/kona", id, "memory.limit_in_bytes");
-    Path cpu = Path.of("/sys/fs/cgroup/cpu/kona", id);
-    assertEquals(String.valueOf(96L << 20), Files.readString(memory).trim());
-    assertEquals("512", Files.readString(cpu.resolve("cpu.shares")).trim());
-    assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim());
+    // What is in force in the container process's own cgroup, wherever the driver put it.
+    long pid = kona.containerPid(id);
+    Path memory = NodeCgroups.cgroupOf(pid, "memory");
+    Path cpu = NodeCgroups.cgroupOf(pid, "cpu");
+    if (NodeCgroups.unified()) {
+      assertEquals(String.valueOf(96L << 20), Files.readString(memory.resolve("memory.max")).trim());
+      assertEquals("59", Files.readString(cpu.resolve("cpu.weight")).trim(), "512 shares, as runc converts them");
+      assertEquals("50000 100000", Files.readString(cpu.resolve("cpu.max")).trim());
+    } else {
+      assertEquals(String.valueOf(96L << 20), Files.readString(memory.resolve("memory.limit_in_bytes")).trim());
+      assertEquals("512", Files.readString(cpu.resolve("cpu.shares")).trim());
+      assertEquals("50000", Files.readString(cpu.resolve("cpu.cfs_quota_us")).trim());
+    }
     LinuxContainerResources inForce = kona.containerStatus(id).getResources().getLinux();
     assertEquals(96L << 20, inForce.getMemoryLimitInBytes(), "ContainerStatus reports the updated limits");
     assertEquals(512, inForce.getCpuShares());

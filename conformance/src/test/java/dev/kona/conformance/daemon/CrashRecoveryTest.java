@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kona.conformance.fixture.BusyboxRegistry;
 import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.conformance.fixture.NodeCgroups;
 import dev.kona.cri.api.v1.Container;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
@@ -52,8 +53,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * kill -9 of the daemon at every named step of the pod and container lifecycle (the test-only
  * {@code KONA_FAULT_EXIT_AT} hook halts it there, as SIGKILL would), then a restart on the same
  * state and run roots: the listings agree with the host, every listed pod stops and removes, and
- * then nothing is left: no mount under the roots, no monitor or pod init, no cgroup, no veth on
- * the test's bridge, no IP in its IPAM store, no file of any pod or container, no journal entry.
+ * then nothing is left: no mount under the roots, no monitor or pod init, no cgroup (v1 or v2), no
+ * systemd unit of Kona's (under the systemd driver), no veth on the test's bridge, no IP in its IPAM
+ * store, no file of any pod or container, no journal entry.
  *
  * <p>The cases share one root (the image is pulled once) and one CNI bridge network; each case
  * starts from and must return to an empty node.
@@ -65,11 +67,9 @@ class CrashRecoveryTest {
   @TempDir static Path root;
 
   static final String SUFFIX = UUID.randomUUID().toString().substring(0, 6);
-  static final String CGROUP_PARENT = "/kona-crash-" + SUFFIX;
+  static final String CGROUP_PARENT = NodeCgroups.podParent("crash");
   static final String BRIDGE = "kcr" + SUFFIX;
   static final String NETWORK = "kona-crash-" + SUFFIX;
-  static final List<String> CONTROLLERS = List.of("memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "devices",
-      "freezer", "systemd", "unified");
 
   static Path config;
   static Path ipam;
@@ -109,6 +109,9 @@ class CrashRecoveryTest {
     for (String cgroup : left.cgroups()) {
       Files.deleteIfExists(Path.of(cgroup));
     }
+    for (String unit : left.units()) {
+      new ProcessBuilder("systemctl", "stop", unit.split(" ")[0]).inheritIO().start().waitFor(60, TimeUnit.SECONDS);
+    }
     for (String veth : left.veths()) {
       new ProcessBuilder("ip", "link", "del", veth).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
     }
@@ -138,9 +141,7 @@ class CrashRecoveryTest {
       new ProcessBuilder("ip", "link", "del", BRIDGE).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
     }
     // The pod cgroup parent is the kubelet's to remove, not the runtime's.
-    for (String controller : CONTROLLERS) {
-      Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller).resolve(CGROUP_PARENT.substring(1)));
-    }
+    NodeCgroups.removeParent(CGROUP_PARENT);
   }
 
   /** Where the daemon dies: {@code <operation>:<step>} (just after the step) or {@code …:before}. */
@@ -320,22 +321,19 @@ class CrashRecoveryTest {
     }
   }
 
-  /** What a crash could leave behind, once every listed pod is removed. */
-  record Leftovers(List<String> mounts, List<String> processes, List<String> cgroups, List<String> veths,
-      List<String> ips, List<String> files) {
+  /**
+   * What a crash could leave behind, once every listed pod is removed; units: Kona's systemd units
+   * (container scopes, the pod slice it started) under the systemd driver.
+   */
+  record Leftovers(List<String> mounts, List<String> processes, List<String> cgroups, List<String> units,
+      List<String> veths, List<String> ips, List<String> files) {
 
-    static final Leftovers NONE = new Leftovers(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+    static final Leftovers NONE =
+        new Leftovers(List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
-    static Leftovers take() throws IOException {
-      List<String> cgroups = new ArrayList<>();
-      for (String controller : CONTROLLERS) {
-        Path dir = Path.of("/sys/fs/cgroup", controller).resolve(CGROUP_PARENT.substring(1));
-        names(dir).forEach(c -> {
-          if (Files.isDirectory(dir.resolve(c))) {
-            cgroups.add(dir.resolve(c).toString());
-          }
-        });
-      }
+    static Leftovers take() throws IOException, InterruptedException {
+      List<String> cgroups = NodeCgroups.childCgroups(CGROUP_PARENT);
+      List<String> units = NodeCgroups.konaUnits(CGROUP_PARENT);
       List<String> veths = List.copyOf(names(Path.of("/sys/class/net", BRIDGE, "brif")));
       List<String> ips = names(ipam.resolve(NETWORK)).stream()
           .filter(f -> !f.equals("lock") && !f.startsWith("last_reserved_ip")).toList();
@@ -345,7 +343,7 @@ class CrashRecoveryTest {
           "state/runtime/containers", "state/runtime/journal/sandboxes", "state/runtime/journal/containers")) {
         names(root.resolve(dir)).forEach(f -> files.add(dir + "/" + f));
       }
-      return new Leftovers(mountsUnderRoot(), processesOnRoot(), cgroups, veths, ips, files);
+      return new Leftovers(mountsUnderRoot(), processesOnRoot(), cgroups, units, veths, ips, files);
     }
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kona.conformance.fixture.BusyboxRegistry;
 import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.conformance.fixture.NodeCgroups;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.CreateContainerRequest;
@@ -19,7 +20,6 @@ import dev.kona.cri.api.v1.StopPodSandboxRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Pods with two running containers each, created and torn down over and over through the CRI,
- * leave the mount table, the pod's cgroups, the monitors, the run root and the daemon's pidfds
- * (it holds one per live monitor) as they found them.
+ * leave the mount table, the pod's cgroups (on v1 or v2), the systemd units of Kona's (under the
+ * systemd driver: no container scope, and the pod slice Kona started is stopped), the monitors, the
+ * run root and the daemon's pidfds (it holds one per live monitor) as they found them.
  */
 class PodLeakTest {
 
@@ -39,7 +40,7 @@ class PodLeakTest {
 
   @Test
   void podCycles_leaveNothingBehind() throws Exception {
-    String cgroupParent = "/kona-leak-" + UUID.randomUUID().toString().substring(0, 8);
+    String cgroupParent = NodeCgroups.podParent("leak");
     try (BusyboxRegistry registry = BusyboxRegistry.open()) {
       String image = registry.image();
       try (KonaDaemon kona = registry.startKona(root)) {
@@ -71,28 +72,22 @@ class PodLeakTest {
       }
     } finally {
       // The pod cgroup parent is the kubelet's to remove, not the runtime's: the test removes it.
-      for (String controller : List.of("memory", "cpu", "cpuacct", "cpuset", "pids", "blkio", "devices", "freezer",
-          "systemd", "unified")) {
-        Files.deleteIfExists(Path.of("/sys/fs/cgroup", controller).resolve(cgroupParent.substring(1)));
-      }
+      NodeCgroups.removeParent(cgroupParent);
     }
   }
 
-  /** What a pod could leak: mounts under the test root, its cgroups, monitors, files in the run root, pidfds. */
-  record Snapshot(List<String> mounts, List<String> cgroups, long monitors, List<String> runRoot, long daemonPidfds) {
+  /**
+   * What a pod could leak: mounts under the test root, its cgroups, systemd units, monitors, files in
+   * the run root, pidfds.
+   */
+  record Snapshot(List<String> mounts, List<String> cgroups, List<String> units, long monitors, List<String> runRoot,
+      long daemonPidfds) {
 
-    static Snapshot take(Path root, String cgroupParent, long daemonPid) throws IOException {
+    static Snapshot take(Path root, String cgroupParent, long daemonPid) throws IOException, InterruptedException {
       List<String> mounts = Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
           .map(l -> l.split(" ")[4]).filter(p -> p.startsWith(root.toString())).sorted().toList();
-      List<String> cgroups = new ArrayList<>();
-      for (String controller : List.of("memory", "cpu", "pids")) {
-        Path dir = Path.of("/sys/fs/cgroup", controller).resolve(cgroupParent.substring(1));
-        if (Files.isDirectory(dir)) {
-          try (Stream<Path> children = Files.list(dir)) {
-            children.filter(Files::isDirectory).forEach(c -> cgroups.add(c.toString()));
-          }
-        }
-      }
+      List<String> cgroups = NodeCgroups.childCgroups(cgroupParent);
+      List<String> units = NodeCgroups.konaUnits(cgroupParent);
       long monitors;
       try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
         monitors = procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
@@ -119,7 +114,7 @@ class PodLeakTest {
           }
         }).count();
       }
-      return new Snapshot(mounts, cgroups, monitors, runRoot, pidfds);
+      return new Snapshot(mounts, cgroups, units, monitors, runRoot, pidfds);
     }
   }
 }

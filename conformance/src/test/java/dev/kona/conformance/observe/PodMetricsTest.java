@@ -13,6 +13,7 @@ import dev.kona.cri.api.v1.Metric;
 import dev.kona.cri.api.v1.MetricDescriptor;
 import dev.kona.cri.api.v1.MetricType;
 import dev.kona.cri.api.v1.PodSandboxMetrics;
+import dev.kona.cri.api.v1.StartContainerRequest;
 import dev.kona.conformance.fixture.BusyboxRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,25 @@ class PodMetricsTest {
     long now = System.currentTimeMillis() / 1000;
     assertTrue(Math.abs(values.get("container_start_time_seconds") - now) < 120, "started just now");
     assertTrue(Math.abs(values.get("container_last_seen") - now) < 5, "seen now");
+  }
+
+  /**
+   * A container the daemon's exit watcher last saw created (it polls once a second), started just
+   * before the metrics are asked for: they report it started now, not at 0 (the epoch), which is
+   * what the stale state gave and made the test above fail once on the test node.
+   */
+  @Test
+  void listPodSandboxMetrics_containerStartedSinceTheLastPoll_hasItsStartTime() throws Exception {
+    String late = pod.create("late", 0, "sleep 100000");
+    Thread.sleep(2_500); // two polls of the exit watcher see it created
+    pod.kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(late).build());
+    long now = System.currentTimeMillis() / 1000;
+    PodSandboxMetrics p = pod.kona.runtime()
+        .listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance()).getPodMetricsList().getFirst();
+    ContainerMetrics c = ObservedPod.find(p.getContainerMetricsList(), m -> m.getContainerId().equals(late), "late");
+    Metric start = ObservedPod.find(c.getMetricsList(), m -> m.getName().equals("container_start_time_seconds"),
+        "container_start_time_seconds");
+    assertTrue(Math.abs(start.getValue().getValue() - now) < 120, "started just now: " + start.getValue().getValue());
   }
 
   private static void checkAgainstDescriptor(Metric m, Map<String, MetricDescriptor> descriptors) {
