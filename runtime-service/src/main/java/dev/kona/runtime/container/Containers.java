@@ -255,6 +255,45 @@ public final class Containers implements SandboxContainers {
       @Override public void finishRemoval(String id) { remove(id); }
       @Override public void tearDown(ContainerIntent intent) { Containers.this.tearDown(intent.record()); }
     });
+    removeUnaccounted();
+  }
+
+  /**
+   * Containers an engine holds that neither a record nor a journal entry accounts for (a record
+   * that could not be read is skipped at start): no listing shows them and no call could reach
+   * them, so they are killed and removed with their rootfs, writable layer and bundle, instead of
+   * running unlisted forever.
+   */
+  private void removeUnaccounted() {
+    for (RuntimeHandlers.Handler handler : handlers.all()) {
+      List<dev.kona.engine.ContainerState> held;
+      try {
+        held = handler.engine().list();
+      } catch (RuntimeException e) {
+        LOG.warn("runtime handler \"{}\": list its containers: {}", handler.name(), e.getMessage());
+        continue;
+      }
+      for (dev.kona.engine.ContainerState state : held) {
+        String id = state.id().value();
+        if (records.containsKey(id)) {
+          continue;
+        }
+        LOG.warn("container {} of runtime handler \"{}\" ({}) has no readable record and no journal entry;"
+            + " removing it", id, handler.name(), state.status());
+        try {
+          if (state.status() == ContainerStatus.RUNNING) {
+            handler.engine().stop(state.id(), Signals.SIGKILL, Duration.ZERO);
+          }
+          handler.engine().delete(state.id());
+          Path bundle = bundles.resolve(id);
+          images.releaseRootfs(id, bundle.resolve("rootfs"));
+          SandboxLifecycle.deleteTreeNoFollow(bundle);
+          store.delete(id);
+        } catch (RuntimeException e) {
+          LOG.error("container {}: removing it failed, retried at the next start: {}", id, e.getMessage(), e);
+        }
+      }
+    }
   }
 
   /** Everything of a container that may exist, from its record; each part skips what is gone. */
