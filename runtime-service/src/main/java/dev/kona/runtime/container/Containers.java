@@ -117,8 +117,9 @@ public final class Containers implements SandboxContainers {
       undo.push("end intent", () -> journal.end(id)); // the steps below undo what they made
       createDirs(rootfs);
       undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
-      steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
+      // Pushed first: a rootfs that fails part way (a full disk) must not leave its writable layer.
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
+      steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
 
       // Under the bundle, so removing the container removes its image volumes too.
       List<ContainerSpec.MountSpec> volumes = steps.time(CREATE, "image_volumes",
