@@ -151,8 +151,10 @@ final class Soak {
     jcmdOutput(jcmd, pid, "GC.run");
     long used = 0;
     for (String line : jcmdOutput(jcmd, pid, "GC.heap_info").split("\n")) {
-      // Top-level lines are the heap or its generations; Metaspace and region details are not heap.
-      if (line.startsWith(" ") && !line.startsWith("  ") && !line.contains("Metaspace") && !line.contains("class space")) {
+      // Unindented lines are the heap (G1) or its generations (Serial: DefNew, Tenured); indented
+      // ones are their spaces or regions, and Metaspace is not heap.
+      if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.contains("Metaspace")
+          && !line.contains("class space")) {
         Matcher m = USED.matcher(line);
         if (m.find()) {
           used += Long.parseLong(m.group(1));
