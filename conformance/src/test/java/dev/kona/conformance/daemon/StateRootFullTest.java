@@ -14,8 +14,11 @@ import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.CreateContainerRequest;
 import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.LinuxPodSandboxConfig;
+import dev.kona.cri.api.v1.LinuxSandboxSecurityContext;
 import dev.kona.cri.api.v1.ListContainersRequest;
 import dev.kona.cri.api.v1.ListPodSandboxRequest;
+import dev.kona.cri.api.v1.NamespaceMode;
+import dev.kona.cri.api.v1.NamespaceOption;
 import dev.kona.cri.api.v1.PodSandbox;
 import dev.kona.cri.api.v1.PodSandboxConfig;
 import dev.kona.cri.api.v1.PodSandboxMetadata;
@@ -81,6 +84,14 @@ class StateRootFullTest {
         kona.close();
       }
     } finally {
+      // What a failed case left (mounts under the run root: shm, namespace pins), then the tmpfs.
+      if (root != null) {
+        for (String mount : mountsUnderRoot().reversed()) {
+          if (!mount.equals(state.toString())) {
+            run("umount", "-l", mount);
+          }
+        }
+      }
       if (state != null) {
         run("umount", state.toString());
       }
@@ -115,6 +126,31 @@ class StateRootFullTest {
     kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(containerId).build());
     assertEquals(ContainerState.CONTAINER_RUNNING, kona.containerStatus(containerId).getState());
     Files.delete(filler);
+
+    kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+    kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+    assertAgreesWithHost("after the pod was removed", List.of(), List.of());
+  }
+
+  /**
+   * A pod on the node's network writes no CNI cache, so its last write, the record, can be the one
+   * that finds the disk full: after its namespaces, shm and pod files were all made.
+   */
+  @Test
+  void runPodSandbox_hostNetwork_stateRootFull_isResourceExhausted_andLeavesNothing() throws Exception {
+    root = temp.resolve("kona");
+    state = Files.createDirectories(root.resolve("state"));
+    run("mount", "-t", "tmpfs", "-o", "size=64m,nosuid,nodev", "kona-full", state.toString());
+    filler = state.resolve("filler");
+    kona = registry.startKona(root);
+    PodSandboxConfig pod = podConfig().toBuilder()
+        .setLinux(LinuxPodSandboxConfig.newBuilder().setCgroupParent(cgroupParent)
+            .setSecurityContext(LinuxSandboxSecurityContext.newBuilder()
+                .setNamespaceOptions(NamespaceOption.newBuilder().setNetwork(NamespaceMode.NODE))))
+        .build();
+
+    String podId = sweep("RunPodSandbox (host network)", () ->
+        kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId());
 
     kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
     kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
