@@ -52,5 +52,8 @@ RUNTIME_PACKAGES=(containernetworking-plugins iptables iproute2 libseccomp2 gcc 
 # What the tests use on top: a real registry, busybox for test images and rootfs, the OCI
 # runtimes the engine is compared with, htpasswd for the registry auth tests.
 TEST_PACKAGES=(docker-registry busybox-static runc crun conmon apache2-utils)
+# Only on the host that runs the build (not in the test node's image): libFuzzer for the C helper's
+# decoders (native/src/test/c/fuzz, ShimDecoderFuzzTest).
+FUZZ_PACKAGES=(clang)
 # What scripts/test-node.sh uses on the host to build and boot the cgroup v2 + systemd test node.
 TEST_NODE_PACKAGES=(qemu-system-x86 mmdebstrap e2fsprogs)

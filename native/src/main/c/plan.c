@@ -33,6 +33,10 @@ static int parse_record(char **cursor, char *end, plan_record_t *r, size_t line,
     size_t n = 0;
     while (p < end && *p >= '0' && *p <= '9') {
       n = n * 10 + (size_t)(*p++ - '0');
+      if (n > (size_t)(end - p)) {
+        /* longer than what is left: checked per digit, before n can wrap around */
+        return shim_fail(e, EINVAL, "plan", "record %zu (%s): bad field length", line, r->tag);
+      }
     }
     if (p >= end || *p != ':' || (size_t)(end - p - 1) < n + 1) {
       return shim_fail(e, EINVAL, "plan", "record %zu (%s): bad field length", line, r->tag);

@@ -15,6 +15,7 @@ import dev.kona.cni.config.NetworkConfigSource;
 import dev.kona.cni.config.NetworkSelection;
 import dev.kona.cni.exec.CniMetrics;
 import dev.kona.cni.exec.ForkedPluginProcess;
+import dev.kona.cni.exec.OrphanedPlugins;
 import dev.kona.cni.exec.PluginInvoker;
 import dev.kona.cni.exec.PluginLocator;
 import dev.kona.cni.exec.PluginProcess;
@@ -49,6 +50,8 @@ public final class CniModule implements PodNetworks {
   private static final Logger log = LoggerFactory.getLogger(CniModule.class);
   /** STATUS runs plugins; the kubelet asks every few seconds, so an answer is reused this long. */
   private static final Duration STATUS_TTL = Duration.ofSeconds(5);
+  /** How long start-up waits for a killed orphaned plugin to be gone. */
+  private static final Duration ORPHAN_EXIT_WAIT = Duration.ofSeconds(10);
 
   private final NetworkConfigSource configs;
   private final PluginInvoker invoker;
@@ -89,7 +92,10 @@ public final class CniModule implements PodNetworks {
    * @param meters where to publish meters, or null for a private registry ({@link #metrics()})
    */
   public static CniModule open(CniConfig config, Path stateRoot, MeterRegistry meters) {
-    return new CniModule(config, config.resolveCacheDir(stateRoot), new ForkedPluginProcess(), meters);
+    Path cacheDir = config.resolveCacheDir(stateRoot).toAbsolutePath();
+    // Before any DEL of recovery or GC: an ADD a killed daemon left running must not finish after it.
+    OrphanedPlugins.reap(cacheDir.toString(), ORPHAN_EXIT_WAIT);
+    return new CniModule(config, cacheDir, new ForkedPluginProcess(cacheDir.toString()), meters);
   }
 
   public CniMetrics metrics() {

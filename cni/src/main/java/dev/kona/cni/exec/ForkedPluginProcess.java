@@ -27,11 +27,26 @@ public final class ForkedPluginProcess implements PluginProcess {
   /** How long to wait for pipes to drain once the process has exited or been killed. */
   private static final Duration DRAIN = Duration.ofSeconds(2);
 
+  private final String owner;
+
+  /** Plugins that carry no owner: {@link OrphanedPlugins} never finds them. */
+  public ForkedPluginProcess() {
+    this(null);
+  }
+
+  /** Plugins marked as {@code owner}'s, so that a later daemon can find those this one left. */
+  public ForkedPluginProcess(String owner) {
+    this.owner = owner;
+  }
+
   @Override
   public ProcessOutput run(Path binary, Map<String, String> env, byte[] stdin, Duration timeout) {
     ProcessBuilder builder = new ProcessBuilder(binary.toString());
-    builder.environment().keySet().removeIf(key -> key.startsWith("CNI_"));
+    builder.environment().keySet().removeIf(key -> key.startsWith("CNI_") || key.equals(OrphanedPlugins.OWNER_ENV));
     builder.environment().putAll(env);
+    if (owner != null) {
+      builder.environment().put(OrphanedPlugins.OWNER_ENV, owner);
+    }
     Process process;
     try {
       process = builder.start();

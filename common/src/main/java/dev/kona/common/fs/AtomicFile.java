@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -63,6 +64,14 @@ public final class AtomicFile {
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       fsyncDirectory(dir);
+    } catch (FileSystemException e) {
+      throw e;
+    } catch (IOException e) {
+      // A write or fsync failure (ENOSPC, EIO) names no file: name the target, so that callers can
+      // say which filesystem is full.
+      FileSystemException named = new FileSystemException(target.toString(), null, e.getMessage());
+      named.initCause(e);
+      throw named;
     } finally {
       Files.deleteIfExists(temp);
     }

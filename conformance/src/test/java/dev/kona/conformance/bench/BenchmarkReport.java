@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * containerd and their ratio. {@code scripts/bench.sh} is the one command that runs it.
  *
  * <p>Arguments: {@code --out=FILE} (default target/benchmark-report.md), {@code --containerd=off},
- * {@code --quick} (a few of each, to check the harness).
+ * {@code --quick} (a few of each, to check the harness), {@code --soak=N} (the soak's pod cycles:
+ * 1000, or 20 with --quick; 0 leaves it out), {@code --soak-only} (Kona's soak and nothing else).
  */
 public final class BenchmarkReport {
 
@@ -38,6 +39,8 @@ public final class BenchmarkReport {
     Path out = Path.of("target/benchmark-report.md");
     boolean withContainerd = ContainerdTarget.installed();
     BenchSettings settings = BenchSettings.FULL;
+    Integer soakCycles = null;
+    boolean soakOnly = false;
     for (String arg : args) {
       if (arg.startsWith("--out=")) {
         out = Path.of(arg.substring(6));
@@ -45,9 +48,18 @@ public final class BenchmarkReport {
         withContainerd = false;
       } else if (arg.equals("--quick")) {
         settings = BenchSettings.QUICK;
+      } else if (arg.startsWith("--soak=")) {
+        soakCycles = Integer.parseInt(arg.substring(7));
+      } else if (arg.equals("--soak-only")) {
+        soakOnly = true;
+        withContainerd = false;
       } else {
-        throw new IllegalArgumentException("unknown argument " + arg + " (expected --out=FILE, --containerd=off, --quick)");
+        throw new IllegalArgumentException("unknown argument " + arg
+            + " (expected --out=FILE, --containerd=off, --quick, --soak=N, --soak-only)");
       }
+    }
+    if (soakCycles == null) {
+      soakCycles = settings == BenchSettings.QUICK ? 20 : 1000;
     }
     if (!withContainerd) {
       System.err.println("containerd is not installed (or --containerd=off): Kona's figures only");
@@ -57,6 +69,7 @@ public final class BenchmarkReport {
     Map<String, String> versions = new LinkedHashMap<>();
     Map<String, List<String>> failures = new LinkedHashMap<>();
     Map<String, Double> stepMeans = Map.of();
+    String soak = "";
     try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
       String image = registry.host() + "/bench/busybox:1.0";
       String pullImage = registry.host() + "/bench/layers:1.0";
@@ -69,10 +82,18 @@ public final class BenchmarkReport {
 
       try (KonaTarget kona = KonaTarget.start(root.resolve("kona"), registry.host(), cni)) {
         versions.put(kona.name(), version(kona));
-        Workloads work = new Workloads(kona, image, pullImage, root.resolve("logs"), settings);
-        results.put(kona.name(), work.runAll());
-        failures.put(kona.name(), work.failures());
-        stepMeans = kona.stepMeans();
+        if (!soakOnly) {
+          Workloads work = new Workloads(kona, image, pullImage, root.resolve("logs"), settings);
+          results.put(kona.name(), work.runAll());
+          failures.put(kona.name(), work.failures());
+          stepMeans = kona.stepMeans();
+        }
+        if (soakCycles > 0) {
+          kona.images().pullImage(dev.kona.cri.api.v1.PullImageRequest.newBuilder()
+              .setImage(dev.kona.cri.api.v1.ImageSpec.newBuilder().setImage(image)).build());
+          soak = new Soak(kona, image, root.resolve("kona"), BRIDGE, Path.of("/var/lib/cni/networks/konabench"))
+              .run(soakCycles);
+        }
       }
       if (withContainerd) {
         try (ContainerdTarget containerd = ContainerdTarget.start(root.resolve("containerd"), registry.host(), pause, cni)) {
@@ -88,7 +109,7 @@ public final class BenchmarkReport {
     } finally {
       cleanUp(root);
     }
-    String report = markdown(results, versions, failures, settings) + steps(stepMeans);
+    String report = markdown(results, versions, failures, settings) + steps(stepMeans) + soak;
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println(report);

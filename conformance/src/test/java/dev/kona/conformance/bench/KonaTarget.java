@@ -44,6 +44,10 @@ final class KonaTarget extends CriTarget {
     return means;
   }
 
+  long pid() {
+    return daemon.pid();
+  }
+
   @Override
   long daemonRss() throws IOException {
     return ProcessTable.read().rss(daemon.pid());

@@ -44,6 +44,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -227,6 +228,48 @@ class CrashRecoveryTest {
       }
     }
     System.out.printf("crash at %s: recovered and cleaned in %.1f s%n", fault, (System.nanoTime() - t0) / 1e9);
+  }
+
+  /**
+   * A container whose record cannot be read at start (a torn or corrupt file is skipped, never fatal)
+   * and that has no journal entry: its engine dir, monitor, rootfs mount, writable layer and bundle
+   * are found by the reconciliation at start and removed, not left running unlisted forever.
+   */
+  @Test
+  void unreadableRecord_unjournaledEngineContainer_isRemovedAtStart() throws Exception {
+    if (armed != null) {
+      armed.close(); // one daemon per root
+      armed = null;
+      armedFor = null;
+    }
+    String podId;
+    String id;
+    try (KonaDaemon kona = start(Map.of())) {
+      PodSandboxConfig pod = podConfig();
+      podId = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+      kona.images().pullImage(PullImageRequest.newBuilder()
+          .setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
+      id = kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+          .setSandboxConfig(pod)
+          .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("app"))
+              .setImage(ImageSpec.newBuilder().setImage(registry.image())).addAllCommand(List.of("sleep", "1000")))
+          .build()).getContainerId();
+      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+      kona.kill();
+    }
+    Files.writeString(root.resolve("state/runtime/containers").resolve(id + ".json"), "{\"id\": ");
+
+    try (KonaDaemon kona = start(Map.of())) {
+      List<Container> containers =
+          kona.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList();
+      assertEquals(List.of(), containers);
+      assertListingsAgreeWithHost("an unreadable container record",
+          kona.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList(), containers);
+      assertEquals(Set.of(), names(root.resolve("state/runtime/containers")), "the unreadable record is removed");
+      kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+      kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+      assertEquals(Leftovers.NONE, Leftovers.take(), "left behind:\n" + tail(kona));
+    }
   }
 
   private static KonaDaemon start(Map<String, String> env) throws Exception {

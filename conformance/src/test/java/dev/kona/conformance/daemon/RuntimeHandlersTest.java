@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.kona.conformance.fixture.BusyboxRegistry;
+import dev.kona.conformance.fixture.ExecClient;
 import dev.kona.conformance.fixture.KonaDaemon;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerState;
 import dev.kona.cri.api.v1.ContainerStatus;
 import dev.kona.cri.api.v1.CreateContainerRequest;
+import dev.kona.cri.api.v1.ExecRequest;
 import dev.kona.cri.api.v1.ExecSyncRequest;
 import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
+import dev.kona.cri.api.v1.KeyValue;
 import dev.kona.cri.api.v1.ListContainersRequest;
 import dev.kona.cri.api.v1.PodSandboxConfig;
 import dev.kona.cri.api.v1.PodSandboxStatusRequest;
@@ -165,6 +169,42 @@ class RuntimeHandlersTest {
     kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
   }
 
+  /**
+   * {@code crictl exec -it} on crun: the exec's terminal gets TERM=xterm, as on Kona's engine
+   * (and containerd, CRI-O), unless the container's environment sets TERM, which then wins. runc
+   * refuses a terminal exec (it cannot hand over the pty without detaching and losing the exit).
+   */
+  @Test
+  void execTty_onCrun_setsTerm_unlessTheContainerSetsIt() throws Exception {
+    PodSandboxConfig config = PodSandboxTest.config("tty-crun");
+    String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
+        .setRuntimeHandler("crun").build()).getPodSandboxId();
+    String plain = create(pod, config, "plain", "sleep", "1000");
+    String custom = createWithEnv(pod, config, "custom", "TERM", "vt100", "sleep", "1000");
+    for (String id : List.of(plain, custom)) {
+      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    }
+
+    String onPlain = execTty(plain, "tty; echo TERM=$TERM");
+    assertTrue(onPlain.contains("TERM=xterm\r\n"), onPlain);
+    String onCustom = execTty(custom, "echo TERM=$TERM");
+    assertTrue(onCustom.contains("TERM=vt100\r\n"), onCustom);
+    // Without a terminal nothing is added to the environment.
+    assertEquals("TERM=\n", exec(plain, "sh", "-c", "echo TERM=$TERM").getStdout().toStringUtf8());
+  }
+
+  /** What {@code sh -c script} printed on the terminal of an exec with {@code tty} (crictl exec -it). */
+  private String execTty(String id, String script) throws Exception {
+    String url = kona.runtime().exec(ExecRequest.newBuilder().setContainerId(id).addAllCmd(List.of("sh", "-c", script))
+        .setTty(true).setStdout(true).build()).getUrl();
+    try (ExecClient client = ExecClient.connect(url)) {
+      client.awaitServerClose(Duration.ofSeconds(20));
+      String out = client.text(ExecClient.STDOUT);
+      assertFalse(out.contains("not a tty"), out);
+      return out;
+    }
+  }
+
   @Test
   void status_listsTheDefaultAndEveryConfiguredHandler_withTheFeaturesEachHas() {
     List<RuntimeHandler> handlers = kona.runtime().status(StatusRequest.getDefaultInstance()).getRuntimeHandlersList();
@@ -213,6 +253,20 @@ class RuntimeHandlersTest {
         .setImage(ImageSpec.newBuilder().setImage(registry.image()))
         .addAllCommand(List.of(command))
         .setLogPath(name + "/0.log")
+        .build();
+    String id = kona.runtime().createContainer(CreateContainerRequest.newBuilder()
+        .setPodSandboxId(pod).setConfig(config).setSandboxConfig(sandbox).build()).getContainerId();
+    containerIds.add(id);
+    return id;
+  }
+
+  private String createWithEnv(String pod, PodSandboxConfig sandbox, String name, String key, String value,
+      String... command) {
+    ContainerConfig config = ContainerConfig.newBuilder()
+        .setMetadata(ContainerMetadata.newBuilder().setName(name))
+        .setImage(ImageSpec.newBuilder().setImage(registry.image()))
+        .addAllCommand(List.of(command))
+        .addEnvs(KeyValue.newBuilder().setKey(key).setValue(ByteString.copyFromUtf8(value)))
         .build();
     String id = kona.runtime().createContainer(CreateContainerRequest.newBuilder()
         .setPodSandboxId(pod).setConfig(config).setSandboxConfig(sandbox).build()).getContainerId();

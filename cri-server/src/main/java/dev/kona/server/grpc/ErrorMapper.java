@@ -1,6 +1,8 @@
 package dev.kona.server.grpc;
 
 import dev.kona.common.error.KonaException;
+import dev.kona.common.error.ResourceExhaustedException;
+import dev.kona.image.content.DiskFull;
 import dev.kona.linux.syscall.NativeCallException;
 import io.grpc.Status;
 import io.grpc.StatusException;
@@ -17,6 +19,11 @@ final class ErrorMapper {
   }
 
   static Status toStatus(Throwable failure, String method) {
+    if (!(failure instanceof ResourceExhaustedException) && DiskFull.is(failure)) {
+      // A full disk wherever it was hit (records, journal, pod files, bundles, the CNI cache):
+      // RESOURCE_EXHAUSTED naming the filesystem, which the kubelet acts on (image GC), not INTERNAL.
+      failure = DiskFull.error(method.substring(method.lastIndexOf('/') + 1), failure);
+    }
     if (failure instanceof NativeCallException n) {
       failure = n.toKonaException();
     }

@@ -51,6 +51,37 @@ public final class DiskFull {
         action + ": " + what + " on the filesystem holding " + where + describe(where), cause);
   }
 
+  /**
+   * RESOURCE_EXHAUSTED for {@code action} whose write failed somewhere not known in advance (a pod
+   * or container operation writes to both roots): the filesystem is the one holding the file the
+   * failure names (a {@link FileSystemException}'s file, a native call's path), else nothing more.
+   */
+  public static ResourceExhaustedException error(String action, Throwable cause) {
+    Path where = failedPath(cause);
+    if (where == null) {
+      String what = quota(cause) ? "disk quota exceeded" : "no space left";
+      return new ResourceExhaustedException(action + ": " + what + " on a filesystem Kona writes to", cause);
+    }
+    return error(action, where, cause);
+  }
+
+  /** The file the innermost failure with one names, as an absolute path; null if none does. */
+  private static Path failedPath(Throwable failure) {
+    Path found = null;
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String file = null;
+      if (t instanceof FileSystemException fs) {
+        file = fs.getFile();
+      } else if (t instanceof NativeCallException n) {
+        file = n.subject();
+      }
+      if (file != null && file.startsWith("/")) {
+        found = Path.of(file);
+      }
+    }
+    return found;
+  }
+
   private static boolean quota(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof NativeCallException n && n.is(Errno.EDQUOT)) {

@@ -23,6 +23,10 @@ final class EntryPaths {
 
   /** The relative components of an entry name, {@code "./"} prefixes and empty parts dropped. */
   static List<String> components(String name, String entry) {
+    if (name.indexOf('\0') >= 0) {
+      // No file name can hold one; the JDK would throw InvalidPathException, outside the error family.
+      throw new InvalidArgumentException("unpack entry \"" + entry.replace("\0", "\\0") + "\": path contains a NUL byte");
+    }
     if (name.startsWith("/")) {
       throw escape(entry, "absolute path \"" + name + "\"");
     }

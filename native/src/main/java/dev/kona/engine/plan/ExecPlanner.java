@@ -36,10 +36,7 @@ public final class ExecPlanner {
       for (String type : types) {
         namespaces.add(NamespaceEntry.join(type, Path.of("/proc", Integer.toString(containerPid), "ns", type)));
       }
-      List<String> allEnv = mergeEnv(process.env(), env);
-      if (tty && allEnv.stream().noneMatch(e -> name(e).equals("TERM"))) {
-        allEnv.add(TERM); // as containerd and CRI-O give a terminal exec
-      }
+      List<String> allEnv = execEnv(process.env(), env, tty);
       return new LaunchPlan(namespaces, cgroupProcs, null, null, java.util.Map.of(),
           ContainerPlanner.rlimits(process.rlimits()), process.oomScoreAdj(),
           container.security(process, linux == null ? new Linux(null, null, null, null, null, null, null, null, null, null, null, null) : linux),
@@ -49,6 +46,19 @@ public final class ExecPlanner {
     } catch (IllegalArgumentException e) {
       throw new InvalidArgumentException("plan exec in container pid " + containerPid + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * An exec's environment on any engine: the container's, the exec's entries replacing those of the
+   * same name, and with a terminal {@code TERM=xterm} unless either sets TERM (as containerd and
+   * CRI-O give a terminal exec).
+   */
+  public static List<String> execEnv(List<String> container, List<String> exec, boolean tty) {
+    List<String> all = mergeEnv(container, exec);
+    if (tty && all.stream().noneMatch(e -> name(e).equals("TERM"))) {
+      all.add(TERM);
+    }
+    return all;
   }
 
   /** The container's environment with the exec's entries replacing those of the same name. */

@@ -9,6 +9,7 @@ import dev.kona.engine.ExecProcess;
 import dev.kona.engine.ExecRequest;
 import dev.kona.engine.ExitStatus;
 import dev.kona.engine.StdioSession;
+import dev.kona.engine.plan.ExecPlanner;
 import dev.kona.linux.syscall.NativeCallException;
 import dev.kona.linux.syscall.Syscalls;
 import dev.kona.oci.spec.Process;
@@ -20,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +46,7 @@ final class RuntimeExec implements ExecProcess {
 
   static RuntimeExec start(OciRuntime runtime, ContainerId id, Process containerProcess,
       ExecRequest request, Path dir, Syscalls sys) {
-    List<String> env = new ArrayList<>(containerProcess.env());
-    env.addAll(request.env());
+    List<String> env = ExecPlanner.execEnv(containerProcess.env(), request.env(), request.tty());
     Process exec = new Process(request.tty(), null, containerProcess.user(), request.args(), env,
         containerProcess.cwd(), containerProcess.capabilities(), containerProcess.rlimits(),
         containerProcess.noNewPrivileges(), containerProcess.apparmorProfile(),

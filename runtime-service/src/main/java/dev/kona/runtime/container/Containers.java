@@ -124,6 +124,8 @@ public final class Containers implements SandboxContainers {
       undo.push("end intent", () -> journal.end(id)); // the steps below undo what they made
       createDirs(rootfs);
       undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
+      // Pushed first: a rootfs that fails part way (a full disk) must not leave its writable layer.
+      undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
       SandboxSpec.UserNamespace userns = sandbox.spec().userNamespace();
       if (userns == null) {
         steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
@@ -132,7 +134,6 @@ public final class Containers implements SandboxContainers {
             userns.hostRootUid(), userns.hostRootGid());
         steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs, idmap));
       }
-      undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
 
       // Under the bundle, so removing the container removes its image volumes too.
       List<ContainerSpec.MountSpec> volumes = steps.time(CREATE, "image_volumes",
@@ -297,6 +298,45 @@ public final class Containers implements SandboxContainers {
       @Override public void finishRemoval(String id) { remove(id); }
       @Override public void tearDown(ContainerIntent intent) { Containers.this.tearDown(intent.record()); }
     });
+    removeUnaccounted();
+  }
+
+  /**
+   * Containers an engine holds that neither a record nor a journal entry accounts for (a record
+   * that could not be read is skipped at start): no listing shows them and no call could reach
+   * them, so they are killed and removed with their rootfs, writable layer and bundle, instead of
+   * running unlisted forever.
+   */
+  private void removeUnaccounted() {
+    for (RuntimeHandlers.Handler handler : handlers.all()) {
+      List<dev.kona.engine.ContainerState> held;
+      try {
+        held = handler.engine().list();
+      } catch (RuntimeException e) {
+        LOG.warn("runtime handler \"{}\": list its containers: {}", handler.name(), e.getMessage());
+        continue;
+      }
+      for (dev.kona.engine.ContainerState state : held) {
+        String id = state.id().value();
+        if (records.containsKey(id)) {
+          continue;
+        }
+        LOG.warn("container {} of runtime handler \"{}\" ({}) has no readable record and no journal entry;"
+            + " removing it", id, handler.name(), state.status());
+        try {
+          if (state.status() == ContainerStatus.RUNNING) {
+            handler.engine().stop(state.id(), Signals.SIGKILL, Duration.ZERO);
+          }
+          handler.engine().delete(state.id());
+          Path bundle = bundles.resolve(id);
+          images.releaseRootfs(id, bundle.resolve("rootfs"));
+          SandboxLifecycle.deleteTreeNoFollow(bundle);
+          store.delete(id);
+        } catch (RuntimeException e) {
+          LOG.error("container {}: removing it failed, retried at the next start: {}", id, e.getMessage(), e);
+        }
+      }
+    }
   }
 
   /** Everything of a container that may exist, from its record; each part skips what is gone. */

@@ -1,7 +1,9 @@
 package dev.kona.runtime.sandbox;
 
 import dev.kona.common.error.InternalException;
+import dev.kona.common.fs.AtomicFile;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,9 +22,11 @@ final class PodFiles {
   static void write(Path dir, String hostname, SandboxSpec.DnsConfig dns) {
     try {
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("hostname"), hostname + "\n");
-      Files.writeString(dir.resolve("hosts"), hosts(hostname));
-      Files.writeString(dir.resolve("resolv.conf"), dns.isEmpty() ? hostResolvConf() : resolvConf(dns));
+      // Atomic writes name the file on a failure (a full disk: which filesystem), and leave no part of one.
+      AtomicFile.write(dir.resolve("hostname"), (hostname + "\n").getBytes(StandardCharsets.UTF_8), AtomicFile.PUBLIC);
+      AtomicFile.write(dir.resolve("hosts"), hosts(hostname).getBytes(StandardCharsets.UTF_8), AtomicFile.PUBLIC);
+      AtomicFile.write(dir.resolve("resolv.conf"),
+          (dns.isEmpty() ? hostResolvConf() : resolvConf(dns)).getBytes(StandardCharsets.UTF_8), AtomicFile.PUBLIC);
     } catch (IOException e) {
       throw new InternalException("write pod files in " + dir + ": " + e.getMessage(), e);
     }

@@ -188,8 +188,9 @@ public final class SandboxLifecycle {
       Path mounted = shm;
       undo.push("unmount " + shm, () -> mounter.unmount(mounted.toString()));
     }
-    PodFiles.write(filesDir, hostname == null ? localHostname() : hostname, spec.dns());
+    // Pushed first: a write that fails part way (a full disk) must not leave the files it made.
     undo.push("remove " + filesDir, () -> deleteTreeNoFollow(filesDir));
+    PodFiles.write(filesDir, hostname == null ? localHostname() : hostname, spec.dns());
     applySysctls(spec, pinned);
     return shm;
   }

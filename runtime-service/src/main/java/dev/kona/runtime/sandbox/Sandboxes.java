@@ -95,14 +95,26 @@ public final class Sandboxes {
       journal.begin(id, new SandboxIntent(Journal.Action.CREATE, lifecycle.plan(id, spec, createdAt)));
       begun = true;
       SandboxRecord record = lifecycle.setUp(id, spec, createdAt);
-      store.put(id, record);
+      try {
+        store.put(id, record);
+      } catch (RuntimeException e) {
+        // Made but not recorded (a full disk): take it all down again, as recovery would. If that
+        // fails too, the journal entry stays and the next start finishes it.
+        try {
+          lifecycle.tearDown(record);
+        } catch (RuntimeException undo) {
+          e.addSuppressed(undo);
+          begun = false;
+        }
+        throw e;
+      }
       records.put(id, record);
       index.add(id);
       journal.end(id);
       attempt.result().complete(id);
     } catch (RuntimeException e) {
       if (begun) {
-        endQuietly(id); // setUp undid what it made
+        endQuietly(id); // setUp (or the teardown above) undid what it made
       }
       names.release(key, id);
       attempts.remove(key, attempt);
