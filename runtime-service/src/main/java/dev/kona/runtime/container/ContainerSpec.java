@@ -64,7 +64,7 @@ public record ContainerSpec(
         throw new InvalidArgumentException(
             "config.mounts: container_path must be absolute, got \"" + m.containerPath() + "\"");
       }
-      if (m.hostPath().isEmpty()) {
+      if (m.hostPath().isEmpty() && !m.isImage()) {
         throw new InvalidArgumentException("config.mounts: host_path of " + m.containerPath() + " is required");
       }
     }
@@ -77,6 +77,11 @@ public record ContainerSpec(
       boolean tty, Resources resources, Security security) {
     this(name, attempt, image, command, args, workingDir, envs, mounts, devices, labels, annotations, logPath, stdin,
         stdinOnce, tty, resources, security, "");
+  }
+
+  public ContainerSpec withMounts(List<MountSpec> m) {
+    return new ContainerSpec(name, attempt, image, command, args, workingDir, envs, m, devices, labels,
+        annotations, logPath, stdin, stdinOnce, tty, resources, security, stopSignal);
   }
 
   public ContainerSpec withResources(Resources r) {
@@ -94,17 +99,44 @@ public record ContainerSpec(
   /**
    * @param propagation private, rslave (HOST_TO_CONTAINER) or rshared (BIDIRECTIONAL)
    * @param recursiveReadOnly every mount below the bind is read-only too (needs readonly and rprivate)
+   * @param image for an image volume (KEP-4639): the image as the kubelet named it, mounted
+   *     read-only in place of a host path; empty otherwise
+   * @param imageRef the id (sha256:…) of the image mounted, filled in by CreateContainer
+   * @param imageSubPath only this path inside the image is mounted; empty for all of it
    */
   public record MountSpec(String containerPath, String hostPath, boolean readonly, String propagation,
-      boolean recursiveReadOnly) {
+      boolean recursiveReadOnly, String image, String imageRef, String imageSubPath) {
     public MountSpec {
       containerPath = containerPath == null ? "" : containerPath;
       hostPath = hostPath == null ? "" : hostPath;
       propagation = propagation == null || propagation.isEmpty() ? "rprivate" : propagation;
+      image = image == null ? "" : image;
+      imageRef = imageRef == null ? "" : imageRef;
+      imageSubPath = imageSubPath == null ? "" : imageSubPath;
+    }
+
+    public MountSpec(String containerPath, String hostPath, boolean readonly, String propagation,
+        boolean recursiveReadOnly) {
+      this(containerPath, hostPath, readonly, propagation, recursiveReadOnly, "", "", "");
     }
 
     public MountSpec(String containerPath, String hostPath, boolean readonly, String propagation) {
       this(containerPath, hostPath, readonly, propagation, false);
+    }
+
+    /** An image volume: an image mounted read-only, not a host path. */
+    public boolean isImage() {
+      return !image.isEmpty();
+    }
+
+    /** This image volume with the id of the image that was mounted. */
+    public MountSpec withImageRef(String ref) {
+      return new MountSpec(containerPath, hostPath, readonly, propagation, recursiveReadOnly, image, ref, imageSubPath);
+    }
+
+    /** The bind mount that puts this image volume, mounted on the host at {@code source}, in place. */
+    public MountSpec boundFrom(String source) {
+      return new MountSpec(containerPath, source, true, propagation, recursiveReadOnly);
     }
   }
 

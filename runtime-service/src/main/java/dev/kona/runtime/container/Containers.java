@@ -118,18 +118,23 @@ public final class Containers implements SandboxContainers {
       createDirs(rootfs);
       undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
       steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
+      // Releasing the rootfs also unmounts the image mounts and drops their holds.
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
+      ImageMounts imageMounts = steps.time(CREATE, "image_mounts", () -> mountImages(id, rootfs, spec));
+      record = record.withSpec(spec.withMounts(imageMounts.recorded()));
+      ContainerSpec bound = spec.withMounts(imageMounts.bound());
 
       // Under the bundle, so removing the container removes its image volumes too.
       List<ContainerSpec.MountSpec> volumes = steps.time(CREATE, "image_volumes",
           () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), spec.mounts()));
-      steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, spec, image.facts(),
+      steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, bound, image.facts(),
           sandbox, rootfs, cgroupsPath(cgroups.driver(), sandbox.spec().cgroupParent(), id), seccomp, pidNamespaceOf(sandbox, spec), volumes))));
       steps.run(CREATE, "native_create",
           () -> engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce())));
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
 
-      steps.run(CREATE, "persist", () -> store.put(id, record));
+      ContainerRecord created = record;
+      steps.run(CREATE, "persist", () -> store.put(id, created));
       records.put(id, record);
       index.add(id);
       undo.commit();
@@ -137,6 +142,55 @@ public final class Containers implements SandboxContainers {
       events.created(record);
       return id;
     }
+  }
+
+  /**
+   * The CRI mounts as recorded (image volumes with the id of the image mounted) and as bound into
+   * the container (image volumes as read-only binds of their host mounts).
+   */
+  private record ImageMounts(List<ContainerSpec.MountSpec> recorded, List<ContainerSpec.MountSpec> bound) {}
+
+  /**
+   * Mounts each image volume (KEP-4639) read-only on the host beside the rootfs, at {@code
+   * image-mounts/<index>}; its {@code image_sub_path} must exist in the image.
+   */
+  private ImageMounts mountImages(String id, Path rootfs, ContainerSpec spec) {
+    List<ContainerSpec.MountSpec> recorded = new java.util.ArrayList<>();
+    List<ContainerSpec.MountSpec> bound = new java.util.ArrayList<>();
+    for (int i = 0; i < spec.mounts().size(); i++) {
+      ContainerSpec.MountSpec m = spec.mounts().get(i);
+      if (!m.isImage()) {
+        recorded.add(m);
+        bound.add(m);
+        continue;
+      }
+      String field = "config.mounts[" + i + "]";
+      Path target = ContainerImages.imageMountsDir(rootfs).resolve(Integer.toString(i));
+      createDirs(target);
+      String imageId;
+      try {
+        imageId = images.mountImage(id, m.image(), target);
+      } catch (NotFoundException e) {
+        throw new NotFoundException("create container " + spec.name() + ": " + field + ".image: image \""
+            + m.image() + "\" of " + m.containerPath() + " is not present; pull it first", e);
+      }
+      Path source = target;
+      if (!m.imageSubPath().isEmpty()) {
+        try {
+          source = ImageVolumes.resolveInRoot(target, m.imageSubPath());
+        } catch (IOException e) {
+          throw new InvalidArgumentException("create container " + spec.name() + ": " + field + ".image_sub_path \""
+              + m.imageSubPath() + "\" in image " + m.image() + ": " + e.getMessage(), e);
+        }
+        if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new InvalidArgumentException("create container " + spec.name() + ": " + field + ".image_sub_path \""
+              + m.imageSubPath() + "\" does not exist in image " + m.image());
+        }
+      }
+      recorded.add(m.withImageRef(imageId));
+      bound.add(m.boundFrom(source.toString()));
+    }
+    return new ImageMounts(List.copyOf(recorded), List.copyOf(bound));
   }
 
   /** A recursive read-only mount on a handler that cannot make one is refused, never made writable below. */

@@ -93,9 +93,32 @@ public final class ContainerProtos {
               + " requires propagation PROPAGATION_PRIVATE, got " + m.getPropagation());
         }
       }
+      if (m.hasImage()) {
+        checkImageMount(i, m);
+      }
       out.add(mount(m));
     }
     return out;
+  }
+
+  /** An image volume (KEP-4639) is read-only, names its image, and its sub-path stays inside it. */
+  private static void checkImageMount(int i, Mount m) {
+    String field = "config.mounts[" + i + "]";
+    if (m.getImage().getImage().isEmpty()) {
+      throw new InvalidArgumentException(field + ".image.image of " + m.getContainerPath() + " is required");
+    }
+    if (!m.getReadonly()) {
+      throw new InvalidArgumentException(field + ".readonly of image volume " + m.getContainerPath()
+          + " (image " + m.getImage().getImage() + ") must be true: image volumes are read-only");
+    }
+    if (!m.getHostPath().isEmpty()) {
+      throw new InvalidArgumentException(field + " of " + m.getContainerPath() + ": host_path and image are exclusive");
+    }
+    String sub = m.getImageSubPath();
+    if (sub.startsWith("/") || java.util.Arrays.asList(sub.split("/")).contains("..")) {
+      throw new InvalidArgumentException(field + ".image_sub_path of " + m.getContainerPath()
+          + " must be a relative path without \"..\", got \"" + sub + "\"");
+    }
   }
 
   private static ContainerSpec.MountSpec mount(Mount m) {
@@ -105,7 +128,7 @@ public final class ContainerProtos {
       default -> "rprivate";
     };
     return new ContainerSpec.MountSpec(m.getContainerPath(), m.getHostPath(), m.getReadonly(), propagation,
-        m.getRecursiveReadOnly());
+        m.getRecursiveReadOnly(), m.hasImage() ? m.getImage().getImage() : "", "", m.getImageSubPath());
   }
 
   private static ContainerSpec.Security security(ContainerConfig c, boolean podStrict) {
@@ -214,7 +237,7 @@ public final class ContainerProtos {
       b.setUser(ContainerUser.newBuilder().setLinux(user));
     }
     for (ContainerSpec.MountSpec m : spec.mounts()) {
-      b.addMounts(Mount.newBuilder()
+      Mount.Builder mount = Mount.newBuilder()
           .setContainerPath(m.containerPath())
           .setHostPath(m.hostPath())
           .setReadonly(m.readonly())
@@ -223,7 +246,13 @@ public final class ContainerProtos {
             case "rslave" -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
             case "rshared" -> MountPropagation.PROPAGATION_BIDIRECTIONAL;
             default -> MountPropagation.PROPAGATION_PRIVATE;
-          }));
+          });
+      if (m.isImage()) {
+        // KEP-5365: the reference asked for and the digest (image id) of what was mounted.
+        mount.setImage(ImageSpec.newBuilder().setImage(m.image()).setImageRef(m.imageRef()))
+            .setImageSubPath(m.imageSubPath());
+      }
+      b.addMounts(mount);
     }
     return b.build();
   }
