@@ -45,8 +45,6 @@ public final class ContainerProtos {
       throw new InvalidArgumentException("config.metadata is required");
     }
     LinuxContainerResources r = c.getLinux().getResources();
-    Map<String, Long> huge = new LinkedHashMap<>();
-    r.getHugepageLimitsList().forEach(h -> huge.put(h.getPageSize(), h.getLimit()));
     return new ContainerSpec(
         c.getMetadata().getName(),
         c.getMetadata().getAttempt(),
@@ -64,11 +62,18 @@ public final class ContainerProtos {
         c.getStdin(),
         c.getStdinOnce(),
         c.getTty(),
-        new ContainerSpec.Resources(r.getCpuPeriod(), r.getCpuQuota(), r.getCpuShares(), r.getMemoryLimitInBytes(),
-            r.getMemorySwapLimitInBytes(), r.getOomScoreAdj(), r.getCpusetCpus(), r.getCpusetMems(), huge,
-            r.getUnifiedMap()),
+        resources(r),
         security(c, podStrict),
         stopSignal(c.getStopSignal()));
+  }
+
+  /** The CRI's Linux resources as Kona keeps them. */
+  static ContainerSpec.Resources resources(LinuxContainerResources r) {
+    Map<String, Long> huge = new LinkedHashMap<>();
+    r.getHugepageLimitsList().forEach(h -> huge.put(h.getPageSize(), h.getLimit()));
+    return new ContainerSpec.Resources(r.getCpuPeriod(), r.getCpuQuota(), r.getCpuShares(), r.getMemoryLimitInBytes(),
+        r.getMemorySwapLimitInBytes(), r.getOomScoreAdj(), r.getCpusetCpus(), r.getCpusetMems(), huge,
+        r.getUnifiedMap());
   }
 
   /** "SIGUSR1" for SIGNAL_SIGUSR1; empty for SIGNAL_RUNTIME_DEFAULT (the image's, else SIGTERM). */

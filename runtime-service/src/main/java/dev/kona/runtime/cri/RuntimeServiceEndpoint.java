@@ -67,6 +67,8 @@ import dev.kona.cri.api.v1.StreamPodSandboxStatsRequest;
 import dev.kona.cri.api.v1.StreamPodSandboxStatsResponse;
 import dev.kona.cri.api.v1.StreamPodSandboxesRequest;
 import dev.kona.cri.api.v1.StreamPodSandboxesResponse;
+import dev.kona.cri.api.v1.UpdatePodSandboxResourcesRequest;
+import dev.kona.cri.api.v1.UpdatePodSandboxResourcesResponse;
 import dev.kona.runtime.CgroupDriver;
 import dev.kona.runtime.NetworkReadiness;
 import dev.kona.runtime.RuntimeHandlers;
@@ -108,6 +110,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final ReopenContainerLog reopenContainerLog;
   private final StreamingCalls streaming;
   private final ListAnswers listAnswers;
+  private final UpdatePodSandboxResources updatePodSandboxResources;
   private final StreamedLists streamed;
 
   public RuntimeServiceEndpoint(
@@ -139,6 +142,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     this.stopPodSandbox = new StopPodSandbox(sandboxes);
     this.removePodSandbox = new RemovePodSandbox(sandboxes);
     this.podSandboxStatus = new PodSandboxStatus(sandboxes);
+    this.updatePodSandboxResources = new UpdatePodSandboxResources(sandboxes);
     this.listPodSandbox = new ListPodSandbox(sandboxes);
     this.version = new Version(info);
     this.status = new Status(network, verboseInfo, podCidr, handlers);
@@ -300,6 +304,12 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     streamed.send(observability.listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance())
             .getPodMetricsList(),
         b -> StreamPodSandboxMetricsResponse.newBuilder().addAllPodSandboxMetrics(b).build(), response);
+  }
+
+  @Override
+  public void updatePodSandboxResources(
+      UpdatePodSandboxResourcesRequest request, StreamObserver<UpdatePodSandboxResourcesResponse> response) {
+    unary(request, response, updatePodSandboxResources::handle);
   }
 
   @Override

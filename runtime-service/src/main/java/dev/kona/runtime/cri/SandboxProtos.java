@@ -52,7 +52,9 @@ public final class SandboxProtos {
         linux.getSysctlsMap(),
         new SandboxSpec.NamespaceModes(mode(ns.getNetwork()), mode(ns.getPid()), mode(ns.getIpc())),
         security.getPrivileged(),
-        runtimeHandler);
+        runtimeHandler,
+        linux.hasOverhead() ? ContainerProtos.resources(linux.getOverhead()) : null,
+        linux.hasResources() ? ContainerProtos.resources(linux.getResources()) : null);
   }
 
   public static PodSandboxStatus toStatus(SandboxRecord r) {

@@ -1,6 +1,7 @@
 package dev.kona.runtime.sandbox;
 
 import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.runtime.container.ContainerSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -11,6 +12,10 @@ import java.util.Map;
  * @param logDirectory where the kubelet wants container logs, empty when it gave none
  * @param cgroupParent the pod cgroup as the kubelet names it (cgroupfs path or systemd slice)
  * @param sysctls namespaced sysctls applied in the pod's own namespaces
+ * @param overhead the pod's overhead (LinuxPodSandboxConfig.overhead), as the kubelet last gave it;
+ *     recorded, not applied (the kubelet owns the pod cgroup)
+ * @param resources the pod-level resources (KEP-2837), as the kubelet last gave them
+ *     (RunPodSandbox, then UpdatePodSandboxResources); recorded, not applied
  */
 public record SandboxSpec(
     PodMetadata metadata,
@@ -24,7 +29,23 @@ public record SandboxSpec(
     Map<String, String> sysctls,
     NamespaceModes namespaces,
     boolean privileged,
-    String runtimeHandler) {
+    String runtimeHandler,
+    ContainerSpec.Resources overhead,
+    ContainerSpec.Resources resources) {
+
+  /** No pod-level resources or overhead. */
+  public SandboxSpec(PodMetadata metadata, String hostname, String logDirectory, DnsConfig dns,
+      List<PortMapping> portMappings, Map<String, String> labels, Map<String, String> annotations,
+      String cgroupParent, Map<String, String> sysctls, NamespaceModes namespaces, boolean privileged,
+      String runtimeHandler) {
+    this(metadata, hostname, logDirectory, dns, portMappings, labels, annotations, cgroupParent, sysctls, namespaces,
+        privileged, runtimeHandler, null, null);
+  }
+
+  public SandboxSpec withResources(ContainerSpec.Resources newOverhead, ContainerSpec.Resources newResources) {
+    return new SandboxSpec(metadata, hostname, logDirectory, dns, portMappings, labels, annotations, cgroupParent,
+        sysctls, namespaces, privileged, runtimeHandler, newOverhead, newResources);
+  }
 
   public SandboxSpec {
     if (metadata == null) {
@@ -40,6 +61,8 @@ public record SandboxSpec(
     sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
     namespaces = namespaces == null ? NamespaceModes.POD_DEFAULTS : namespaces;
     runtimeHandler = runtimeHandler == null ? "" : runtimeHandler;
+    overhead = overhead == null ? ContainerSpec.Resources.NONE : overhead;
+    resources = resources == null ? ContainerSpec.Resources.NONE : resources;
   }
 
   public boolean hostNetwork() {
