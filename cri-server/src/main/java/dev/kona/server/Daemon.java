@@ -155,7 +155,8 @@ public final class Daemon {
                 () -> Map.of("config", effectiveConfigJson()),
                 meters.registry(),
                 CriServer.MAX_MESSAGE_BYTES,
-                systemd));
+                systemd,
+                config.cdiSpecDirs().stream().map(java.nio.file.Path::of).toList()));
     opened.push(runtime);
     StreamingServer streaming = new StreamingServer(config.streaming(),
         new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()), meters.registry());

@@ -143,8 +143,17 @@ public record ContainerSpec(
   /**
    * @param permissions the device cgroup access, a combination of r, w and m ("rwm" when empty);
    *     the node in the container also loses the read or write bits it is not given
+   * @param fileMode the node's mode in the container, null for the host node's (a CDI device node's
+   *     {@code fileMode})
+   * @param uid the node's owner in the container, null for root
+   * @param gid the node's group in the container, null for root
    */
-  public record DeviceSpec(String containerPath, String hostPath, String permissions) {
+  public record DeviceSpec(String containerPath, String hostPath, String permissions, Integer fileMode, Long uid,
+      Long gid) {
+    public DeviceSpec(String containerPath, String hostPath, String permissions) {
+      this(containerPath, hostPath, permissions, null, null, null);
+    }
+
     public DeviceSpec {
       permissions = permissions == null || permissions.isEmpty() ? "rwm" : permissions;
       if (!permissions.matches("[rwm]{1,3}") || permissions.chars().distinct().count() != permissions.length()) {

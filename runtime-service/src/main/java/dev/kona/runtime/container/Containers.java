@@ -14,6 +14,8 @@ import dev.kona.engine.CreateRequest;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecJson;
 import dev.kona.runtime.RuntimeHandlers;
+import dev.kona.runtime.cdi.CdiEdits;
+import dev.kona.runtime.cdi.CdiSpecs;
 import dev.kona.runtime.sandbox.SandboxContainers;
 import dev.kona.runtime.sandbox.SandboxLifecycle;
 import dev.kona.runtime.sandbox.SandboxRecord;
@@ -34,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,6 +66,7 @@ public final class Containers implements SandboxContainers {
   private final OciSpecBuilder specs;
   private final SeccompProfiles seccomp;
   private final CgroupUpdates cgroups;
+  private final CdiSpecs cdi;
   private final StepTimer steps;
   private final Path bundles;
   private final JsonStore<ContainerRecord> store;
@@ -74,8 +78,9 @@ public final class Containers implements SandboxContainers {
   private volatile ContainerEvents events = ContainerEvents.NONE;
 
   public Containers(Sandboxes sandboxes, ContainerImages images, RuntimeHandlers handlers, OciSpecBuilder specs,
-      SeccompProfiles seccomp, CgroupUpdates cgroups, Path stateRoot, StepTimer steps) {
+      SeccompProfiles seccomp, CgroupUpdates cgroups, CdiSpecs cdi, Path stateRoot, StepTimer steps) {
     this.cgroups = cgroups;
+    this.cdi = cdi;
     this.steps = steps;
     this.sandboxes = sandboxes;
     this.images = images;
@@ -95,6 +100,14 @@ public final class Containers implements SandboxContainers {
   }
 
   public String create(String sandboxId, ContainerSpec spec) {
+    return create(sandboxId, spec, Map.of());
+  }
+
+  /**
+   * @param cdiDevices the CDI devices (KEP-4009) the container asks for, fully-qualified, each with
+   *     the request field that named it
+   */
+  public String create(String sandboxId, ContainerSpec spec, Map<String, String> cdiDevices) {
     SandboxRecord sandbox = sandboxes.get(sandboxId);
     if (sandbox.state() != SandboxState.READY) {
       throw new FailedPreconditionException("create container " + spec.name() + ": pod sandbox " + sandbox.id() + " is not ready");
@@ -102,6 +115,11 @@ public final class Containers implements SandboxContainers {
     String handler = sandbox.spec().runtimeHandler();
     ContainerEngine engine = engineOf(handler, "create container " + spec.name() + " in pod sandbox " + sandbox.id());
     checkFeatures(handler, spec);
+    CdiEdits cdiEdits = cdi.resolve(cdiDevices);
+    if (!cdiEdits.hooks().isEmpty() && RuntimeHandlers.isDefaultName(handler)) {
+      throw new FailedPreconditionException("create container " + spec.name() + ": CDI devices " + cdiEdits.devices()
+          + " bring OCI hooks, which Kona's own engine does not run; use a runc or crun runtime handler");
+    }
     Path logPath = logPathOf(sandbox, spec);
     ContainerImages.ResolvedImage image = steps.time(CREATE, "image", () -> images.resolve(spec.image()));
     String id = Ids.newId();
@@ -122,13 +140,14 @@ public final class Containers implements SandboxContainers {
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
       ImageMounts imageMounts = steps.time(CREATE, "image_mounts", () -> mountImages(id, rootfs, spec));
       record = record.withSpec(spec.withMounts(imageMounts.recorded()));
-      ContainerSpec bound = spec.withMounts(imageMounts.bound());
+      ContainerSpec bound = CdiInjection.apply(spec.withMounts(imageMounts.bound()), cdiEdits);
 
       // Under the bundle, so removing the container removes its image volumes too.
       List<ContainerSpec.MountSpec> volumes = steps.time(CREATE, "image_volumes",
-          () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), spec.mounts()));
+          () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), bound.mounts()));
       steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, bound, image.facts(),
-          sandbox, rootfs, cgroupsPath(cgroups.driver(), sandbox.spec().cgroupParent(), id), seccomp, pidNamespaceOf(sandbox, spec), volumes))));
+          sandbox, rootfs, cgroupsPath(cgroups.driver(), sandbox.spec().cgroupParent(), id), seccomp, pidNamespaceOf(sandbox, spec), volumes,
+          CdiInjection.hooks(cdiEdits)))));
       steps.run(CREATE, "native_create",
           () -> engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce())));
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
@@ -340,7 +359,11 @@ public final class Containers implements SandboxContainers {
       }
       ContainerSpec updated = record.spec().withResources(resources);
       Spec oci = SpecJson.read(Path.of(record.bundle()));
-      cgroups.update(oci.linux().cgroupsPath(), OciSpecBuilder.resources(updated));
+      // The device rules stay those of the container's spec: CDI devices are in it, not in the record.
+      dev.kona.oci.spec.Resources fresh = OciSpecBuilder.resources(updated);
+      cgroups.update(oci.linux().cgroupsPath(), oci.linux().resources() == null ? fresh
+          : new dev.kona.oci.spec.Resources(oci.linux().resources().devices(), fresh.memory(), fresh.cpu(),
+              fresh.pids(), fresh.blockIo(), fresh.hugepageLimits(), fresh.unified()));
       ContainerRecord changed = record.withSpec(updated);
       store.put(id, changed);
       records.put(id, changed);
