@@ -45,7 +45,7 @@ final class ConfigReload {
     ImageConfig inForceImages = runningImages.withRegistries(nextImages.registries()).withConfigPath(nextImages.configPath());
     KonaConfig inForce = new KonaConfig(running.socket(), running.stateRoot(), running.runRoot(), running.cgroupDriver(),
         running.shutdownTimeoutSeconds(), new LogConfig(next.log().level(), running.log().format()), running.metrics(),
-        inForceImages, running.cni(), running.streaming(), running.runtime());
+        inForceImages, running.cni(), running.streaming(), running.runtime(), running.cdiSpecDirs());
     for (String key : needingRestart(inForce, next)) {
       LOG.warn("reload: {} changed; it takes effect at the next restart", key);
     }

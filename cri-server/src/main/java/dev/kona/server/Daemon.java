@@ -173,7 +173,8 @@ public final class Daemon {
                 meters.registry(),
                 CriServer.MAX_MESSAGE_BYTES,
                 systemd,
-                handlers.find(RuntimeHandlers.DEFAULT).orElseThrow().features().userNamespaces() ? engine.shim() : null));
+                handlers.find(RuntimeHandlers.DEFAULT).orElseThrow().features().userNamespaces() ? engine.shim() : null,
+                config.cdiSpecDirs().stream().map(java.nio.file.Path::of).toList()));
     opened.push(runtime);
     StreamingServer streaming = new StreamingServer(config.streaming(),
         new RuntimeStreaming(runtime.containers(), runtime.sandboxes(), LinuxSyscalls.get()), meters.registry());

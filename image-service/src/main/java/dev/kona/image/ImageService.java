@@ -1,5 +1,6 @@
 package dev.kona.image;
 
+import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.NotFoundException;
 import dev.kona.image.content.ContentStore;
@@ -163,21 +164,30 @@ public final class ImageService implements AutoCloseable {
    * Removes an image. By repo tag: only that tag goes, and the image with it once it has no tag left.
    * By id or repo digest: the image goes with all its names. Unknown images count as removed. Blobs
    * and snapshots go when nothing references them; a container's layers stay until it is released.
+   * An image that a container mounts as a volume is not removed (FailedPrecondition naming the
+   * containers) until the last of them is released; dropping one of its several tags is allowed.
    */
   public void remove(String image) {
-    Optional<ImageRecord> found = images.resolve(image);
-    if (found.isEmpty()) {
-      return;
+    synchronized (gc) {
+      Optional<ImageRecord> found = images.resolve(image);
+      if (found.isEmpty()) {
+        return;
+      }
+      ImageRecord record = found.get();
+      Optional<String> tag = tagNamed(image);
+      if (tag.isPresent() && record.repoTags().contains(tag.get()) && record.repoTags().size() > 1) {
+        List<String> tags = new ArrayList<>(record.repoTags());
+        tags.remove(tag.get());
+        images.rename(record.id(), tags, record.repoDigests());
+        return;
+      }
+      Set<String> mounting = containers.containersMounting(record.id());
+      if (!mounting.isEmpty()) {
+        throw new FailedPreconditionException("remove image " + image + " (" + record.id() + "): it is mounted as an"
+            + " image volume by container " + String.join(", ", mounting) + "; remove the container first");
+      }
+      images.remove(record.id());
     }
-    ImageRecord record = found.get();
-    Optional<String> tag = tagNamed(image);
-    if (tag.isPresent() && record.repoTags().contains(tag.get()) && record.repoTags().size() > 1) {
-      List<String> tags = new ArrayList<>(record.repoTags());
-      tags.remove(tag.get());
-      images.rename(record.id(), tags, record.repoDigests());
-      return;
-    }
-    images.remove(record.id());
     gc.collect();
   }
 
@@ -203,6 +213,22 @@ public final class ImageService implements AutoCloseable {
       return containers.prepare(containerId, record.id(), record.chainIds());
     }
   }
+
+  /**
+   * The read-only plan of {@code image} mounted as a volume of the container (KEP-4639): its layers
+   * stacked, no writable layer. The image is held (RemoveImage refuses it) until {@link
+   * #releaseRootfs} of the container; call {@link #prepareRootfs} first. NotFound when the image is
+   * not present.
+   */
+  public MountedImage prepareImageMount(String containerId, String image) {
+    synchronized (gc) {
+      ImageRecord record = require(image);
+      return new MountedImage(record, containers.prepareImageMount(containerId, record.id(), record.chainIds()));
+    }
+  }
+
+  /** An image mounted as a volume: what it is, and how to mount it. */
+  public record MountedImage(ImageRecord image, RootfsPlan plan) {}
 
   /** Deletes the container's upper and work dirs; unknown containers are fine. */
   public void releaseRootfs(String containerId) {

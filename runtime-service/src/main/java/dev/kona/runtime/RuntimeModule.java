@@ -67,7 +67,8 @@ public final class RuntimeModule implements AutoCloseable {
       io.micrometer.core.instrument.MeterRegistry meterRegistry,
       int maxMessageBytes,
       dev.kona.linux.systemd.SystemdManager systemd,
-      java.nio.file.Path userNamespaceHolder) {}
+      java.nio.file.Path userNamespaceHolder,
+      List<Path> cdiSpecDirs) {}
 
   /** Stats, CRI metrics and container events over this runtime's records, hooked into its lifecycle. */
   private static Observability observability(Setup setup, Sandboxes sandboxes, Containers containers) {
@@ -98,6 +99,7 @@ public final class RuntimeModule implements AutoCloseable {
           case SYSTEMD -> dev.kona.linux.cgroup.CgroupDriver.SYSTEMD;
         }, setup.systemd() == null ? null
             : new dev.kona.linux.systemd.ScopeResources(setup.systemd(), setup.cgroupManager())),
+        new dev.kona.runtime.cdi.CdiSpecs(setup.cdiSpecDirs() == null ? List.of() : setup.cdiSpecDirs()),
         setup.stateRoot(),
         steps);
     // Before the first call: finish what a crashed daemon left half done (containers first, so a

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  * @param cgroupDriver how cgroup_parent is read; reported to the kubelet through RuntimeConfig
  * @param shutdownTimeoutSeconds how long in-flight calls may run on after SIGTERM
  * @param runtime the runtime handlers besides Kona's own engine
+ * @param cdiSpecDirs where Container Device Interface specs are read, later directories winning
  */
 public record KonaConfig(
     String socket,
@@ -29,7 +30,8 @@ public record KonaConfig(
     ImageConfig images,
     CniConfig cni,
     StreamingConfig streaming,
-    RuntimeSection runtime) {
+    RuntimeSection runtime,
+    java.util.List<String> cdiSpecDirs) {
 
   public KonaConfig {
     requireAbsolute(socket, "socket");
@@ -39,6 +41,10 @@ public record KonaConfig(
       throw new IllegalArgumentException("shutdown_timeout_seconds: must be >= 0, got " + shutdownTimeoutSeconds);
     }
     runtime = runtime == null ? new RuntimeSection(null) : runtime;
+    cdiSpecDirs = cdiSpecDirs == null ? java.util.List.of() : java.util.List.copyOf(cdiSpecDirs);
+    for (String dir : cdiSpecDirs) {
+      requireAbsolute(dir, "cdi_spec_dirs");
+    }
   }
 
   public Path socketPath() {

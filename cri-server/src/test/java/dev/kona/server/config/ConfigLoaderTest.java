@@ -53,6 +53,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void cdiSpecDirs_defaultsAndFlag() throws Exception {
+    assertEquals(java.util.List.of("/etc/cdi", "/var/run/cdi"), loader.load(null, Map.of()).cdiSpecDirs());
+    assertEquals(java.util.List.of("/srv/cdi", "/run/cdi"),
+        loader.load(null, Map.of("cdi_spec_dirs", "/srv/cdi,/run/cdi")).cdiSpecDirs());
+    String m = assertThrows(ConfigException.class, () -> loader.load(null, Map.of("cdi_spec_dirs", "cdi"))).getMessage();
+    assertTrue(m.contains("cdi_spec_dirs"), m);
+  }
+
+  @Test
   void syntaxError_namesFileAndLine() throws Exception {
     Path f = file("socket = \"/tmp/x.sock\"\n[log\nlevel = 1\n");
     String m = error(f, Map.of());

@@ -3,6 +3,7 @@ package dev.kona.image.snapshot;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.common.error.AlreadyExistsException;
+import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InternalException;
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.common.error.NotFoundException;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * Containers' writable layers under {@code <root>/containers/<id>/{upper,work}} and the overlay
  * plans that stack them on their image's snapshots. {@code rootfs.json} in each container dir
  * records which snapshots it uses, so that garbage collection keeps them while the container exists
- * (also across restarts).
+ * (also across restarts), and which images it mounts as image volumes (KEP-4639): those images are
+ * held until the container's layer is released.
  */
 public final class ContainerRootfs {
 
@@ -39,7 +41,15 @@ public final class ContainerRootfs {
   static final int MOUNT_DATA_LIMIT = 4095;
 
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record RootfsJson(String containerId, String imageId, List<String> chainIds) {}
+  record RootfsJson(String containerId, String imageId, List<String> chainIds, List<MountedImage> mountedImages) {
+    RootfsJson {
+      mountedImages = mountedImages == null ? List.of() : List.copyOf(mountedImages);
+    }
+  }
+
+  /** An image a container mounts read-only as a volume, with the snapshots it stacks. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record MountedImage(String imageId, List<String> chainIds) {}
 
   private final Path root;
   private final Path containers;
@@ -108,7 +118,7 @@ public final class ContainerRootfs {
         Files.createDirectories(dir.resolve("upper"));
         Files.createDirectories(dir.resolve("work"));
         RootfsJson json =
-            new RootfsJson(containerId, imageId.toString(), chainIds.stream().map(Digest::toString).toList());
+            new RootfsJson(containerId, imageId.toString(), chainIds.stream().map(Digest::toString).toList(), List.of());
         AtomicFile.write(dir.resolve("rootfs.json"), JSON.writeValueAsBytes(json));
         active.put(containerId, json);
       }
@@ -116,6 +126,82 @@ public final class ContainerRootfs {
       throw new InternalException("prepare rootfs for " + containerId + ": " + e, e);
     }
     return plan(containerId, imageId, layers, dir);
+  }
+
+  /**
+   * Records that the container mounts image {@code imageId} as a volume (so the image is held until
+   * the container's layer is {@link #release released}) and returns its read-only plan: the image's
+   * snapshots stacked, no upper layer, nothing copied. The container's layer must exist ({@link
+   * #prepare} first); recording the same image again is a no-op.
+   */
+  public synchronized RootfsPlan prepareImageMount(String containerId, Digest imageId, List<Digest> chainIds) {
+    RootfsJson json = active.get(containerId);
+    if (json == null) {
+      throw new FailedPreconditionException(
+          "mount image " + imageId + " for " + containerId + ": the container has no rootfs prepared");
+    }
+    List<Snapshot> layers = snapshotsOf(containerId, chainIds);
+    MountedImage mounted = new MountedImage(imageId.toString(), chainIds.stream().map(Digest::toString).toList());
+    if (!json.mountedImages().contains(mounted)) {
+      List<MountedImage> all = new ArrayList<>(json.mountedImages());
+      all.add(mounted);
+      RootfsJson updated = new RootfsJson(json.containerId(), json.imageId(), json.chainIds(), all);
+      try {
+        AtomicFile.write(containers.resolve(containerId).resolve("rootfs.json"), JSON.writeValueAsBytes(updated));
+      } catch (IOException e) {
+        throw new InternalException("mount image " + imageId + " for " + containerId + ": " + e, e);
+      }
+      active.put(containerId, updated);
+    }
+    return readOnlyPlan(containerId, imageId, layers);
+  }
+
+  private List<Snapshot> snapshotsOf(String containerId, List<Digest> chainIds) {
+    List<Snapshot> layers = new ArrayList<>();
+    for (Digest chainId : chainIds) {
+      layers.add(snapshots.get(chainId).orElseThrow(() ->
+          new NotFoundException("prepare mount for " + containerId + ": snapshot " + chainId + " is missing")));
+    }
+    return layers;
+  }
+
+  /**
+   * The image's layers as one read-only overlay without an upper dir. Overlayfs wants two lower
+   * dirs when there is no upper, so the shared empty dir goes at the bottom; an image without
+   * layers is that empty dir, bound read-only.
+   */
+  private RootfsPlan readOnlyPlan(String containerId, Digest imageId, List<Snapshot> layers) {
+    if (layers.isEmpty()) {
+      Path empty = root.resolve("empty");
+      return new RootfsPlan(containerId, imageId, List.of(new Mount("bind", empty.toString(), List.of("bind", "ro"))),
+          Optional.empty(), List.of(empty), null, null);
+    }
+    List<String> shortLowers = new ArrayList<>();
+    List<Path> lowerDirs = new ArrayList<>();
+    for (Snapshot layer : layers.reversed()) {
+      shortLowers.add("l/" + layer.link());
+      lowerDirs.add(layer.dir());
+    }
+    shortLowers.add("empty");
+    String absolute = "lowerdir=" + String.join(":", shortLowers.stream().map(l -> root.resolve(l).toString()).toList());
+    if (absolute.length() + ",ro".length() <= MOUNT_DATA_LIMIT) {
+      return new RootfsPlan(containerId, imageId, List.of(new Mount("overlay", "overlay", List.of("ro", absolute))),
+          Optional.empty(), lowerDirs, null, null);
+    }
+    return new RootfsPlan(containerId, imageId,
+        List.of(new Mount("overlay", "overlay", List.of("ro", "lowerdir=" + String.join(":", shortLowers)))),
+        Optional.of(root), lowerDirs, null, null);
+  }
+
+  /** The containers that mount image {@code imageId} as a volume. */
+  public Set<String> containersMounting(Digest imageId) {
+    Set<String> ids = new java.util.TreeSet<>();
+    for (RootfsJson json : active.values()) {
+      if (json.mountedImages().stream().anyMatch(m -> m.imageId().equals(imageId.toString()))) {
+        ids.add(json.containerId());
+      }
+    }
+    return ids;
   }
 
   private RootfsPlan plan(String containerId, Digest imageId, List<Snapshot> layers, Path dir) {
@@ -172,6 +258,7 @@ public final class ContainerRootfs {
     Set<Digest> used = new HashSet<>();
     for (RootfsJson json : active.values()) {
       used.add(Digest.parse(json.imageId()));
+      json.mountedImages().forEach(m -> used.add(Digest.parse(m.imageId())));
     }
     return used;
   }
@@ -181,6 +268,7 @@ public final class ContainerRootfs {
     Set<Digest> used = new HashSet<>();
     for (RootfsJson json : active.values()) {
       json.chainIds().forEach(c -> used.add(Digest.parse(c)));
+      json.mountedImages().forEach(m -> m.chainIds().forEach(c -> used.add(Digest.parse(c))));
     }
     return used;
   }

@@ -15,6 +15,9 @@ import java.util.Optional;
  * from there, by mounting from a single-threaded child that chdir'd into it, or with the new mount
  * API ({@code fsopen("overlay")} and one {@code fsconfig(lowerdir+)} per layer, which have no such
  * limit). Without it the options are absolute and plain {@code mount(2)} works.
+ *
+ * <p>An image mounted as a volume has a read-only plan: the same lowerdirs, no upper or work dir
+ * ({@code upperDir} and {@code workDir} are null).
  */
 public record RootfsPlan(
     String containerId,

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.cri.api.v1.RemoveImageRequest;
 import dev.kona.image.snapshot.RootfsPlan;
 import dev.kona.image.testing.BuiltImage;
@@ -33,6 +34,7 @@ class RemoveImageTest {
     for (String tag : List.of("1", "2", "3")) {
       registry.pusher().push("test/tags", tag, image);
     }
+    registry.pusher().push("test/volume", "1", SampleImages.busybox());
   }
 
   @BeforeEach
@@ -94,5 +96,34 @@ class RemoveImageTest {
     cri.images.releaseRootfs("ctr");
     assertEquals(0, count("snapshots"));
     assertEquals(0, count("containers"));
+  }
+
+  @Test
+  void removeImage_mountedAsVolume_refusedUntilTheLastContainerIsReleased() throws Exception {
+    String id = cri.pull("test/tags:3");
+    String volume = cri.pull("test/volume:1");
+    cri.images.prepareRootfs("first", id);
+    cri.images.prepareRootfs("second", id);
+    RootfsPlan plan = cri.images.prepareImageMount("first", volume).plan();
+    cri.images.prepareImageMount("second", cri.name("test/volume:1"));
+    assertEquals(null, plan.upperDir(), "no writable layer");
+    assertEquals(List.of("ro"), plan.mounts().getFirst().options().subList(0, 1));
+
+    FailedPreconditionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+        FailedPreconditionException.class, () -> remove(volume));
+    assertTrue(refused.getMessage().contains("mounted as an image volume by container first, second"),
+        refused.getMessage());
+    assertTrue(cri.status(volume, false).hasImage());
+
+    cri.images.releaseRootfs("first");
+    assertThrows(() -> remove(cri.name("test/volume:1")), "second still mounts it");
+    cri.images.releaseRootfs("second");
+    remove(volume);
+    assertFalse(cri.status(volume, false).hasImage());
+    assertEquals(0, count("containers"));
+  }
+
+  private static void assertThrows(Runnable call, String why) {
+    org.junit.jupiter.api.Assertions.assertThrows(FailedPreconditionException.class, call::run, why);
   }
 }

@@ -25,8 +25,24 @@ public interface ContainerImages {
   /** The pod's pinned user namespace and the host ids of its root. */
   record IdmappedRoot(Path userns, long hostUid, long hostGid) {}
 
-  /** Unmounts {@code target} and removes the writable layer; idempotent. */
+  /**
+   * Mounts {@code image} read-only at {@code target} as a volume of the container (its layers
+   * stacked, nothing writable, nothing copied) and holds it until {@link #releaseRootfs}; the
+   * container's rootfs must be mounted first. Returns the image id. NotFound when the image is not
+   * present.
+   */
+  String mountImage(String containerId, String image, Path target);
+
+  /**
+   * Unmounts {@code target} and every image volume of the container (under {@link
+   * #imageMountsDir}), and removes the writable layer and the holds on mounted images; idempotent.
+   */
   void releaseRootfs(String containerId, Path target);
+
+  /** Where a container's image volumes are mounted on the host: beside its rootfs. */
+  static Path imageMountsDir(Path rootfs) {
+    return rootfs.resolveSibling("image-mounts");
+  }
 
   /** @param id the image id (sha256:…), what ContainerStatus reports as image_ref */
   record ResolvedImage(String id, String name, ImageFacts facts) {}

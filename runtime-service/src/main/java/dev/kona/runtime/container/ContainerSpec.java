@@ -64,7 +64,7 @@ public record ContainerSpec(
         throw new InvalidArgumentException(
             "config.mounts: container_path must be absolute, got \"" + m.containerPath() + "\"");
       }
-      if (m.hostPath().isEmpty()) {
+      if (m.hostPath().isEmpty() && !m.isImage()) {
         throw new InvalidArgumentException("config.mounts: host_path of " + m.containerPath() + " is required");
       }
     }
@@ -77,6 +77,11 @@ public record ContainerSpec(
       boolean tty, Resources resources, Security security) {
     this(name, attempt, image, command, args, workingDir, envs, mounts, devices, labels, annotations, logPath, stdin,
         stdinOnce, tty, resources, security, "");
+  }
+
+  public ContainerSpec withMounts(List<MountSpec> m) {
+    return new ContainerSpec(name, attempt, image, command, args, workingDir, envs, m, devices, labels,
+        annotations, logPath, stdin, stdinOnce, tty, resources, security, stopSignal);
   }
 
   public ContainerSpec withResources(Resources r) {
@@ -94,34 +99,65 @@ public record ContainerSpec(
   /**
    * @param propagation private, rslave (HOST_TO_CONTAINER) or rshared (BIDIRECTIONAL)
    * @param recursiveReadOnly every mount below the bind is read-only too (needs readonly and rprivate)
-   */
-  /**
+   * @param image for an image volume (KEP-4639): the image as the kubelet named it, mounted
+   *     read-only in place of a host path; empty otherwise
+   * @param imageRef the id (sha256:…) of the image mounted, filled in by CreateContainer
+   * @param imageSubPath only this path inside the image is mounted; empty for all of it
    * @param idMapping the kubelet's uid and gid mapping for an idmapped mount (one range each, the
    *     pod's own), or null for a plain bind
    */
   public record MountSpec(String containerPath, String hostPath, boolean readonly, String propagation,
-      boolean recursiveReadOnly, dev.kona.runtime.sandbox.SandboxSpec.UserNamespace idMapping) {
+      boolean recursiveReadOnly, String image, String imageRef, String imageSubPath,
+      dev.kona.runtime.sandbox.SandboxSpec.UserNamespace idMapping) {
     public MountSpec {
       containerPath = containerPath == null ? "" : containerPath;
       hostPath = hostPath == null ? "" : hostPath;
       propagation = propagation == null || propagation.isEmpty() ? "rprivate" : propagation;
+      image = image == null ? "" : image;
+      imageRef = imageRef == null ? "" : imageRef;
+      imageSubPath = imageSubPath == null ? "" : imageSubPath;
     }
 
     public MountSpec(String containerPath, String hostPath, boolean readonly, String propagation,
         boolean recursiveReadOnly) {
-      this(containerPath, hostPath, readonly, propagation, recursiveReadOnly, null);
+      this(containerPath, hostPath, readonly, propagation, recursiveReadOnly, "", "", "", null);
     }
 
     public MountSpec(String containerPath, String hostPath, boolean readonly, String propagation) {
       this(containerPath, hostPath, readonly, propagation, false);
+    }
+
+    /** An image volume: an image mounted read-only, not a host path. */
+    public boolean isImage() {
+      return !image.isEmpty();
+    }
+
+    /** This image volume with the id of the image that was mounted. */
+    public MountSpec withImageRef(String ref) {
+      return new MountSpec(containerPath, hostPath, readonly, propagation, recursiveReadOnly, image, ref, imageSubPath,
+          idMapping);
+    }
+
+    /** The bind mount that puts this image volume, mounted on the host at {@code source}, in place. */
+    public MountSpec boundFrom(String source) {
+      return new MountSpec(containerPath, source, true, propagation, recursiveReadOnly);
     }
   }
 
   /**
    * @param permissions the device cgroup access, a combination of r, w and m ("rwm" when empty);
    *     the node in the container also loses the read or write bits it is not given
+   * @param fileMode the node's mode in the container, null for the host node's (a CDI device node's
+   *     {@code fileMode})
+   * @param uid the node's owner in the container, null for root
+   * @param gid the node's group in the container, null for root
    */
-  public record DeviceSpec(String containerPath, String hostPath, String permissions) {
+  public record DeviceSpec(String containerPath, String hostPath, String permissions, Integer fileMode, Long uid,
+      Long gid) {
+    public DeviceSpec(String containerPath, String hostPath, String permissions) {
+      this(containerPath, hostPath, permissions, null, null, null);
+    }
+
     public DeviceSpec {
       permissions = permissions == null || permissions.isEmpty() ? "rwm" : permissions;
       if (!permissions.matches("[rwm]{1,3}") || permissions.chars().distinct().count() != permissions.length()) {

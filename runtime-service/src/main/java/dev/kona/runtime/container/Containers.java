@@ -14,6 +14,8 @@ import dev.kona.engine.CreateRequest;
 import dev.kona.oci.spec.Spec;
 import dev.kona.oci.spec.SpecJson;
 import dev.kona.runtime.RuntimeHandlers;
+import dev.kona.runtime.cdi.CdiEdits;
+import dev.kona.runtime.cdi.CdiSpecs;
 import dev.kona.runtime.sandbox.SandboxContainers;
 import dev.kona.runtime.sandbox.SandboxLifecycle;
 import dev.kona.runtime.sandbox.SandboxRecord;
@@ -35,6 +37,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,6 +67,7 @@ public final class Containers implements SandboxContainers {
   private final OciSpecBuilder specs;
   private final SeccompProfiles seccomp;
   private final CgroupUpdates cgroups;
+  private final CdiSpecs cdi;
   private final StepTimer steps;
   private final Path bundles;
   private final JsonStore<ContainerRecord> store;
@@ -75,8 +79,9 @@ public final class Containers implements SandboxContainers {
   private volatile ContainerEvents events = ContainerEvents.NONE;
 
   public Containers(Sandboxes sandboxes, ContainerImages images, RuntimeHandlers handlers, OciSpecBuilder specs,
-      SeccompProfiles seccomp, CgroupUpdates cgroups, Path stateRoot, StepTimer steps) {
+      SeccompProfiles seccomp, CgroupUpdates cgroups, CdiSpecs cdi, Path stateRoot, StepTimer steps) {
     this.cgroups = cgroups;
+    this.cdi = cdi;
     this.steps = steps;
     this.sandboxes = sandboxes;
     this.images = images;
@@ -101,6 +106,14 @@ public final class Containers implements SandboxContainers {
   }
 
   public String create(String sandboxId, ContainerSpec spec) {
+    return create(sandboxId, spec, Map.of());
+  }
+
+  /**
+   * @param cdiDevices the CDI devices (KEP-4009) the container asks for, fully-qualified, each with
+   *     the request field that named it
+   */
+  public String create(String sandboxId, ContainerSpec spec, Map<String, String> cdiDevices) {
     SandboxRecord sandbox = sandboxes.get(sandboxId);
     if (sandbox.state() != SandboxState.READY) {
       throw new FailedPreconditionException("create container " + spec.name() + ": pod sandbox " + sandbox.id() + " is not ready");
@@ -109,6 +122,11 @@ public final class Containers implements SandboxContainers {
     ContainerEngine engine = engineOf(handler, "create container " + spec.name() + " in pod sandbox " + sandbox.id());
     checkFeatures(handler, spec);
     checkUserNamespace(sandbox, spec);
+    CdiEdits cdiEdits = cdi.resolve(cdiDevices);
+    if (!cdiEdits.hooks().isEmpty() && RuntimeHandlers.isDefaultName(handler)) {
+      throw new FailedPreconditionException("create container " + spec.name() + ": CDI devices " + cdiEdits.devices()
+          + " bring OCI hooks, which Kona's own engine does not run; use a runc or crun runtime handler");
+    }
     Path logPath = logPathOf(sandbox, spec);
     ContainerImages.ResolvedImage image = steps.time(CREATE, "image", () -> images.resolve(spec.image()));
     String id = Ids.newId();
@@ -125,6 +143,7 @@ public final class Containers implements SandboxContainers {
       createDirs(rootfs);
       undo.push("remove bundle", () -> SandboxLifecycle.deleteTreeNoFollow(bundle));
       // Pushed first: a rootfs that fails part way (a full disk) must not leave its writable layer.
+      // Releasing the rootfs also unmounts the image mounts and drops their holds.
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
       SandboxSpec.UserNamespace userns = sandbox.spec().userNamespace();
       if (userns == null) {
@@ -134,17 +153,22 @@ public final class Containers implements SandboxContainers {
             userns.hostRootUid(), userns.hostRootGid());
         steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs, idmap));
       }
+      ImageMounts imageMounts = steps.time(CREATE, "image_mounts", () -> mountImages(id, rootfs, spec));
+      record = record.withSpec(spec.withMounts(imageMounts.recorded()));
+      ContainerSpec bound = CdiInjection.apply(spec.withMounts(imageMounts.bound()), cdiEdits);
 
       // Under the bundle, so removing the container removes its image volumes too.
       List<ContainerSpec.MountSpec> volumes = steps.time(CREATE, "image_volumes",
-          () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), spec.mounts()));
-      steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, spec, image.facts(),
-          sandbox, rootfs, cgroupsPath(cgroups.driver(), sandbox.spec().cgroupParent(), id), seccomp, pidNamespaceOf(sandbox, spec), volumes))));
+          () -> ImageVolumes.prepare(id, rootfs, bundle.resolve("volumes"), image.facts().volumes(), bound.mounts()));
+      steps.run(CREATE, "spec", () -> SpecJson.write(bundle, specs.build(new SpecInputs(id, bound, image.facts(),
+          sandbox, rootfs, cgroupsPath(cgroups.driver(), sandbox.spec().cgroupParent(), id), seccomp, pidNamespaceOf(sandbox, spec), volumes,
+          CdiInjection.hooks(cdiEdits)))));
       steps.run(CREATE, "native_create",
           () -> engine.create(new CreateRequest(new ContainerId(id), bundle, logPath, spec.stdin(), spec.stdinOnce())));
       undo.push("delete from engine", () -> engine.delete(new ContainerId(id)));
 
-      steps.run(CREATE, "persist", () -> store.put(id, record));
+      ContainerRecord created = record;
+      steps.run(CREATE, "persist", () -> store.put(id, created));
       records.put(id, record);
       index.add(id);
       undo.commit();
@@ -152,6 +176,55 @@ public final class Containers implements SandboxContainers {
       events.created(record);
       return id;
     }
+  }
+
+  /**
+   * The CRI mounts as recorded (image volumes with the id of the image mounted) and as bound into
+   * the container (image volumes as read-only binds of their host mounts).
+   */
+  private record ImageMounts(List<ContainerSpec.MountSpec> recorded, List<ContainerSpec.MountSpec> bound) {}
+
+  /**
+   * Mounts each image volume (KEP-4639) read-only on the host beside the rootfs, at {@code
+   * image-mounts/<index>}; its {@code image_sub_path} must exist in the image.
+   */
+  private ImageMounts mountImages(String id, Path rootfs, ContainerSpec spec) {
+    List<ContainerSpec.MountSpec> recorded = new java.util.ArrayList<>();
+    List<ContainerSpec.MountSpec> bound = new java.util.ArrayList<>();
+    for (int i = 0; i < spec.mounts().size(); i++) {
+      ContainerSpec.MountSpec m = spec.mounts().get(i);
+      if (!m.isImage()) {
+        recorded.add(m);
+        bound.add(m);
+        continue;
+      }
+      String field = "config.mounts[" + i + "]";
+      Path target = ContainerImages.imageMountsDir(rootfs).resolve(Integer.toString(i));
+      createDirs(target);
+      String imageId;
+      try {
+        imageId = images.mountImage(id, m.image(), target);
+      } catch (NotFoundException e) {
+        throw new NotFoundException("create container " + spec.name() + ": " + field + ".image: image \""
+            + m.image() + "\" of " + m.containerPath() + " is not present; pull it first", e);
+      }
+      Path source = target;
+      if (!m.imageSubPath().isEmpty()) {
+        try {
+          source = ImageVolumes.resolveInRoot(target, m.imageSubPath());
+        } catch (IOException e) {
+          throw new InvalidArgumentException("create container " + spec.name() + ": " + field + ".image_sub_path \""
+              + m.imageSubPath() + "\" in image " + m.image() + ": " + e.getMessage(), e);
+        }
+        if (!Files.exists(source, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          throw new InvalidArgumentException("create container " + spec.name() + ": " + field + ".image_sub_path \""
+              + m.imageSubPath() + "\" does not exist in image " + m.image());
+        }
+      }
+      recorded.add(m.withImageRef(imageId));
+      bound.add(m.boundFrom(source.toString()));
+    }
+    return new ImageMounts(List.copyOf(recorded), List.copyOf(bound));
   }
 
   /** A recursive read-only mount on a handler that cannot make one is refused, never made writable below. */
@@ -368,7 +441,11 @@ public final class Containers implements SandboxContainers {
       }
       ContainerSpec updated = record.spec().withResources(resources);
       Spec oci = SpecJson.read(Path.of(record.bundle()));
-      cgroups.update(oci.linux().cgroupsPath(), OciSpecBuilder.resources(updated));
+      // The device rules stay those of the container's spec: CDI devices are in it, not in the record.
+      dev.kona.oci.spec.Resources fresh = OciSpecBuilder.resources(updated);
+      cgroups.update(oci.linux().cgroupsPath(), oci.linux().resources() == null ? fresh
+          : new dev.kona.oci.spec.Resources(oci.linux().resources().devices(), fresh.memory(), fresh.cpu(),
+              fresh.pids(), fresh.blockIo(), fresh.hugepageLimits(), fresh.unified()));
       ContainerRecord changed = record.withSpec(updated);
       store.put(id, changed);
       records.put(id, changed);

@@ -47,15 +47,7 @@ public final class StoreImages implements ContainerImages {
   public void mountRootfs(String containerId, ResolvedImage image, Path target) {
     RootfsPlan plan = images.prepareRootfs(containerId, image.id());
     try {
-      for (dev.kona.image.snapshot.Mount m : plan.mounts()) {
-        Mount mount = new Mount(m.type(), m.source(), target.toString(), m.options());
-        if (plan.mountDirectory().isPresent()) {
-          // Too many layers for absolute lowerdirs in one page: the plan's paths are relative.
-          mounter.mountFrom(plan.mountDirectory().get(), mount);
-        } else {
-          mounter.mount(mount);
-        }
-      }
+      mount(plan, target);
     } catch (RuntimeException e) {
       images.releaseRootfs(containerId);
       throw e;
@@ -101,7 +93,28 @@ public final class StoreImages implements ContainerImages {
   }
 
   @Override
+  public String mountImage(String containerId, String image, Path target) {
+    ImageService.MountedImage mounted = images.prepareImageMount(containerId, image);
+    // The hold stays with the container's record until releaseRootfs, even if this mount fails.
+    mount(mounted.plan(), target);
+    return mounted.image().id().toString();
+  }
+
+  private void mount(RootfsPlan plan, Path target) {
+    for (dev.kona.image.snapshot.Mount m : plan.mounts()) {
+      Mount mount = new Mount(m.type(), m.source(), target.toString(), m.options());
+      if (plan.mountDirectory().isPresent()) {
+        // Too many layers for absolute lowerdirs in one page: the plan's paths are relative.
+        mounter.mountFrom(plan.mountDirectory().get(), mount);
+      } else {
+        mounter.mount(mount);
+      }
+    }
+  }
+
+  @Override
   public void releaseRootfs(String containerId, Path target) {
+    mounter.unmountTree(ContainerImages.imageMountsDir(target).toString());
     mounter.unmount(target.toString());
     images.releaseRootfs(containerId);
   }

@@ -51,8 +51,6 @@ public final class ContainerProtos {
       throw new InvalidArgumentException("config.metadata is required");
     }
     LinuxContainerResources r = c.getLinux().getResources();
-    Map<String, Long> huge = new LinkedHashMap<>();
-    r.getHugepageLimitsList().forEach(h -> huge.put(h.getPageSize(), h.getLimit()));
     return new ContainerSpec(
         c.getMetadata().getName(),
         c.getMetadata().getAttempt(),
@@ -70,11 +68,18 @@ public final class ContainerProtos {
         c.getStdin(),
         c.getStdinOnce(),
         c.getTty(),
-        new ContainerSpec.Resources(r.getCpuPeriod(), r.getCpuQuota(), r.getCpuShares(), r.getMemoryLimitInBytes(),
-            r.getMemorySwapLimitInBytes(), r.getOomScoreAdj(), r.getCpusetCpus(), r.getCpusetMems(), huge,
-            r.getUnifiedMap()),
+        resources(r),
         security(c, podStrict, podUserNamespace),
         stopSignal(c.getStopSignal()));
+  }
+
+  /** The CRI's Linux resources as Kona keeps them. */
+  static ContainerSpec.Resources resources(LinuxContainerResources r) {
+    Map<String, Long> huge = new LinkedHashMap<>();
+    r.getHugepageLimitsList().forEach(h -> huge.put(h.getPageSize(), h.getLimit()));
+    return new ContainerSpec.Resources(r.getCpuPeriod(), r.getCpuQuota(), r.getCpuShares(), r.getMemoryLimitInBytes(),
+        r.getMemorySwapLimitInBytes(), r.getOomScoreAdj(), r.getCpusetCpus(), r.getCpusetMems(), huge,
+        r.getUnifiedMap());
   }
 
   /** "SIGUSR1" for SIGNAL_SIGUSR1; empty for SIGNAL_RUNTIME_DEFAULT (the image's, else SIGTERM). */
@@ -99,6 +104,9 @@ public final class ContainerProtos {
               + " requires propagation PROPAGATION_PRIVATE, got " + m.getPropagation());
         }
       }
+      if (m.hasImage()) {
+        checkImageMount(i, m);
+      }
       out.add(mount(m, idMapping(m, "config.mounts[" + i + "]")));
     }
     return out;
@@ -122,6 +130,26 @@ public final class ContainerProtos {
         Integer.toUnsignedLong(r.getLength()));
   }
 
+  /** An image volume (KEP-4639) is read-only, names its image, and its sub-path stays inside it. */
+  private static void checkImageMount(int i, Mount m) {
+    String field = "config.mounts[" + i + "]";
+    if (m.getImage().getImage().isEmpty()) {
+      throw new InvalidArgumentException(field + ".image.image of " + m.getContainerPath() + " is required");
+    }
+    if (!m.getReadonly()) {
+      throw new InvalidArgumentException(field + ".readonly of image volume " + m.getContainerPath()
+          + " (image " + m.getImage().getImage() + ") must be true: image volumes are read-only");
+    }
+    if (!m.getHostPath().isEmpty()) {
+      throw new InvalidArgumentException(field + " of " + m.getContainerPath() + ": host_path and image are exclusive");
+    }
+    String sub = m.getImageSubPath();
+    if (sub.startsWith("/") || java.util.Arrays.asList(sub.split("/")).contains("..")) {
+      throw new InvalidArgumentException(field + ".image_sub_path of " + m.getContainerPath()
+          + " must be a relative path without \"..\", got \"" + sub + "\"");
+    }
+  }
+
   private static ContainerSpec.MountSpec mount(Mount m, SandboxSpec.UserNamespace idMapping) {
     String propagation = switch (m.getPropagation()) {
       case PROPAGATION_HOST_TO_CONTAINER -> "rslave";
@@ -129,7 +157,7 @@ public final class ContainerProtos {
       default -> "rprivate";
     };
     return new ContainerSpec.MountSpec(m.getContainerPath(), m.getHostPath(), m.getReadonly(), propagation,
-        m.getRecursiveReadOnly(), idMapping);
+        m.getRecursiveReadOnly(), m.hasImage() ? m.getImage().getImage() : "", "", m.getImageSubPath(), idMapping);
   }
 
   private static ContainerSpec.Security security(ContainerConfig c, boolean podStrict, boolean podUserNamespace) {
@@ -240,7 +268,7 @@ public final class ContainerProtos {
       b.setUser(ContainerUser.newBuilder().setLinux(user));
     }
     for (ContainerSpec.MountSpec m : spec.mounts()) {
-      b.addMounts(Mount.newBuilder()
+      Mount.Builder mount = Mount.newBuilder()
           .setContainerPath(m.containerPath())
           .setHostPath(m.hostPath())
           .setReadonly(m.readonly())
@@ -249,7 +277,13 @@ public final class ContainerProtos {
             case "rslave" -> MountPropagation.PROPAGATION_HOST_TO_CONTAINER;
             case "rshared" -> MountPropagation.PROPAGATION_BIDIRECTIONAL;
             default -> MountPropagation.PROPAGATION_PRIVATE;
-          }));
+          });
+      if (m.isImage()) {
+        // KEP-5365: the reference asked for and the digest (image id) of what was mounted.
+        mount.setImage(ImageSpec.newBuilder().setImage(m.image()).setImageRef(m.imageRef()))
+            .setImageSubPath(m.imageSubPath());
+      }
+      b.addMounts(mount);
     }
     return b.build();
   }

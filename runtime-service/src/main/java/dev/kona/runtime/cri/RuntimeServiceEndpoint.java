@@ -57,6 +57,18 @@ import dev.kona.cri.api.v1.UpdateRuntimeConfigRequest;
 import dev.kona.cri.api.v1.UpdateRuntimeConfigResponse;
 import dev.kona.cri.api.v1.VersionRequest;
 import dev.kona.cri.api.v1.VersionResponse;
+import dev.kona.cri.api.v1.StreamContainerStatsRequest;
+import dev.kona.cri.api.v1.StreamContainerStatsResponse;
+import dev.kona.cri.api.v1.StreamContainersRequest;
+import dev.kona.cri.api.v1.StreamContainersResponse;
+import dev.kona.cri.api.v1.StreamPodSandboxMetricsRequest;
+import dev.kona.cri.api.v1.StreamPodSandboxMetricsResponse;
+import dev.kona.cri.api.v1.StreamPodSandboxStatsRequest;
+import dev.kona.cri.api.v1.StreamPodSandboxStatsResponse;
+import dev.kona.cri.api.v1.StreamPodSandboxesRequest;
+import dev.kona.cri.api.v1.StreamPodSandboxesResponse;
+import dev.kona.cri.api.v1.UpdatePodSandboxResourcesRequest;
+import dev.kona.cri.api.v1.UpdatePodSandboxResourcesResponse;
 import dev.kona.runtime.CgroupDriver;
 import dev.kona.runtime.NetworkReadiness;
 import dev.kona.runtime.RuntimeHandlers;
@@ -98,6 +110,8 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   private final ReopenContainerLog reopenContainerLog;
   private final StreamingCalls streaming;
   private final ListAnswers listAnswers;
+  private final UpdatePodSandboxResources updatePodSandboxResources;
+  private final StreamedLists streamed;
 
   public RuntimeServiceEndpoint(
       RuntimeInfo info,
@@ -112,6 +126,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
       int maxMessageBytes) {
     this.observability = observability;
     this.listAnswers = new ListAnswers(maxMessageBytes);
+    this.streamed = new StreamedLists(maxMessageBytes);
     this.execSync = new ExecSync(containers);
     this.updateContainerResources = new UpdateContainerResources(containers);
     this.reopenContainerLog = new ReopenContainerLog(containers);
@@ -127,6 +142,7 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
     this.stopPodSandbox = new StopPodSandbox(sandboxes);
     this.removePodSandbox = new RemovePodSandbox(sandboxes);
     this.podSandboxStatus = new PodSandboxStatus(sandboxes);
+    this.updatePodSandboxResources = new UpdatePodSandboxResources(sandboxes);
     this.listPodSandbox = new ListPodSandbox(sandboxes);
     this.version = new Version(info);
     this.status = new Status(network, verboseInfo, podCidr, handlers);
@@ -242,6 +258,58 @@ public final class RuntimeServiceEndpoint extends RuntimeServiceGrpc.RuntimeServ
   public void listPodSandboxMetrics(
       ListPodSandboxMetricsRequest request, StreamObserver<ListPodSandboxMetricsResponse> response) {
     unary(request, response, observability::listPodSandboxMetrics);
+  }
+
+  @Override
+  public void streamPodSandboxes(StreamPodSandboxesRequest request, StreamObserver<StreamPodSandboxesResponse> response) {
+    ListPodSandboxRequest list = request.hasFilter()
+        ? ListPodSandboxRequest.newBuilder().setFilter(request.getFilter()).build()
+        : ListPodSandboxRequest.getDefaultInstance();
+    streamed.send(listPodSandbox.handle(list).getItemsList(),
+        b -> StreamPodSandboxesResponse.newBuilder().addAllPodSandboxes(b).build(), response);
+  }
+
+  @Override
+  public void streamContainers(StreamContainersRequest request, StreamObserver<StreamContainersResponse> response) {
+    ListContainersRequest list = request.hasFilter()
+        ? ListContainersRequest.newBuilder().setFilter(request.getFilter()).build()
+        : ListContainersRequest.getDefaultInstance();
+    streamed.send(listContainers.handle(list).getContainersList(),
+        b -> StreamContainersResponse.newBuilder().addAllContainers(b).build(), response);
+  }
+
+  @Override
+  public void streamContainerStats(
+      StreamContainerStatsRequest request, StreamObserver<StreamContainerStatsResponse> response) {
+    ListContainerStatsRequest list = request.hasFilter()
+        ? ListContainerStatsRequest.newBuilder().setFilter(request.getFilter()).build()
+        : ListContainerStatsRequest.getDefaultInstance();
+    streamed.send(observability.listContainerStats(list).getStatsList(),
+        b -> StreamContainerStatsResponse.newBuilder().addAllContainerStats(b).build(), response);
+  }
+
+  @Override
+  public void streamPodSandboxStats(
+      StreamPodSandboxStatsRequest request, StreamObserver<StreamPodSandboxStatsResponse> response) {
+    ListPodSandboxStatsRequest list = request.hasFilter()
+        ? ListPodSandboxStatsRequest.newBuilder().setFilter(request.getFilter()).build()
+        : ListPodSandboxStatsRequest.getDefaultInstance();
+    streamed.send(observability.listPodSandboxStats(list).getStatsList(),
+        b -> StreamPodSandboxStatsResponse.newBuilder().addAllPodSandboxStats(b).build(), response);
+  }
+
+  @Override
+  public void streamPodSandboxMetrics(
+      StreamPodSandboxMetricsRequest request, StreamObserver<StreamPodSandboxMetricsResponse> response) {
+    streamed.send(observability.listPodSandboxMetrics(ListPodSandboxMetricsRequest.getDefaultInstance())
+            .getPodMetricsList(),
+        b -> StreamPodSandboxMetricsResponse.newBuilder().addAllPodSandboxMetrics(b).build(), response);
+  }
+
+  @Override
+  public void updatePodSandboxResources(
+      UpdatePodSandboxResourcesRequest request, StreamObserver<UpdatePodSandboxResourcesResponse> response) {
+    unary(request, response, updatePodSandboxResources::handle);
   }
 
   @Override

@@ -50,7 +50,9 @@ public final class SandboxProtos {
         modes,
         security.getPrivileged(),
         runtimeHandler,
-        userns);
+        userns,
+        linux.hasOverhead() ? ContainerProtos.resources(linux.getOverhead()) : null,
+        linux.hasResources() ? ContainerProtos.resources(linux.getResources()) : null);
   }
 
   private static final String USERNS = "config.linux.security_context.namespace_options.userns_options";

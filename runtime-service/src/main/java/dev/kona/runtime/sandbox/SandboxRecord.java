@@ -44,6 +44,10 @@ public record SandboxRecord(
     return new SandboxRecord(id, spec, createdAtNanos, s, netns, ipcns, utsns, shm, filesDir, ips, networkAttached, userns);
   }
 
+  public SandboxRecord withSpec(SandboxSpec newSpec) {
+    return new SandboxRecord(id, newSpec, createdAtNanos, state, netns, ipcns, utsns, shm, filesDir, ips, networkAttached);
+  }
+
   public SandboxRecord withNetwork(List<String> newIps, boolean attached) {
     return new SandboxRecord(id, spec, createdAtNanos, state, netns, ipcns, utsns, shm, filesDir, newIps, attached,
         userns);

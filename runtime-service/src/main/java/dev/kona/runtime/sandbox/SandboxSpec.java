@@ -1,6 +1,7 @@
 package dev.kona.runtime.sandbox;
 
 import dev.kona.common.error.InvalidArgumentException;
+import dev.kona.runtime.container.ContainerSpec;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,10 @@ import java.util.Map;
  * @param cgroupParent the pod cgroup as the kubelet names it (cgroupfs path or systemd slice)
  * @param sysctls namespaced sysctls applied in the pod's own namespaces
  * @param userNamespace the pod's own user namespace (userns_options mode POD), or null: the node's
+ * @param overhead the pod's overhead (LinuxPodSandboxConfig.overhead), as the kubelet last gave it;
+ *     recorded, not applied (the kubelet owns the pod cgroup)
+ * @param resources the pod-level resources (KEP-2837), as the kubelet last gave them
+ *     (RunPodSandbox, then UpdatePodSandboxResources); recorded, not applied
  */
 public record SandboxSpec(
     PodMetadata metadata,
@@ -26,13 +31,22 @@ public record SandboxSpec(
     NamespaceModes namespaces,
     boolean privileged,
     String runtimeHandler,
-    UserNamespace userNamespace) {
+    UserNamespace userNamespace,
+    ContainerSpec.Resources overhead,
+    ContainerSpec.Resources resources) {
 
+  /** No user namespace, pod-level resources or overhead. */
   public SandboxSpec(PodMetadata metadata, String hostname, String logDirectory, DnsConfig dns,
-      List<PortMapping> portMappings, Map<String, String> labels, Map<String, String> annotations, String cgroupParent,
-      Map<String, String> sysctls, NamespaceModes namespaces, boolean privileged, String runtimeHandler) {
+      List<PortMapping> portMappings, Map<String, String> labels, Map<String, String> annotations,
+      String cgroupParent, Map<String, String> sysctls, NamespaceModes namespaces, boolean privileged,
+      String runtimeHandler) {
     this(metadata, hostname, logDirectory, dns, portMappings, labels, annotations, cgroupParent, sysctls, namespaces,
-        privileged, runtimeHandler, null);
+        privileged, runtimeHandler, null, null, null);
+  }
+
+  public SandboxSpec withResources(ContainerSpec.Resources newOverhead, ContainerSpec.Resources newResources) {
+    return new SandboxSpec(metadata, hostname, logDirectory, dns, portMappings, labels, annotations, cgroupParent,
+        sysctls, namespaces, privileged, runtimeHandler, userNamespace, newOverhead, newResources);
   }
 
   public SandboxSpec {
@@ -49,6 +63,8 @@ public record SandboxSpec(
     sysctls = sysctls == null ? Map.of() : Map.copyOf(sysctls);
     namespaces = namespaces == null ? NamespaceModes.POD_DEFAULTS : namespaces;
     runtimeHandler = runtimeHandler == null ? "" : runtimeHandler;
+    overhead = overhead == null ? ContainerSpec.Resources.NONE : overhead;
+    resources = resources == null ? ContainerSpec.Resources.NONE : resources;
   }
 
   public boolean hostNetwork() {

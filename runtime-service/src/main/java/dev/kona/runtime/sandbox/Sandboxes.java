@@ -1,5 +1,6 @@
 package dev.kona.runtime.sandbox;
 
+import dev.kona.runtime.container.ContainerSpec;
 import dev.kona.common.error.AlreadyExistsException;
 import dev.kona.common.error.DeadlineExceededException;
 import dev.kona.common.error.KonaException;
@@ -186,6 +187,22 @@ public final class Sandboxes {
         store.put(id, detached);
         records.put(id, detached);
       }
+      return null;
+    });
+  }
+
+  /**
+   * Records the pod's new overhead and resources (UpdatePodSandboxResources, KEP-5419): the
+   * kubelet has already resized the pod cgroup it owns, the runtime is only told. NotFound for an
+   * unknown pod.
+   */
+  public void updateResources(String idOrPrefix, ContainerSpec.Resources overhead, ContainerSpec.Resources resources) {
+    String id = index.resolve(idOrPrefix, "pod_sandbox_id");
+    withLock(id, () -> {
+      SandboxRecord record = get(id);
+      SandboxRecord updated = record.withSpec(record.spec().withResources(overhead, resources));
+      store.put(id, updated);
+      records.put(id, updated);
       return null;
     });
   }

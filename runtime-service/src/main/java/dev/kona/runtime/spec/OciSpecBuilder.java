@@ -60,7 +60,7 @@ public final class OciSpecBuilder {
             : (sec.readonlyPaths().isEmpty() ? DefaultMounts.READONLY_PATHS : sec.readonlyPaths()),
         null);
     return new Spec(Spec.VERSION, process, new Root(in.rootfs().toString(), sec.readonlyRootfs()),
-        null, null, mounts(in), null, c.annotations(), linux);
+        null, null, mounts(in), in.hooks(), c.annotations(), linux);
   }
 
   private Process process(SpecInputs in, String hostname) {
@@ -241,14 +241,15 @@ public final class OciSpecBuilder {
         long rdev = ((Number) Files.getAttribute(host, "unix:rdev")).longValue();
         long major = ((rdev >>> 8) & 0xfff) | ((rdev >>> 32) & ~0xfffL);
         long minor = (rdev & 0xff) | ((rdev >>> 12) & ~0xffL);
-        int nodeMode = m & 07777;
+        int nodeMode = d.fileMode() != null ? d.fileMode() & 07777 : m & 07777;
         if (!d.permissions().contains("r")) {
           nodeMode &= ~0444;
         }
         if (!d.permissions().contains("w")) {
           nodeMode &= ~0222;
         }
-        out.add(new LinuxDevice(d.containerPath(), type, major, minor, nodeMode, 0L, 0L));
+        out.add(new LinuxDevice(d.containerPath(), type, major, minor, nodeMode,
+            d.uid() != null ? d.uid() : 0L, d.gid() != null ? d.gid() : 0L));
       } catch (IOException e) {
         throw new NotFoundException("config.devices: host_path \"" + d.hostPath() + "\": " + e.getMessage(), e);
       }

@@ -1,5 +1,6 @@
 package dev.kona.runtime.spec;
 
+import dev.kona.oci.spec.Hooks;
 import dev.kona.runtime.container.SeccompProfiles;
 import dev.kona.runtime.container.ContainerSpec;
 import dev.kona.runtime.sandbox.SandboxRecord;
@@ -15,6 +16,7 @@ import java.util.List;
  *     (TARGET); null for a new one or the host's
  * @param imageVolumes bind mounts of the image's VOLUMEs not covered by a CRI mount, already
  *     copied up
+ * @param hooks OCI hooks (from CDI devices), null for none
  */
 public record SpecInputs(
     String containerId,
@@ -25,9 +27,16 @@ public record SpecInputs(
     String cgroupsPath,
     SeccompProfiles seccomp,
     String pidNamespace,
-    List<ContainerSpec.MountSpec> imageVolumes) {
+    List<ContainerSpec.MountSpec> imageVolumes,
+    Hooks hooks) {
 
   public SpecInputs {
     imageVolumes = List.copyOf(imageVolumes == null ? List.of() : imageVolumes);
+  }
+
+  /** No OCI hooks (only CDI devices bring them). */
+  public SpecInputs(String containerId, ContainerSpec container, ImageFacts image, SandboxRecord sandbox, Path rootfs,
+      String cgroupsPath, SeccompProfiles seccomp, String pidNamespace, List<ContainerSpec.MountSpec> imageVolumes) {
+    this(containerId, container, image, sandbox, rootfs, cgroupsPath, seccomp, pidNamespace, imageVolumes, null);
   }
 }
