@@ -90,6 +90,8 @@ public final class Daemon {
       Signal.handle(new Signal("TERM"), signal -> stopRequested.countDown());
       Signal.handle(new Signal("INT"), signal -> stopRequested.countDown());
       if (reloader != null) {
+        // Inherited as ignored (nohup), SIGHUP would stay ignored: the JVM installs no handler then.
+        dev.kona.linux.syscall.SignalDispositions.reset(dev.kona.linux.syscall.Signal.SIGHUP);
         Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().name("reload").start(this::reload));
       }
       stopRequested.await();
