@@ -15,6 +15,10 @@ cd "$(dirname "$0")/.."
 . scripts/test-node/suites.sh
 
 need_root
+# One node at a time on this machine: a second one would halve both under TCG, and the image cache is
+# shared (a build drops the images of other keys).
+exec 9> /run/lock/kona-test-node.lock
+flock -n 9 || { echo "kona: another test node is running; waiting for it" >&2; flock 9; }
 ensure_packages "${TEST_NODE_PACKAGES[@]}"
 JAVA_HOME="$(find_jdk25)"
 export JAVA_HOME
