@@ -48,11 +48,13 @@ if [ ! -f "$image/root.img" ]; then
   start=$SECONDS
   scripts/test-node/build-image.sh "$image.new" "$suite" "$mirror" "${guest_packages[@]}" \
     || { rm -rf "$image.new"; die "test node: building the image failed (see above)"; }
-  # Older images are inputs that no longer exist: drop them, keep only this one.
-  find "$cache" -mindepth 1 -maxdepth 1 ! -name "$key.new" -exec rm -rf {} +
+  # Older images are for inputs that are gone or on another branch: keep the two used last (branches
+  # built side by side on one machine would otherwise rebuild each other's), drop the rest.
+  ls -1dt "$cache"/*/ 2>/dev/null | grep -v "/$key.new/\$" | tail -n +3 | xargs -r rm -rf
   mv "$image.new" "$image"
   echo "kona: test node image built in $((SECONDS - start)) s" >&2
 fi
+touch "$image"
 for f in root.img vmlinuz initrd.img; do
   [ -f "$image/$f" ] || die "test node: $image/$f is missing; remove $image to rebuild"
 done
