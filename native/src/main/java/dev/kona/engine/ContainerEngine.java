@@ -50,6 +50,15 @@ public interface ContainerEngine {
   /** Every container under this engine's run root, including ones from an earlier daemon. */
   List<ContainerState> list();
 
+  /**
+   * Containers whose setup began but never reached a state {@link #list()} can show (a daemon
+   * killed mid-create): only {@link #delete} can be done with them. Asked once at start, before any
+   * create is in flight.
+   */
+  default List<ContainerId> unfinished() {
+    return List.of();
+  }
+
   /** Sends {@code signal}, waits up to {@code grace}, then SIGKILL; returns the exit status. */
   default ExitStatus stop(ContainerId id, int signal, Duration grace) {
     kill(id, signal);

@@ -283,6 +283,24 @@ public final class NativeEngine implements ContainerEngine {
     return states;
   }
 
+  /** Container dirs whose monitor never wrote a status: it died, or was never started, before that. */
+  @Override
+  public List<ContainerId> unfinished() {
+    List<ContainerId> ids = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(runRoot.containers())) {
+      for (Path dir : dirs.sorted().toList()) {
+        if (Files.isDirectory(dir) && monitors.statusOrNull(dir) == null) {
+          ids.add(new ContainerId(dir.getFileName().toString()));
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new InternalException("list containers under " + runRoot.containers(), e);
+    }
+    return ids;
+  }
+
   /** Exec directories left by a daemon that died before reading their exits. */
   private void removeFinishedExecs() {
     try (Stream<Path> dirs = Files.list(runRoot.execs())) {

@@ -1,6 +1,7 @@
 package dev.kona.conformance.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -266,6 +267,58 @@ class CrashRecoveryTest {
       assertListingsAgreeWithHost("an unreadable container record",
           kona.runtime().listPodSandbox(ListPodSandboxRequest.getDefaultInstance()).getItemsList(), containers);
       assertEquals(Set.of(), names(root.resolve("state/runtime/containers")), "the unreadable record is removed");
+      kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+      kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
+      assertEquals(Leftovers.NONE, Leftovers.take(), "left behind:\n" + tail(kona));
+    }
+  }
+
+  /**
+   * A daemon killed while its monitor was starting leaves an engine dir with no status file; when
+   * the container's record is unreadable too, nothing else knows it. Its dir, cgroup, rootfs mount,
+   * writable layer and bundle are removed at start like any container no record accounts for.
+   */
+  @Test
+  void unreadableRecord_engineDirWithoutStatus_isRemovedAtStart() throws Exception {
+    if (armed != null) {
+      armed.close(); // one daemon per root
+      armed = null;
+      armedFor = null;
+    }
+    String podId;
+    String id;
+    try (KonaDaemon kona = start(Map.of())) {
+      PodSandboxConfig pod = podConfig();
+      podId = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
+      kona.images().pullImage(PullImageRequest.newBuilder()
+          .setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
+      id = kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+          .setSandboxConfig(pod)
+          .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("app"))
+              .setImage(ImageSpec.newBuilder().setImage(registry.image())).addAllCommand(List.of("sleep", "1000")))
+          .build()).getContainerId();
+      kona.kill();
+    }
+    // As if the daemon had died before the monitor wrote its first status: no monitor, no process.
+    Path engineDir = root.resolve("run/engine/containers").resolve(id);
+    Path status = engineDir.resolve("status");
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("monitor_pid=") || line.startsWith("pid=")) {
+        long pid = Long.parseLong(line.substring(line.indexOf('=') + 1));
+        ProcessHandle.of(pid).ifPresent(p -> {
+          p.destroyForcibly();
+          p.onExit().join();
+        });
+      }
+    }
+    Files.delete(status);
+    Files.writeString(root.resolve("state/runtime/containers").resolve(id + ".json"), "{\"id\": ");
+
+    try (KonaDaemon kona = start(Map.of())) {
+      List<Container> containers =
+          kona.runtime().listContainers(ListContainersRequest.getDefaultInstance()).getContainersList();
+      assertEquals(List.of(), containers);
+      assertFalse(Files.exists(engineDir), "the status-less engine dir is removed: " + engineDir);
       kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
       kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
       assertEquals(Leftovers.NONE, Leftovers.take(), "left behind:\n" + tail(kona));

@@ -383,32 +383,42 @@ public final class Containers implements SandboxContainers {
   private void removeUnaccounted() {
     for (RuntimeHandlers.Handler handler : handlers.all()) {
       List<dev.kona.engine.ContainerState> held;
+      List<ContainerId> unfinished;
       try {
         held = handler.engine().list();
+        unfinished = handler.engine().unfinished();
       } catch (RuntimeException e) {
         LOG.warn("runtime handler \"{}\": list its containers: {}", handler.name(), e.getMessage());
         continue;
       }
       for (dev.kona.engine.ContainerState state : held) {
-        String id = state.id().value();
-        if (records.containsKey(id)) {
-          continue;
-        }
-        LOG.warn("container {} of runtime handler \"{}\" ({}) has no readable record and no journal entry;"
-            + " removing it", id, handler.name(), state.status());
-        try {
-          if (state.status() == ContainerStatus.RUNNING) {
-            handler.engine().stop(state.id(), Signals.SIGKILL, Duration.ZERO);
-          }
-          handler.engine().delete(state.id());
-          Path bundle = bundles.resolve(id);
-          images.releaseRootfs(id, bundle.resolve("rootfs"));
-          SandboxLifecycle.deleteTreeNoFollow(bundle);
-          store.delete(id);
-        } catch (RuntimeException e) {
-          LOG.error("container {}: removing it failed, retried at the next start: {}", id, e.getMessage(), e);
-        }
+        removeUnaccounted(handler, state.id(), state.status());
       }
+      for (ContainerId id : unfinished) {
+        removeUnaccounted(handler, id, null);
+      }
+    }
+  }
+
+  /** {@code status} is null for a container whose setup never finished. */
+  private void removeUnaccounted(RuntimeHandlers.Handler handler, ContainerId cid, ContainerStatus status) {
+    String id = cid.value();
+    if (records.containsKey(id)) {
+      return;
+    }
+    LOG.warn("container {} of runtime handler \"{}\" ({}) has no readable record and no journal entry;"
+        + " removing it", id, handler.name(), status == null ? "setup never finished" : status);
+    try {
+      if (status == ContainerStatus.RUNNING) {
+        handler.engine().stop(cid, Signals.SIGKILL, Duration.ZERO);
+      }
+      handler.engine().delete(cid);
+      Path bundle = bundles.resolve(id);
+      images.releaseRootfs(id, bundle.resolve("rootfs"));
+      SandboxLifecycle.deleteTreeNoFollow(bundle);
+      store.delete(id);
+    } catch (RuntimeException e) {
+      LOG.error("container {}: removing it failed, retried at the next start: {}", id, e.getMessage(), e);
     }
   }
 
