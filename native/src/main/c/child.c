@@ -91,8 +91,10 @@ static int setup(const plan_t *plan, ns_set_t *ns, const child_io_t *io, shim_er
       signal(sig, SIG_DFL);
     }
   }
-  /* Bind sources and idmapping need the host's privilege: prepared before the user namespace is joined. */
-  if (join_cgroups(plan, e) < 0 || mounts_prepare(plan, ns->fd[NS_USER], e) < 0 || ns_join_user(ns, e) < 0 ||
+  /* Bind sources, idmapping and a lowered oom_score_adj need the host's privilege: done before the
+   * user namespace is joined. */
+  if (join_cgroups(plan, e) < 0 || process_oom_score(plan, e) < 0 || mounts_prepare(plan, ns->fd[NS_USER], e) < 0 ||
+      ns_join_user(ns, e) < 0 ||
       (ns->fork_pid && ns_fork_pid(io->sync, e) < 0)) {
     return -1;
   }

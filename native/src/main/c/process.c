@@ -23,6 +23,10 @@ int process_limits(const plan_t *plan, shim_error_t *e) {
       return shim_fail(e, errno, "rlimits", "setrlimit %lld to %lld/%lld", res, soft, hard);
     }
   }
+  return 0;
+}
+
+int process_oom_score(const plan_t *plan, shim_error_t *e) {
   const char *oom = plan_str(plan, "oom-score-adj", NULL);
   if (oom != NULL) {
     cleanup_close int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);

@@ -8,8 +8,11 @@
 #include "error.h"
 #include "plan.h"
 
-/* Before the pivot: rlimits and oom_score_adj (EPERM tolerated: the host may lack CAP_SYS_RESOURCE). */
+/* Before the pivot: rlimits. */
 int process_limits(const plan_t *plan, shim_error_t *e);
+/* oom_score_adj, before a user namespace is joined: lowering it needs CAP_SYS_RESOURCE in the
+ * host's user namespace, which the pod's root lacks (EPERM tolerated: the host may lack it too). */
+int process_oom_score(const plan_t *plan, shim_error_t *e);
 /* After the pivot, in the container's /proc: hostname and sysctls. */
 int process_kernel_settings(const plan_t *plan, int own_uts, shim_error_t *e);
 /* As the final user: umask and cwd. */

@@ -45,7 +45,8 @@ final class ConfigReload {
     ImageConfig inForceImages = runningImages.withRegistries(nextImages.registries()).withConfigPath(nextImages.configPath());
     KonaConfig inForce = new KonaConfig(running.socket(), running.stateRoot(), running.runRoot(), running.cgroupDriver(),
         running.shutdownTimeoutSeconds(), new LogConfig(next.log().level(), running.log().format()), running.metrics(),
-        inForceImages, running.cni(), running.streaming(), running.runtime(), running.cdiSpecDirs());
+        inForceImages, running.cni(), running.streaming(), running.runtime(), running.cdiSpecDirs(),
+        running.containersRoot());
     for (String key : needingRestart(inForce, next)) {
       LOG.warn("reload: {} changed; it takes effect at the next restart", key);
     }
@@ -58,6 +59,7 @@ final class ConfigReload {
     diff(keys, "socket", inForce.socket(), next.socket());
     diff(keys, "state_root", inForce.stateRoot(), next.stateRoot());
     diff(keys, "run_root", inForce.runRoot(), next.runRoot());
+    diff(keys, "containers_root", inForce.containersRoot(), next.containersRoot());
     diff(keys, "cgroup_driver", inForce.cgroupDriver(), next.cgroupDriver());
     diff(keys, "shutdown_timeout_seconds", inForce.shutdownTimeoutSeconds(), next.shutdownTimeoutSeconds());
     diff(keys, "log.format", inForce.log().format(), next.log().format());

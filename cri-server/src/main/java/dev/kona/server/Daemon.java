@@ -114,7 +114,7 @@ public final class Daemon {
 
   private int start() throws Exception {
     Path runRoot = config.runRootPath();
-    PrivateRoots.prepare(config.stateRootPath(), runRoot, config.socketPath());
+    PrivateRoots.prepare(config.stateRootPath(), runRoot, config.socketPath(), config.containersRootPath());
     InstanceLock lock = InstanceLock.tryAcquire(runRoot);
     if (lock == null) {
       LOG.error(
@@ -140,7 +140,14 @@ public final class Daemon {
 
     KonaMeters meters = new KonaMeters();
     opened.push(meters);
-    ImageModule images = ImageModule.open(config.images(), config.stateRootPath(), meters.registry());
+    ImageModule images;
+    try {
+      images = ImageModule.open(config.images(), config.stateRootPath(), config.containersRootPath(), meters.registry());
+    } catch (dev.kona.common.error.FailedPreconditionException e) {
+      LOG.error("config: {}", e.getMessage());
+      closeAll();
+      return EXIT_CONFIG;
+    }
     opened.push(images);
     imageModule = images;
     CniModule cni = CniModule.open(config.cni(), config.stateRootPath(), meters.registry());

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
  * container records, config.json and launch plans hold the containers' environment. Whatever Kona
  * makes under them is then out of reach of every other user, whatever its own mode.
  *
+ * <p>A {@code containers_root} holds the containers' writable layers (copies of image files,
+ * setuid ones included, and whatever the containers write): it is root's alone too.
+ *
  * <p>One exception: when the CRI socket lies directly in the run root (the default), the run root
  * is 0710, so that the socket's group can reach the socket (itself 0660) and nothing else; every
  * directory in the run root is made, or tightened to, 0700 here before any call is served.
@@ -38,7 +41,15 @@ final class PrivateRoots {
   private PrivateRoots() {}
 
   static void prepare(Path stateRoot, Path runRoot, Path socket) throws IOException {
+    prepare(stateRoot, runRoot, socket, java.util.Optional.empty());
+  }
+
+  static void prepare(Path stateRoot, Path runRoot, Path socket, java.util.Optional<Path> containersRoot)
+      throws IOException {
     own(stateRoot, OWNER_ONLY);
+    if (containersRoot.isPresent()) {
+      own(containersRoot.get(), OWNER_ONLY);
+    }
     boolean socketInRunRoot =
         runRoot.toAbsolutePath().normalize().equals(socket.toAbsolutePath().normalize().getParent());
     own(runRoot, socketInRunRoot ? OWNER_AND_SOCKET_GROUP : OWNER_ONLY);

@@ -21,7 +21,17 @@ public final class ImageModule implements AutoCloseable {
   }
 
   public static ImageModule open(ImageConfig config, Path stateRoot, MeterRegistry meters) {
-    return new ImageModule(ImageService.open(config, stateRoot.resolve("images"), new ImageMetrics(meters)));
+    return open(config, stateRoot, java.util.Optional.empty(), meters);
+  }
+
+  /**
+   * @param containersRoot where the containers' writable layers live when apart from the images
+   *     ({@code containers_root}); empty for {@code <state_root>/images/containers}
+   */
+  public static ImageModule open(
+      ImageConfig config, Path stateRoot, java.util.Optional<Path> containersRoot, MeterRegistry meters) {
+    return new ImageModule(
+        ImageService.open(config, stateRoot.resolve("images"), containersRoot, new ImageMetrics(meters)));
   }
 
   public Path root() {

@@ -46,6 +46,7 @@ import java.util.stream.Collectors;
 public final class ImageService implements AutoCloseable {
 
   private final Path root;
+  private final Optional<Path> containersRoot;
   private final ContentStore content;
   private final SnapshotStore snapshots;
   private final ImageStore images;
@@ -57,13 +58,17 @@ public final class ImageService implements AutoCloseable {
   private final WritableLayerUsage writableUsage;
   private final HttpClient http;
 
-  private ImageService(Path root, ImageConfig config, ImageMetrics metrics) throws IOException {
+  private ImageService(Path root, Optional<Path> containersRoot, ImageConfig config, ImageMetrics metrics)
+      throws IOException {
     this.root = root;
+    this.containersRoot = containersRoot;
     Files.createDirectories(root);
     this.content = ContentStore.open(root);
     this.snapshots = SnapshotStore.open(root);
     this.images = ImageStore.open(root);
-    this.containers = ContainerRootfs.open(root, snapshots);
+    Path layers = containersRoot.map(r -> r.resolve(SPLIT_LAYERS_DIR)).orElse(root.resolve("containers"));
+    requireLayersWhereTheyWere(root, layers);
+    this.containers = ContainerRootfs.open(root, layers, snapshots);
     Leases leases = new Leases();
     this.gc = new GarbageCollector(images, content, snapshots, containers, leases);
     this.watchdog = new ProgressWatchdog(Duration.ofSeconds(config.progressTimeoutSeconds()));
@@ -113,15 +118,64 @@ public final class ImageService implements AutoCloseable {
 
   /** Opens the store at {@code root} (the daemon passes {@code <state_root>/images}). */
   public static ImageService open(ImageConfig config, Path root, ImageMetrics metrics) {
+    return open(config, root, Optional.empty(), metrics);
+  }
+
+  /**
+   * Opens the store at {@code root}, with the containers' writable layers under {@code
+   * <containersRoot>/layers} when present (a split image filesystem, KEP-4191), else under {@code
+   * <root>/containers}. FailedPrecondition when layers of existing containers are in the other place
+   * (the setting changed while containers existed): they would be lost to their containers.
+   */
+  public static ImageService open(ImageConfig config, Path root, Optional<Path> containersRoot, ImageMetrics metrics) {
     try {
-      return new ImageService(root, config, metrics);
+      return new ImageService(root, containersRoot, config, metrics);
     } catch (IOException e) {
       throw new InternalException("open image store " + root + ": " + e, e);
     }
   }
 
+  /** The directory of the writable layers under a separate containers root. */
+  static final String SPLIT_LAYERS_DIR = "layers";
+  /** Names the writable layers' directory in force, so that a change of it is noticed. */
+  private static final String LAYERS_MARKER = "containers-root";
+
+  private static void requireLayersWhereTheyWere(Path root, Path layers) throws IOException {
+    Path marker = root.resolve(LAYERS_MARKER);
+    Path before = Files.isRegularFile(marker)
+        ? Path.of(Files.readString(marker).strip()) : root.resolve("containers");
+    if (!before.equals(layers) && Files.isDirectory(before)) {
+      List<String> left;
+      try (var dirs = Files.list(before)) {
+        left = dirs.map(d -> d.getFileName().toString()).sorted().toList();
+      }
+      if (!left.isEmpty()) {
+        throw new FailedPreconditionException("open image store " + root + ": the writable layers of "
+            + left.size() + " container(s) (" + String.join(", ", left.subList(0, Math.min(3, left.size())))
+            + (left.size() > 3 ? ", ..." : "") + ") are in " + before + ", but containers_root puts them in "
+            + layers + "; set containers_root back, or remove those containers first");
+      }
+    }
+    if (!Files.isRegularFile(marker) || !before.equals(layers)) {
+      dev.kona.common.fs.AtomicFile.write(marker, (layers + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
   public Path root() {
     return root;
+  }
+
+  /** The containers' own root when their layers are kept apart from the images; empty otherwise. */
+  public Optional<Path> containersRoot() {
+    return containersRoot;
+  }
+
+  /**
+   * The filesystem id (mountpoint) of the containers' writable layers, as ImageFsInfo and the
+   * container stats report it: the containers root when split, else the image store's root.
+   */
+  public Path containerFsMountpoint() {
+    return containersRoot.orElse(root);
   }
 
   /** Pulls {@code ref} (normalised) and returns the stored image. */
@@ -210,7 +264,9 @@ public final class ImageService implements AutoCloseable {
   public RootfsPlan prepareRootfs(String containerId, String image) {
     synchronized (gc) {
       ImageRecord record = require(image);
-      return containers.prepare(containerId, record.id(), record.chainIds());
+      RootfsPlan plan = containers.prepare(containerId, record.id(), record.chainIds());
+      writableUsage.invalidate();
+      return plan;
     }
   }
 
@@ -233,6 +289,7 @@ public final class ImageService implements AutoCloseable {
   /** Deletes the container's upper and work dirs; unknown containers are fine. */
   public void releaseRootfs(String containerId) {
     containers.release(containerId);
+    writableUsage.invalidate();
     gc.collect();
   }
 

@@ -69,10 +69,13 @@ class CdiDevicesTest {
             {"name": "fuse-ro", "containerEdits": {"deviceNodes": [
               {"path": "/dev/kona-fuse-ro", "hostPath": "%s", "permissions": "r"}]}},
             {"name": "hooked", "containerEdits": {"hooks": [
-              {"hookName": "createRuntime", "path": "/bin/sh", "args": ["sh", "-c", "echo ran > %s"]}]}}
+              {"hookName": "createRuntime", "path": "/bin/sh", "args": ["sh", "-c", "echo ran > %s"]}]}},
+            {"name": "made", "containerEdits": {"deviceNodes": [
+              {"path": "/dev/kona-made", "hostPath": "%s", "type": "c", "major": 10, "minor": 229, "permissions": "rw"}]}}
           ]
         }
-        """.formatted(devs.resolve("null0"), devs.resolve("fuse0"), devs.resolve("fuse0"), root.resolve("hook-ran")));
+        """.formatted(devs.resolve("null0"), devs.resolve("fuse0"), devs.resolve("fuse0"), root.resolve("hook-ran"),
+            devs.resolve("absent")));
     Files.writeString(run.resolve("kona-file.yaml"), """
         cdiVersion: "0.5.0"
         kind: kona.test/file
@@ -176,6 +179,17 @@ class CdiDevicesTest {
     String log = kona.log();
     assertEquals(1, count(log, "CDI spec " + etc.resolve("broken.json") + " ignored"), log);
     assertEquals(1, count(log, "CDI spec " + run.resolve("bad-version.yaml") + " ignored: cdiVersion"), log);
+  }
+
+  /** The CDI spec allows a node the host lacks: it is made from the spec's type and numbers. */
+  @Test
+  void cdiDeviceNode_hostNodeMissing_isMadeFromTheSpecsTypeAndNumbers() throws Exception {
+    assertTrue(Files.notExists(root.resolve("devs/absent")));
+    String id = run(pod(""), List.of("kona.test/device=made"), Map.of());
+    assertEquals("a:e5 666\n", out(id, "test -c /dev/kona-made && busybox stat -c '%t:%T %a' /dev/kona-made"),
+        "10:229 with mode 0666, as runc makes a node without a fileMode");
+    assertEquals("opened\n", out(id, "exec 3<>/dev/kona-made && echo opened"), "the device cgroup allows 10:229 rw");
+    assertTrue(Files.notExists(root.resolve("devs/absent")), "nothing made on the host");
   }
 
   @Test

@@ -249,6 +249,54 @@ class UserNamespaceTest extends OnePodSuite {
         .setPodSandboxId(podId).build()).getStatus().getLinux().getNamespaces().getOptions().getUsernsOptions().getMode());
   }
 
+  /**
+   * The kubelet sends every container an oom_score_adj (1000 BestEffort, 2..999 Burstable, -997
+   * Guaranteed). Inside the pod's user namespace /proc/self/oom_score_adj cannot even be opened, and
+   * lowering the value needs CAP_SYS_RESOURCE in the host's namespace: it is written before the pod's
+   * is joined, for the container's process and for an exec into it, as the host sees it.
+   */
+  @Test
+  void oomScoreAdj_isWrittenBeforeJoining_forAContainerAndAnExecInAUserNamespacePod() throws Exception {
+    PodSandboxConfig podConfig = usernsPod("userns-oom", podUserns());
+    String podId = runPod(podConfig);
+    String bestEffort = run(podId, podConfig, "best-effort", c -> c.setLinux(LinuxContainerConfig.newBuilder()
+        .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(1000))));
+    assertEquals("1000", Files.readString(Path.of("/proc/" + kona.containerPid(bestEffort) + "/oom_score_adj")).strip(),
+        "the container's process, read on the host");
+    assertEquals("1000\n", out(bestEffort, "cat /proc/self/oom_score_adj"), "an exec into it");
+
+    String guaranteed = run(podId, podConfig, "guaranteed", c -> c.setLinux(LinuxContainerConfig.newBuilder()
+        .setResources(LinuxContainerResources.newBuilder().setOomScoreAdj(-997))));
+    // Lowering needs CAP_SYS_RESOURCE, which some hosts (a container as this test's machine) do not give
+    // even to root; there the value stays what any process of the host could have, as runc leaves it.
+    boolean hostMayLower = (Long.parseUnsignedLong(Files.readAllLines(Path.of("/proc/self/status")).stream()
+        .filter(l -> l.startsWith("CapEff:")).findFirst().orElseThrow().split("\\s+")[1], 16) & (1L << 24)) != 0;
+    String expected = hostMayLower ? "-997" : "0";
+    assertEquals(expected, Files.readString(Path.of("/proc/" + kona.containerPid(guaranteed) + "/oom_score_adj")).strip(),
+        "a Guaranteed container, read on the host (host has CAP_SYS_RESOURCE: " + hostMayLower + ")");
+    assertEquals(expected + "\n", out(guaranteed, "cat /proc/self/oom_score_adj"), "an exec into it");
+  }
+
+  /**
+   * An image volume (KEP-4639) in a user-namespace pod: its layers are idmapped like the rootfs's,
+   * so the image's root-owned files belong to the pod's root, and it stays read-only.
+   */
+  @Test
+  void imageVolume_inAUserNamespacePod_isIdmappedLikeTheRootfs() throws Exception {
+    String data = registry.push("userns-volume-data", ImageMountTest.dataImage());
+    kona.images().pullImage(dev.kona.cri.api.v1.PullImageRequest.newBuilder()
+        .setImage(ImageSpec.newBuilder().setImage(data)).build());
+    PodSandboxConfig podConfig = usernsPod("userns-imgvol", podUserns());
+    String podId = runPod(podConfig);
+    String reader = run(podId, podConfig, "reader", c -> c.addMounts(dev.kona.cri.api.v1.Mount.newBuilder()
+        .setContainerPath("/data").setReadonly(true).setImage(ImageSpec.newBuilder().setImage(data))));
+    assertEquals("from layer 2\n", out(reader, "cat /data/content/a"));
+    assertEquals("0 0\n", out(reader, "stat -c '%u %g' /data/content/a"),
+        "the image's root-owned file belongs to the pod's root, not to nobody");
+    assertEquals("0 0\n", out(reader, "stat -c '%u %g' /data/content"));
+    assertTrue(exec(reader, "touch /data/content/new").getExitCode() != 0, "read-only");
+  }
+
   @Test
   void procMountUnmasked_isAllowedInAUserNamespacePod_andLeavesProcUnmasked() {
     PodSandboxConfig podConfig = usernsPod("userns-proc", podUserns());

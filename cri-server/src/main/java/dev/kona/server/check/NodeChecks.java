@@ -67,18 +67,27 @@ final class NodeChecks {
 
   /** Free space and inodes on the filesystem that holds (or will hold) the state root. */
   CheckResult storage(Path stateRoot) {
+    return storage("storage", "state_root", stateRoot);
+  }
+
+  /** The same for a {@code containers_root}, which holds the writable layers on a filesystem apart. */
+  CheckResult containersStorage(Path containersRoot) {
+    return storage("containers_storage", "containers_root", containersRoot);
+  }
+
+  private CheckResult storage(String check, String key, Path stateRoot) {
     Path existing = stateRoot.toAbsolutePath().normalize();
     while (!Files.exists(existing) && existing.getParent() != null) {
       existing = existing.getParent();
     }
     StatFs fs = sys.statfs(existing.toString());
-    String where = "state_root " + stateRoot + (existing.equals(stateRoot) ? "" : " (not made yet; on " + existing + ")");
+    String where = key + " " + stateRoot + (existing.equals(stateRoot) ? "" : " (not made yet; on " + existing + ")");
     if (fs.type() == StatFs.OVERLAYFS_SUPER_MAGIC) {
-      return CheckResult.fail("storage", where + " is on overlayfs, which cannot hold the upper directories of "
+      return CheckResult.fail(check, where + " is on overlayfs, which cannot hold the upper directories of "
           + "containers' overlay mounts; choose a directory on ext4, xfs or btrfs");
     }
     if (fs.readOnly()) {
-      return CheckResult.fail("storage", where + " is on a read-only filesystem");
+      return CheckResult.fail(check, where + " is on a read-only filesystem");
     }
     long avail = fs.blocksAvailable() * fs.blockSize();
     long total = fs.blocks() * fs.blockSize();
@@ -88,13 +97,13 @@ final class NodeChecks {
     String numbers = String.format(java.util.Locale.ROOT, "%d MiB free of %d MiB (%.0f%%)", avail / MIB, total / MIB, freePct)
         + (inodes ? String.format(java.util.Locale.ROOT, ", %d inodes free of %d (%.0f%%)", fs.filesFree(), fs.files(), inodePct) : "");
     if (avail < FAIL_BYTES || inodePct < 5) {
-      return CheckResult.fail("storage", where + ": " + numbers + "; pulls and container layers need room");
+      return CheckResult.fail(check, where + ": " + numbers + "; pulls and container layers need room");
     }
     if (avail < WARN_BYTES || freePct < 15 || inodePct < 15) {
-      return CheckResult.warn("storage", where + ": " + numbers + "; the kubelet starts evicting and removing "
+      return CheckResult.warn(check, where + ": " + numbers + "; the kubelet starts evicting and removing "
           + "images near 15% free");
     }
-    return CheckResult.ok("storage", where + ": " + numbers);
+    return CheckResult.ok(check, where + ": " + numbers);
   }
 
   /** The socket's directory and the socket: what the daemon would find, and who can reach it. */

@@ -55,6 +55,7 @@ public final class Preflight {
     }
     add(results, "cni", () -> node.cni(config.cni()));
     add(results, "storage", () -> node.storage(config.stateRootPath()));
+    config.containersRootPath().ifPresent(c -> add(results, "containers_storage", () -> node.containersStorage(c)));
     add(results, "socket", () -> node.socket(config.socketPath()));
     return results;
   }

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * @param shutdownTimeoutSeconds how long in-flight calls may run on after SIGTERM
  * @param runtime the runtime handlers besides Kona's own engine
  * @param cdiSpecDirs where Container Device Interface specs are read, later directories winning
+ * @param containersRoot where the containers' writable layers live, when not with the images under
+ *     the state root (a split image filesystem, KEP-4191); empty for under the state root
  */
 public record KonaConfig(
     String socket,
@@ -31,7 +33,8 @@ public record KonaConfig(
     CniConfig cni,
     StreamingConfig streaming,
     RuntimeSection runtime,
-    java.util.List<String> cdiSpecDirs) {
+    java.util.List<String> cdiSpecDirs,
+    String containersRoot) {
 
   public KonaConfig {
     requireAbsolute(socket, "socket");
@@ -45,6 +48,25 @@ public record KonaConfig(
     for (String dir : cdiSpecDirs) {
       requireAbsolute(dir, "cdi_spec_dirs");
     }
+    containersRoot = containersRoot == null ? "" : containersRoot;
+    if (!containersRoot.isEmpty()) {
+      requireAbsolute(containersRoot, "containers_root");
+      Path split = Path.of(containersRoot).normalize();
+      Path state = Path.of(stateRoot).normalize();
+      Path run = Path.of(runRoot).normalize();
+      // Kona's own trees would hold each other: the images' sweep or a container's removal would
+      // delete the other's files.
+      if (state.startsWith(split) || split.startsWith(state.resolve("images")) || split.equals(state)
+          || run.startsWith(split) || split.startsWith(run)) {
+        throw new IllegalArgumentException("containers_root: must be a directory of its own, outside "
+            + state.resolve("images") + " and run_root and holding neither root, got \"" + containersRoot + "\"");
+      }
+    }
+  }
+
+  /** Where the containers' writable layers live when split from the images; empty when not split. */
+  public java.util.Optional<Path> containersRootPath() {
+    return containersRoot.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(Path.of(containersRoot));
   }
 
   public Path socketPath() {

@@ -62,6 +62,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void containersRoot_emptyByDefault_setByFlag_andMustStandApart() throws Exception {
+    assertTrue(loader.load(null, Map.of()).containersRootPath().isEmpty(), "not split unless asked");
+    assertEquals(java.util.Optional.of(Path.of("/srv/layers")),
+        loader.load(null, Map.of("containers_root", "/srv/layers")).containersRootPath());
+    for (String bad : java.util.List.of("layers", "/var/lib/kona", "/var/lib/kona/images/c", "/var", "/run/kona/x")) {
+      String m = assertThrows(ConfigException.class, () -> loader.load(null, Map.of("containers_root", bad)),
+          bad).getMessage();
+      assertTrue(m.contains("containers_root") && m.contains(bad), m);
+    }
+  }
+
+  @Test
   void syntaxError_namesFileAndLine() throws Exception {
     Path f = file("socket = \"/tmp/x.sock\"\n[log\nlevel = 1\n");
     String m = error(f, Map.of());

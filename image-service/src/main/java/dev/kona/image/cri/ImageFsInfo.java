@@ -10,10 +10,15 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 /**
- * ImageFsInfo: bytes and inodes of the image store (running totals kept by the stores, no walk) plus
- * the containers' writable layers (walked at most every few seconds), which live on the same file
- * system. Like CRI-O without a separate image store, both lists carry the same entry: a container
- * filesystem with another mountpoint would make the kubelet treat the node as having split disks.
+ * ImageFsInfo: bytes and inodes of the image store (running totals kept by the stores, no walk) and
+ * of the containers' writable layers (walked at most every few seconds).
+ *
+ * <p>When the layers live with the images (no {@code containers_root}), both lists carry the same
+ * entry, their sum, as CRI-O does without a separate image store: a container filesystem with
+ * another mountpoint would make the kubelet treat the node as having split disks. With a {@code
+ * containers_root} (a split image filesystem, KEP-4191), {@code image_filesystems} is the image
+ * store alone and {@code container_filesystems} the writable layers alone, each with its own root as
+ * the mountpoint, as CRI-O does with a separate image store; the kubelet finds the disk under each.
  * The kubelet and critest also call it as a connection probe, so it answers for an empty store.
  */
 final class ImageFsInfo {
@@ -29,6 +34,12 @@ final class ImageFsInfo {
     long timestamp = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     ImageService.Usage image = images.imageFsUsage();
     ImageService.Usage writable = images.containerFsUsage();
+    if (images.containersRoot().isPresent()) {
+      return ImageFsInfoResponse.newBuilder()
+          .addImageFilesystems(usage(timestamp, images.root(), image))
+          .addContainerFilesystems(usage(timestamp, images.containersRoot().get(), writable))
+          .build();
+    }
     FilesystemUsage both =
         usage(timestamp, images.root(), new ImageService.Usage(image.bytes() + writable.bytes(), image.inodes() + writable.inodes()));
     return ImageFsInfoResponse.newBuilder().addImageFilesystems(both).addContainerFilesystems(both).build();

@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Containers' writable layers under {@code <root>/containers/<id>/{upper,work}} and the overlay
+ * Containers' writable layers under {@code <root>/containers/<id>/{upper,work}} (or, on a split
+ * image filesystem, under a directory of their own on another filesystem) and the overlay
  * plans that stack them on their image's snapshots. {@code rootfs.json} in each container dir
  * records which snapshots it uses, so that garbage collection keeps them while the container exists
  * (also across restarts), and which images it mounts as image volumes (KEP-4639): those images are
@@ -56,14 +57,23 @@ public final class ContainerRootfs {
   private final SnapshotStore snapshots;
   private final Map<String, RootfsJson> active = new ConcurrentHashMap<>();
 
-  private ContainerRootfs(Path root, SnapshotStore snapshots) {
+  private ContainerRootfs(Path root, Path containers, SnapshotStore snapshots) {
     this.root = root;
-    this.containers = root.resolve("containers");
+    this.containers = containers;
     this.snapshots = snapshots;
   }
 
   public static ContainerRootfs open(Path root, SnapshotStore snapshots) throws IOException {
-    ContainerRootfs rootfs = new ContainerRootfs(root, snapshots);
+    return open(root, root.resolve("containers"), snapshots);
+  }
+
+  /**
+   * @param containers where the writable layers live: {@code <root>/containers}, or a directory on
+   *     another filesystem (overlayfs wants a layer's upper and work dirs on one filesystem, which
+   *     they are, both in {@code <containers>/<id>}; the image's lower dirs may be anywhere)
+   */
+  public static ContainerRootfs open(Path root, Path containers, SnapshotStore snapshots) throws IOException {
+    ContainerRootfs rootfs = new ContainerRootfs(root, containers, snapshots);
     Files.createDirectories(rootfs.containers);
     Files.createDirectories(root.resolve("empty"));
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(rootfs.containers)) {

@@ -22,6 +22,11 @@ public final class WritableLayerUsage {
     this.refreshNanos = refresh.toNanos();
   }
 
+  /** The next {@link #get} walks again: a layer was made or removed. */
+  public synchronized void invalidate() {
+    measured = false;
+  }
+
   public synchronized long[] get() {
     long now = System.nanoTime();
     if (!measured || now - measuredAt > refreshNanos) {

@@ -17,8 +17,14 @@ final class CriFixture implements AutoCloseable {
   final LocalRegistry registry;
 
   CriFixture(Path root, LocalRegistry registry) {
+    this(root, java.util.Optional.empty(), registry);
+  }
+
+  /** With the containers' writable layers under {@code containersRoot} (a split image filesystem). */
+  CriFixture(Path root, java.util.Optional<Path> containersRoot, LocalRegistry registry) {
     this.registry = registry;
-    this.images = TestImageServices.open(root, TestImageServices.insecure(registry.host()));
+    this.images = ImageService.open(TestImageServices.insecure(registry.host()), root, containersRoot,
+        new dev.kona.image.ImageMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     this.endpoint = new ImageServiceEndpoint(images);
   }
 

@@ -80,4 +80,49 @@ class ImageFsInfoTest {
     assertEquals(123_456, cri.images.writableLayerUsage("writer").bytes());
     cri.images.releaseRootfs("writer");
   }
+
+  @Test
+  void imageFsInfo_containersRootApart_reportsImagesAndWritableLayersEachAlone() throws Exception {
+    cri.close();
+    Path containersRoot = Files.createDirectories(temp.resolve("containers-fs"));
+    cri = new CriFixture(temp.resolve("images"), java.util.Optional.of(containersRoot), registry);
+    String id = cri.pull("test/fs:1");
+    RootfsPlan plan = cri.images.prepareRootfs("writer", id);
+    assertTrue(plan.upperDir().startsWith(containersRoot.resolve("layers")), plan.upperDir().toString());
+    Files.write(plan.upperDir().resolve("blob"), new byte[123_456]);
+
+    ImageFsInfoResponse response = info();
+    FilesystemUsage image = response.getImageFilesystems(0);
+    FilesystemUsage containers = response.getContainerFilesystems(0);
+    assertEquals(temp.resolve("images").toString(), image.getFsId().getMountpoint());
+    assertEquals(containersRoot.toString(), containers.getFsId().getMountpoint());
+    assertEquals(cri.images.imageFsUsage().bytes(), image.getUsedBytes().getValue(), "the images alone");
+    long layer = FileTrees.usage(containersRoot.resolve("layers"))[0];
+    assertEquals(layer, containers.getUsedBytes().getValue(), "the writable layers alone, measured anew");
+    assertTrue(layer >= 123_456, "layer " + layer);
+    assertEquals(FileTrees.usage(containersRoot.resolve("layers"))[1], containers.getInodesUsed().getValue());
+
+    cri.images.releaseRootfs("writer");
+    assertEquals(0, info().getContainerFilesystems(0).getUsedBytes().getValue(), "a removed layer counts no more");
+  }
+
+  @Test
+  void open_containersRootMovedWhileLayersExist_isRefusedNamingBothPlaces() throws Exception {
+    String id = cri.pull("test/fs:1");
+    cri.images.prepareRootfs("stays", id);
+    cri.close();
+    Path elsewhere = temp.resolve("containers-fs");
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.kona.common.error.FailedPreconditionException.class,
+        () -> new CriFixture(temp.resolve("images"), java.util.Optional.of(elsewhere), registry));
+    assertTrue(e.getMessage().contains("stays") && e.getMessage().contains(temp.resolve("images/containers").toString())
+        && e.getMessage().contains(elsewhere.resolve("layers").toString()), e.getMessage());
+    // set back, the layer is found where it is
+    cri = new CriFixture(temp.resolve("images"), registry);
+    assertTrue(Files.isDirectory(cri.images.containersDir().resolve("stays/upper")));
+    cri.images.releaseRootfs("stays");
+    cri.close();
+    cri = new CriFixture(temp.resolve("images"), java.util.Optional.of(elsewhere), registry);
+    assertEquals(elsewhere.toString(), info().getContainerFilesystems(0).getFsId().getMountpoint(),
+        "no layer left: the move is allowed");
+  }
 }

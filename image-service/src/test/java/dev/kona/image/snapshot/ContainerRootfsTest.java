@@ -108,6 +108,50 @@ class ContainerRootfsTest {
     rootfs.release("ctr-many");
   }
 
+  /**
+   * A split image filesystem: the writable layers on a tmpfs of their own, the image's layers on
+   * the test's filesystem. Overlayfs takes lower dirs from anywhere; the upper and work dirs are on
+   * one filesystem. Also with the relative options of a many-layer image.
+   */
+  @Test
+  void prepare_layersOnAnotherFilesystem_mountsAndWritesThere() throws Exception {
+    Path root = temp.resolve("images-" + "x".repeat(150));
+    Path layersFs = Files.createDirectories(temp.resolve("layers-fs"));
+    run(new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=16m", "kona-layers", layersFs.toString()));
+    try {
+      SnapshotStore store = SnapshotStore.open(root);
+      ContainerRootfs rootfs = ContainerRootfs.open(root, layersFs.resolve("layers"), store);
+      List<LayerBuilder> tars = new ArrayList<>();
+      for (int i = 0; i < 120; i++) {
+        tars.add(new LayerBuilder().file("top", Integer.toString(i), 0644));
+      }
+      List<Digest> chain = layers(store, tars);
+      for (String id : List.of("few", "many")) {
+        RootfsPlan plan = rootfs.prepare(id, Digest.sha256(id.getBytes(StandardCharsets.UTF_8)),
+            id.equals("few") ? chain.subList(0, 3) : chain);
+        assertEquals(id.equals("many"), plan.mountDirectory().isPresent(), id);
+        assertEquals(layersFs.resolve("layers").resolve(id).resolve("upper"), plan.upperDir());
+        Path target = Files.createDirectories(temp.resolve("rootfs-" + id));
+        mount(plan, target);
+        try {
+          assertEquals(id.equals("few") ? "2" : "119", Files.readString(target.resolve("top")));
+          Files.writeString(target.resolve("written"), id);
+        } finally {
+          umount(target);
+        }
+        assertEquals(id, Files.readString(plan.upperDir().resolve("written")), "the write is on the layers' tmpfs");
+        assertEquals(Files.getFileStore(layersFs), Files.getFileStore(plan.upperDir()));
+      }
+      assertEquals(java.util.Set.of("few", "many"), ContainerRootfs.open(root, layersFs.resolve("layers"), store)
+          .containerIds(), "found again where they are");
+      rootfs.release("few");
+      rootfs.release("many");
+      assertEquals(List.of(), list(layersFs.resolve("layers")));
+    } finally {
+      run(new ProcessBuilder("umount", layersFs.toString()));
+    }
+  }
+
   @Test
   void prepare_sameContainerOtherImage_isAlreadyExists() throws Exception {
     Path root = temp.resolve("images");

@@ -52,8 +52,15 @@ public record CdiEdits(
    * @param hostPath the host's node, {@code path} when the spec gives none
    * @param permissions device cgroup access ({@code rwm} when the spec gives none)
    * @param fileMode, uid, gid of the node in the container; null for the host node's
+   * @param type, major, minor the node as the spec gives it ({@code c}, {@code u} or {@code b}); when
+   *     the host node does not exist, the container's is made from them. Null when not given
    */
-  public record DeviceNode(String path, String hostPath, String permissions, Integer fileMode, Long uid, Long gid) {}
+  public record DeviceNode(String path, String hostPath, String permissions, Integer fileMode, Long uid, Long gid,
+      String type, Long major, Long minor) {
+    public DeviceNode(String path, String hostPath, String permissions, Integer fileMode, Long uid, Long gid) {
+      this(path, hostPath, permissions, fileMode, uid, gid, null, null, null);
+    }
+  }
 
   /** A bind mount; {@code options} as the spec gives them (ro, nosuid, rbind, rslave, …). */
   public record Mount(String hostPath, String containerPath, List<String> options) {

@@ -184,7 +184,16 @@ public final class CdiSpecs {
         throw new IllegalArgumentException(field + ".deviceNodes[" + n.path() + "].permissions \"" + permissions
             + "\" is not a combination of r, w and m");
       }
-      nodes.add(new CdiEdits.DeviceNode(n.path(), host, permissions, n.fileMode(), n.uid(), n.gid()));
+      String type = n.type() == null || n.type().isEmpty() ? null : n.type();
+      if (type != null && !type.equals("c") && !type.equals("u") && !type.equals("b") && !type.equals("p")) {
+        throw new IllegalArgumentException(field + ".deviceNodes[" + n.path() + "].type \"" + type
+            + "\" is not one of c, u, b, p");
+      }
+      if ((n.major() != null && n.major() < 0) || (n.minor() != null && n.minor() < 0)) {
+        throw new IllegalArgumentException(field + ".deviceNodes[" + n.path() + "]: negative major or minor");
+      }
+      nodes.add(new CdiEdits.DeviceNode(n.path(), host, permissions, n.fileMode(), n.uid(), n.gid(), type, n.major(),
+          n.minor()));
     }
     List<CdiEdits.Mount> mounts = new ArrayList<>();
     for (CdiSpecJson.MountJson m : orEmpty(e.mounts())) {

@@ -26,7 +26,8 @@ final class CdiInjection {
     }
     List<ContainerSpec.DeviceSpec> devices = new ArrayList<>(spec.devices());
     for (CdiEdits.DeviceNode n : edits.deviceNodes()) {
-      devices.add(new ContainerSpec.DeviceSpec(n.path(), n.hostPath(), n.permissions(), n.fileMode(), n.uid(), n.gid()));
+      devices.add(new ContainerSpec.DeviceSpec(n.path(), n.hostPath(), n.permissions(), n.fileMode(), n.uid(), n.gid(),
+          n.type(), n.major(), n.minor()));
     }
     List<ContainerSpec.MountSpec> mounts = new ArrayList<>(spec.mounts());
     for (CdiEdits.Mount m : edits.mounts()) {

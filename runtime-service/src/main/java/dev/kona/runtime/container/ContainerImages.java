@@ -34,6 +34,13 @@ public interface ContainerImages {
   String mountImage(String containerId, String image, Path target);
 
   /**
+   * Like {@link #mountImage(String, String, Path)} for a container in a pod's user namespace: the
+   * image's layers are idmapped with it, as the rootfs's are, so the image's root-owned files
+   * belong to the namespace's root.
+   */
+  String mountImage(String containerId, String image, Path target, IdmappedRoot idmap);
+
+  /**
    * Unmounts {@code target} and every image volume of the container (under {@link
    * #imageMountsDir}), and removes the writable layer and the holds on mounted images; idempotent.
    */

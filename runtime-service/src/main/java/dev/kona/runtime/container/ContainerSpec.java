@@ -151,11 +151,18 @@ public record ContainerSpec(
    *     {@code fileMode})
    * @param uid the node's owner in the container, null for root
    * @param gid the node's group in the container, null for root
+   * @param type the node's type from a CDI spec ({@code c}, {@code u}, {@code b} or {@code p}), with
+   *     {@code major} and {@code minor}: the node made when {@code hostPath} does not exist; null
+   *     for a host node's own
    */
   public record DeviceSpec(String containerPath, String hostPath, String permissions, Integer fileMode, Long uid,
-      Long gid) {
+      Long gid, String type, Long major, Long minor) {
     public DeviceSpec(String containerPath, String hostPath, String permissions) {
       this(containerPath, hostPath, permissions, null, null, null);
+    }
+
+    public DeviceSpec(String containerPath, String hostPath, String permissions, Integer fileMode, Long uid, Long gid) {
+      this(containerPath, hostPath, permissions, fileMode, uid, gid, null, null, null);
     }
 
     public DeviceSpec {

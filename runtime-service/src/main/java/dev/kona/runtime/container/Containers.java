@@ -146,14 +146,14 @@ public final class Containers implements SandboxContainers {
       // Releasing the rootfs also unmounts the image mounts and drops their holds.
       undo.push("release rootfs", () -> images.releaseRootfs(id, rootfs));
       SandboxSpec.UserNamespace userns = sandbox.spec().userNamespace();
-      if (userns == null) {
+      ContainerImages.IdmappedRoot idmap = userns == null ? null : new ContainerImages.IdmappedRoot(
+          Path.of(sandbox.userns()), userns.hostRootUid(), userns.hostRootGid());
+      if (idmap == null) {
         steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs));
       } else {
-        ContainerImages.IdmappedRoot idmap = new ContainerImages.IdmappedRoot(Path.of(sandbox.userns()),
-            userns.hostRootUid(), userns.hostRootGid());
         steps.run(CREATE, "rootfs", () -> images.mountRootfs(id, image, rootfs, idmap));
       }
-      ImageMounts imageMounts = steps.time(CREATE, "image_mounts", () -> mountImages(id, rootfs, spec));
+      ImageMounts imageMounts = steps.time(CREATE, "image_mounts", () -> mountImages(id, rootfs, spec, idmap));
       record = record.withSpec(spec.withMounts(imageMounts.recorded()));
       ContainerSpec bound = CdiInjection.apply(spec.withMounts(imageMounts.bound()), cdiEdits);
 
@@ -188,7 +188,7 @@ public final class Containers implements SandboxContainers {
    * Mounts each image volume (KEP-4639) read-only on the host beside the rootfs, at {@code
    * image-mounts/<index>}; its {@code image_sub_path} must exist in the image.
    */
-  private ImageMounts mountImages(String id, Path rootfs, ContainerSpec spec) {
+  private ImageMounts mountImages(String id, Path rootfs, ContainerSpec spec, ContainerImages.IdmappedRoot idmap) {
     List<ContainerSpec.MountSpec> recorded = new java.util.ArrayList<>();
     List<ContainerSpec.MountSpec> bound = new java.util.ArrayList<>();
     for (int i = 0; i < spec.mounts().size(); i++) {
@@ -203,7 +203,7 @@ public final class Containers implements SandboxContainers {
       createDirs(target);
       String imageId;
       try {
-        imageId = images.mountImage(id, m.image(), target);
+        imageId = idmap == null ? images.mountImage(id, m.image(), target) : images.mountImage(id, m.image(), target, idmap);
       } catch (NotFoundException e) {
         throw new NotFoundException("create container " + spec.name() + ": " + field + ".image: image \""
             + m.image() + "\" of " + m.containerPath() + " is not present; pull it first", e);

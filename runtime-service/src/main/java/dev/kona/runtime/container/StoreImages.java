@@ -57,24 +57,13 @@ public final class StoreImages implements ContainerImages {
   @Override
   public void mountRootfs(String containerId, ResolvedImage image, Path target, IdmappedRoot idmap) {
     RootfsPlan plan = images.prepareRootfs(containerId, image.id());
-    // The layers' idmapped clones, named 0, 1, ... beside the rootfs: overlayfs keeps private
-    // copies of its layers, so they come off again as soon as the overlay is mounted.
-    Path layers = target.resolveSibling("idmapped-layers");
-    List<Path> mounted = new ArrayList<>();
-    try (OwnedFd userns = sys.open(idmap.userns().toString(), OpenFlags.O_RDONLY, 0)) {
-      Files.createDirectories(layers);
-      List<String> names = new ArrayList<>();
-      for (int i = 0; i < plan.lowerDirs().size(); i++) {
-        Path layer = Files.createDirectory(layers.resolve(Integer.toString(i)));
-        IdmappedMounts.bind(sys, plan.lowerDirs().get(i).toString(), userns.get(), layer.toString());
-        mounted.add(layer);
-        names.add(Integer.toString(i));
-      }
+    try {
       // Only the top of the writable layer: new files in / are created by the namespace's root.
       Files.setAttribute(plan.upperDir(), "unix:uid", (int) idmap.hostUid());
       Files.setAttribute(plan.upperDir(), "unix:gid", (int) idmap.hostGid());
-      mounter.mountFrom(layers, new Mount("overlay", "overlay", target.toString(), List.of(
-          "lowerdir=" + String.join(":", names), "upperdir=" + plan.upperDir(), "workdir=" + plan.workDir())));
+      mountIdmappedLayers(plan.lowerDirs(), target, target.resolveSibling("idmapped-layers"), idmap,
+          names -> List.of("lowerdir=" + String.join(":", names), "upperdir=" + plan.upperDir(),
+              "workdir=" + plan.workDir()));
     } catch (IOException e) {
       images.releaseRootfs(containerId);
       throw new InternalException("mount idmapped rootfs of " + containerId + ": " + e.getMessage(), e);
@@ -84,11 +73,32 @@ public final class StoreImages implements ContainerImages {
     } catch (RuntimeException e) {
       images.releaseRootfs(containerId);
       throw e;
+    }
+  }
+
+  /**
+   * Mounts an overlay at {@code target} of idmapped clones of {@code lowerDirs} (top first), made in
+   * {@code scratch} and named 0, 1, ...: overlayfs keeps private copies of its layers, so the
+   * clones come off again, and {@code scratch} goes, as soon as the overlay is mounted.
+   */
+  private void mountIdmappedLayers(List<Path> lowerDirs, Path target, Path scratch, IdmappedRoot idmap,
+      java.util.function.Function<List<String>, List<String>> options) throws IOException {
+    List<Path> mounted = new ArrayList<>();
+    try (OwnedFd userns = sys.open(idmap.userns().toString(), OpenFlags.O_RDONLY, 0)) {
+      Files.createDirectories(scratch);
+      List<String> names = new ArrayList<>();
+      for (int i = 0; i < lowerDirs.size(); i++) {
+        Path layer = Files.createDirectory(scratch.resolve(Integer.toString(i)));
+        IdmappedMounts.bind(sys, lowerDirs.get(i).toString(), userns.get(), layer.toString());
+        mounted.add(layer);
+        names.add(Integer.toString(i));
+      }
+      mounter.mountFrom(scratch, new Mount("overlay", "overlay", target.toString(), options.apply(names)));
     } finally {
       for (Path layer : mounted) {
         mounter.unmount(layer.toString());
       }
-      SandboxLifecycle.deleteTreeNoFollow(layers);
+      SandboxLifecycle.deleteTreeNoFollow(scratch);
     }
   }
 
@@ -97,6 +107,34 @@ public final class StoreImages implements ContainerImages {
     ImageService.MountedImage mounted = images.prepareImageMount(containerId, image);
     // The hold stays with the container's record until releaseRootfs, even if this mount fails.
     mount(mounted.plan(), target);
+    return mounted.image().id().toString();
+  }
+
+  @Override
+  public String mountImage(String containerId, String image, Path target, IdmappedRoot idmap) {
+    ImageService.MountedImage mounted = images.prepareImageMount(containerId, image);
+    RootfsPlan plan = mounted.plan();
+    if (plan.mounts().getFirst().type().equals("bind")) {
+      mount(plan, target); // an image without layers: an empty directory, nothing to map
+      return mounted.image().id().toString();
+    }
+    // The hold stays with the container's record until releaseRootfs, even if this mount fails.
+    try {
+      // Without an upper dir overlayfs wants two lower dirs: an empty one goes at the bottom.
+      Path scratch = target.resolveSibling(target.getFileName() + "-idmapped-layers");
+      mountIdmappedLayers(plan.lowerDirs(), target, scratch, idmap, names -> {
+        try {
+          Files.createDirectory(scratch.resolve("empty"));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return List.of("ro", "lowerdir=" + String.join(":", names) + ":empty");
+      });
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new InternalException("mount idmapped image " + image + " for " + containerId + ": " + e.getMessage(), e);
+    } catch (NativeCallException e) {
+      throw e.toKonaException().withContext("mount idmapped image " + image + " for " + containerId);
+    }
     return mounted.image().id().toString();
   }
 

@@ -67,7 +67,7 @@ public final class Observability implements AutoCloseable {
     UsageCollector usage = new UsageCollector(states, new ContainerCgroups(s.cgroups(), s.cgroupDriver()),
         layers, new PodNetworkCounters(s.syscalls()));
     // The same filesystem id ImageFsInfo reports: the kubelet looks the writable layer's disk up by it.
-    String mountpoint = s.images().root().toString();
+    String mountpoint = s.images().containerFsMountpoint().toString();
     containerStats = new ContainerStats(s.containers(), usage, mountpoint);
     listContainerStats = new ListContainerStats(s.containers(), usage, mountpoint);
     podSandboxStats = new PodSandboxStats(s.sandboxes(), s.containers(), usage, mountpoint);

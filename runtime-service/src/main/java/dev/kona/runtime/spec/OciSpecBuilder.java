@@ -230,6 +230,10 @@ public final class OciSpecBuilder {
     List<LinuxDevice> out = new ArrayList<>();
     for (ContainerSpec.DeviceSpec d : c.devices()) {
       Path host = Path.of(d.hostPath());
+      if (d.type() != null && d.major() != null && !Files.exists(host, LinkOption.NOFOLLOW_LINKS)) {
+        out.add(nodeFromSpec(d));
+        continue;
+      }
       try {
         String type = (String) null;
         Object mode = Files.getAttribute(host, "unix:mode", LinkOption.NOFOLLOW_LINKS);
@@ -255,6 +259,27 @@ public final class OciSpecBuilder {
       }
     }
     return out;
+  }
+
+  /**
+   * A CDI device node whose host node does not exist, made from the spec's type and numbers, as the
+   * CDI specification allows (mode 0666 unless the spec's {@code fileMode} says otherwise, as runc).
+   */
+  private static LinuxDevice nodeFromSpec(ContainerSpec.DeviceSpec d) {
+    String type = d.type().equals("u") ? "c" : d.type();
+    if (!type.equals("c") && !type.equals("b")) {
+      throw new InvalidArgumentException("CDI device node " + d.containerPath() + ": type \"" + d.type()
+          + "\" with no host node " + d.hostPath() + "; only character and block nodes can be made");
+    }
+    int nodeMode = d.fileMode() != null ? d.fileMode() & 07777 : 0666;
+    if (!d.permissions().contains("r")) {
+      nodeMode &= ~0444;
+    }
+    if (!d.permissions().contains("w")) {
+      nodeMode &= ~0222;
+    }
+    return new LinuxDevice(d.containerPath(), type, d.major(), d.minor() != null ? d.minor() : 0L, nodeMode,
+        d.uid() != null ? d.uid() : 0L, d.gid() != null ? d.gid() : 0L);
   }
 
   /** The pod's hostname, for $HOSTNAME; the pod's UTS namespace already carries it, so the spec sets none. */
