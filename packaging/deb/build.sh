@@ -113,8 +113,9 @@ for p in "${RUNTIME_PACKAGES[@]}"; do
 done
 while read -r so; do
   case "$(readlink -f "$so")" in "$root"/*) continue ;; esac # the runtime's own libraries
-  pkg="$(dpkg -S "$so" 2>/dev/null | head -1 | cut -d: -f1)" \
-    || pkg="$(dpkg -S "$(readlink -f "$so")" 2>/dev/null | head -1 | cut -d: -f1)" || true
+  # dpkg knows a library by the path its package ships (/lib or /usr/lib with usrmerge): try both.
+  pkg="$(dpkg -S "$so" 2>/dev/null | head -1 | cut -d: -f1)" || true
+  [ -n "$pkg" ] || pkg="$(dpkg -S "$(readlink -f "$so")" 2>/dev/null | head -1 | cut -d: -f1)" || true
   [ -n "$pkg" ] || die "package: no Debian package owns $so, which the jlinked runtime needs"
   [[ " ${depends[*]} " == *" $pkg "* ]] || depends+=("$pkg")
 done < <(find "$root/opt/kona/runtime" -type f \( -name '*.so' -o -path '*/bin/*' \) -exec ldd {} + 2>/dev/null \
