@@ -49,6 +49,9 @@ find_jdk25() {
 # What the daemon itself uses on a node; musl-tools builds the per-container monitor small (~160 kB RSS);
 # libssl3's libcrypto hashes pulled layers with the CPU's SHA extensions (the JDK's digest is the fallback).
 RUNTIME_PACKAGES=(containernetworking-plugins iptables iproute2 libseccomp2 gcc libc6-dev musl-tools libssl3)
+# Of those, what only builds kona-shim (it is static and travels inside the daemon's jar): the Debian
+# package (packaging/deb/build.sh) leaves them out of its Depends.
+BUILD_ONLY_PACKAGES=(gcc libc6-dev musl-tools)
 # What the tests use on top: a real registry, busybox for test images and rootfs, the OCI
 # runtimes the engine is compared with, htpasswd for the registry auth tests.
 TEST_PACKAGES=(docker-registry busybox-static runc crun conmon apache2-utils)

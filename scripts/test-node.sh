@@ -88,6 +88,12 @@ if [ ${#modules[@]} -gt 0 ]; then
   "$JAVA_HOME/bin/javac" -d "$results/job/launcher" -cp "$(cat "$results/job/${modules[0]}.classpath")" \
     scripts/test-node/NodeLauncher.java || die "test node: compiling scripts/test-node/NodeLauncher.java failed"
 fi
+# The set package installs the Debian package of this checkout: built here, from the daemon just built.
+if [[ " ${sets[*]} " == *" package "* ]]; then
+  rm -rf "$TEST_NODE_PACKAGE_DIR"
+  packaging/deb/build.sh --prebuilt --version 1.0.0~node1 --out "$TEST_NODE_PACKAGE_DIR" >&2 \
+    || die "test node: building the Debian package failed (see above)"
+fi
 # Per set: "MODULE [!]CLASS[#METHOD]..." with fully qualified names, found under each module's src/test/java.
 for set in "${sets[@]}"; do
   while read -r module classes; do

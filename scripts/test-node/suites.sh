@@ -29,6 +29,9 @@ TEST_NODE_CI_SETS=(check engine-ci systemd kubelet-ci)
 # cgroup_driver check are written for hosts without systemd and fail in the node.
 TEST_NODE_CGROUP_DRIVER=systemd
 
+# Where test-node.sh puts the Debian package the set package installs (in the checkout, which the node sees).
+TEST_NODE_PACKAGE_DIR=target/test-node-package
+
 # suite_tests SET: prints one line per module, "MODULE TEST...", a test being a class by simple name
 # (as surefire's -Dtest takes them), CLASS#method, or !CLASS#method to leave one out of its class
 # (every invocation of a parameterized one); nothing for check; fails for an unknown set.
@@ -76,6 +79,10 @@ suite_tests() {
       RuntimeHandlersTest ;;
     systemd) echo native SystemdCgroupsTest ScopeUnitTest ResourcePropertiesTest ;;
     userns) echo conformance UserNamespaceTest ;;
+    # The Debian package under systemd: install (neither enabled nor started), systemctl start, an
+    # upgrade under a running pod that the new daemon adopts, purge. test-node.sh builds the package
+    # on the host (jlink under TCG takes many minutes) into TEST_NODE_PACKAGE_DIR.
+    package) echo conformance DebianPackageNodeTest ;;
     cgroup-v2-engine) echo native CgroupLayoutTest CgroupV2ManagerTest CpuConversionsTest DeviceFilterProgramTest \
       BpfDeviceGateTest ManagedCgroupsTest ;;
     *) return 1 ;;
@@ -89,6 +96,7 @@ suite_java_opts() {
     # 40-60 s); PodLeakTest runs 20 pod cycles instead of the host's 200 (each costs seconds here), 10 in CI.
     kubelet-ci) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
       "-Dkona.leak.cycles=10" ;;
+    package) echo "-Dkona.test.timeout_scale=5 -Dkona.test.deb=$CHECKOUT/$TEST_NODE_PACKAGE_DIR/kona_1.0.0~node1_amd64.deb" ;;
     kubelet*|daemon|recovery) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
       "-Dkona.leak.cycles=20" ;;
   esac

@@ -123,6 +123,13 @@ public final class Daemon {
       return EXIT_ALREADY_RUNNING;
     }
     opened.push(lock);
+    try {
+      StateFormat.open(config.stateRootPath(), BuildInfo.version());
+    } catch (StateFormat.Refused e) {
+      LOG.error("{}", e.getMessage());
+      closeAll();
+      return EXIT_CONFIG;
+    }
     SystemdManager systemd = null;
     if (config.cgroupDriver() == CgroupDriver.SYSTEMD) {
       try {
