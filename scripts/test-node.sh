@@ -34,7 +34,7 @@ mirror="${KONA_TEST_NODE_MIRROR:-http://deb.debian.org/debian}"
 cache="${KONA_TEST_NODE_CACHE:-/var/cache/kona-test-node}"
 results="${KONA_TEST_NODE_RESULTS:-$PWD/target/test-node}"
 timeout="${KONA_TEST_NODE_TIMEOUT:-1800}"
-guest_packages=("${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}")
+guest_packages=("${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}")
 
 key="$( { echo "$suite $mirror ${guest_packages[*]}"
           cat scripts/test-node/build-image.sh scripts/test-node/customize.sh scripts/test-node/initramfs-modules.sh \
