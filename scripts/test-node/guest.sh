@@ -80,7 +80,7 @@ kona_traces() {
 # only. A JVM past SET_TIMEOUT gets SIGQUIT (a thread dump into its log), then SIGKILL; only the JVM
 # (--foreground): the daemons and plugins the tests started must not get the SIGQUIT.
 run_set() {
-  local set="$1" dir="$results/$1" rc=0 jvm jvm_rc start module classes java_opts=()
+  local set="$1" dir="$results/$1" rc=0 jvm jvm_rc start module classes java_opts=() program_args
   [ -f "$results/job/$set.tests" ] || { say "set $set: no $results/job/$set.tests"; return 1; }
   mkdir -p "$dir"
   : > "$dir/summary.txt"
@@ -88,15 +88,26 @@ run_set() {
   start=$SECONDS
   kona_traces | sort > "$dir/traces.before"
   while read -r module classes; do
-    say "set $set: $module: $(wc -w <<< "$classes") classes or methods; ${java_opts[*]}"
-    # shellcheck disable=SC2086 # $classes: one word per class
-    (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
-      -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
-      -cp "$results/job/launcher:$(cat "$results/job/$module.classpath")" NodeLauncher \
-      "$dir/surefire-reports/$module" "$dir/summary.txt" $classes) > "$dir/$module.log" 2>&1 < /dev/null &
+    if program_args="$(suite_program "$set")"; then
+      # A program, not tests: its class, with its arguments and where to write its report.
+      say "set $set: $module: running $classes $program_args; ${java_opts[*]}"
+      # shellcheck disable=SC2086 # $classes is the one class, $program_args its words
+      (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
+        -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "${java_opts[@]}" \
+        -cp "$(cat "$results/job/$module.classpath")" $classes $program_args --out="$dir/report.md" \
+        ) > "$dir/$module.log" 2>&1 < /dev/null &
+    else
+      say "set $set: $module: $(wc -w <<< "$classes") classes or methods; ${java_opts[*]}"
+      # shellcheck disable=SC2086 # $classes: one word per class
+      (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
+        -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
+        -cp "$results/job/launcher:$(cat "$results/job/$module.classpath")" NodeLauncher \
+        "$dir/surefire-reports/$module" "$dir/summary.txt" $classes) > "$dir/$module.log" 2>&1 < /dev/null &
+    fi
     jvm=$!
-    # The runner's own lines (a class starts, a test's result) go to the console as they come.
-    tail -n +1 -F --pid="$jvm" "$dir/$module.log" 2>/dev/null | grep --line-buffered '^kona-test: ' \
+    # The runner's own lines (a class starts, a test's result) and a benchmark's progress go to the
+    # console as they come.
+    tail -n +1 -F --pid="$jvm" "$dir/$module.log" 2>/dev/null | grep --line-buffered -E '^(kona-test: |\[(Kona|containerd)\] )' \
       | sed -u "s/^kona-test: /kona-node: $set: /"
     wait "$jvm"
     jvm_rc=$?
@@ -106,6 +117,11 @@ run_set() {
       *) say "set $set: $module: the test JVM exited with $jvm_rc:"; tail -20 "$dir/$module.log" | sed 's/^/kona-node:   /' ;;
     esac
     [ "$jvm_rc" = 0 ] || rc=1
+    if [ -f "$dir/report.md" ]; then
+      # A program's report: its table (figure, Kona, containerd, ratio) to the console, the rest in the file.
+      grep '^|' "$dir/report.md" | sed "s/^/kona-node: $set: /"
+      echo "PROGRAM $module $classes exit $jvm_rc (report.md)" >> "$dir/summary.txt"
+    fi
   done < "$results/job/$set.tests"
   # The daemon suites must leave the node as they found it: a unit, cgroup, mount or process of
   # Kona's that was not there before fails the set (the list is in leftovers.txt).

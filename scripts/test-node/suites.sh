@@ -20,13 +20,16 @@
 #   userns      pods with their own user namespace (hostUsers: false) through a real daemon, on the
 #               node's kernel 6.1 (idmapped overlay layers, no idmapped tmpfs) and cgroup v2
 #   engine-ci, kubelet-ci   the tests of engine and kubelet that pass on the node today (CI runs them)
+#   bench       not tests: the benchmark report's pod start and container lifecycle figures, Kona beside
+#               Debian's containerd, both on the systemd cgroup driver (SystemdCgroup = true); under TCG
+#               only the ratios mean anything. The report is bench/report.md in the results.
 # CI (scripts/test.sh) runs TEST_NODE_CI_SETS; the others run by hand: scripts/test-node.sh SET...
 TEST_NODE_CI_SETS=(check engine-ci systemd kubelet-ci)
 
 # The cgroup driver of the daemons the conformance suites start in the node (the KonaDaemon fixture
 # passes it as --cgroup_driver): systemd, the production configuration (issue 14). The daemon set's
-# DaemonLifecycleTest#systemdDriverWithoutSystemd_stopsStartUpWithExitTwo and CriFoundationTest's
-# cgroup_driver check are written for hosts without systemd and fail in the node.
+# tests state what they assume: DaemonLifecycleTest#systemdDriverWithoutSystemd_stopsStartUpWithExitTwo
+# needs a host without systemd (skipped here), CriFoundationTest expects the driver the daemon was given.
 TEST_NODE_CGROUP_DRIVER=systemd
 
 # suite_tests SET: prints one line per module, "MODULE TEST...", a test being a class by simple name
@@ -72,12 +75,22 @@ suite_tests() {
       ContainerLifecycleTest#updateContainerResources_rewritesTheCgroupLimits \
       ContainerStatsTest PodMetricsTest PodLeakTest ;;
     recovery) echo conformance CrashRecoveryTest ;;
-    daemon) echo conformance DaemonLifecycleTest PodSandboxTest ContainerIsolationTest RequestLimitsTest \
-      RuntimeHandlersTest ;;
+    daemon) echo conformance DaemonLifecycleTest CriFoundationTest PodSandboxTest ContainerIsolationTest \
+      RequestLimitsTest RuntimeHandlersTest ;;
     systemd) echo native SystemdCgroupsTest ScopeUnitTest ResourcePropertiesTest ;;
     userns) echo conformance UserNamespaceTest ;;
+    bench) echo conformance BenchmarkReport ;;
     cgroup-v2-engine) echo native CgroupLayoutTest CgroupV2ManagerTest CpuConversionsTest DeviceFilterProgramTest \
       BpfDeviceGateTest ManagedCgroupsTest ;;
+    *) return 1 ;;
+  esac
+}
+
+# suite_program SET: for a set that runs a program (a main class) instead of tests, its arguments;
+# nothing and status 1 for a set of tests. The program is the set's one class; its exit code is the set's.
+suite_program() {
+  case "$1" in
+    bench) echo --quick --starts ;;
     *) return 1 ;;
   esac
 }
@@ -89,7 +102,7 @@ suite_java_opts() {
     # 40-60 s); PodLeakTest runs 20 pod cycles instead of the host's 200 (each costs seconds here), 10 in CI.
     kubelet-ci) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
       "-Dkona.leak.cycles=10" ;;
-    kubelet*|daemon|recovery) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
+    kubelet*|daemon|recovery|bench) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
       "-Dkona.leak.cycles=20" ;;
   esac
 }
