@@ -13,6 +13,7 @@
 #               eBPF device program (attach, replace, freed with the cgroup), oom.group, cgroup.kill,
 #               stats with PSI; the same ManagedCgroupsTest passes on v1 hosts
 #   engine      the native engine and its cgroups on the real v2 tree (no daemon)
+#   runc-diff   RuncDifferentialTest alone: a container under Kona's engine and under runc, compared
 #   kubelet     the end-to-end suites of issue 14's "Done when", through a real daemon's socket, with
 #               the systemd driver; then nothing of Kona's may be left on the node
 #   recovery    CrashRecoveryTest: the daemon killed at every step and restarted (~30 daemon starts)
@@ -80,6 +81,8 @@ suite_tests() {
     systemd) echo native SystemdCgroupsTest ScopeUnitTest ResourcePropertiesTest ;;
     userns) echo conformance UserNamespaceTest ;;
     bench) echo conformance BenchmarkReport ;;
+    # RuncDifferentialTest alone (it is in engine, not in engine-ci): what differs from runc on v2.
+    runc-diff) echo native RuncDifferentialTest ;;
     cgroup-v2-engine) echo native CgroupLayoutTest CgroupV2ManagerTest CpuConversionsTest DeviceFilterProgramTest \
       BpfDeviceGateTest ManagedCgroupsTest ;;
     *) return 1 ;;
