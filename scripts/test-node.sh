@@ -33,7 +33,9 @@ suite=bookworm
 mirror="${KONA_TEST_NODE_MIRROR:-http://deb.debian.org/debian}"
 cache="${KONA_TEST_NODE_CACHE:-/var/cache/kona-test-node}"
 results="${KONA_TEST_NODE_RESULTS:-$PWD/target/test-node}"
-timeout="${KONA_TEST_NODE_TIMEOUT:-1800}"
+timeout=300
+for set in "${sets[@]}"; do timeout=$((timeout + $(suite_seconds "$set"))); done
+timeout="${KONA_TEST_NODE_TIMEOUT:-$timeout}"
 guest_packages=("${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}")
 
 key="$( { echo "$suite $mirror ${guest_packages[*]}"
@@ -106,9 +108,9 @@ for set in "${sets[@]}"; do
   done < <(suite_tests "$set") > "$results/job/$set.tests"
 done
 printf 'SETS="%s"\nJAVA_HOME="%s"\nCHECKOUT="%s"\nSET_TIMEOUT="%s"\n' "${sets[*]}" "$JAVA_HOME" "$PWD" \
-  "${KONA_TEST_NODE_SET_TIMEOUT:-$((timeout - 300))}" > "$results/job.env"
+  "${KONA_TEST_NODE_SET_TIMEOUT:-}" > "$results/job.env"
 mkdir -p "$HOME/.m2"
-echo "kona: booting the test node (QEMU TCG, cgroup v2, systemd) for: ${sets[*]}" >&2
+echo "kona: booting the test node (QEMU TCG, cgroup v2, systemd) for: ${sets[*]} (at most $timeout s)" >&2
 start=$SECONDS
 share() { echo "local,path=$1,mount_tag=$2,security_model=none${3:+,$3}"; }
 set +e

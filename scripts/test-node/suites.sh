@@ -98,6 +98,23 @@ suite_program() {
   esac
 }
 
+# suite_seconds SET: how long the set may take in the node (TCG on a busy host). test-node.sh gives the
+# node 300 s plus the sum over its sets (KONA_TEST_NODE_TIMEOUT overrides), and guest.sh stops a
+# module's test JVM that runs longer than its set's (KONA_TEST_NODE_SET_TIMEOUT overrides).
+suite_seconds() {
+  case "$1" in
+    check) echo 0 ;;
+    unit|cgroup|cgroup-v1|cgroup-v2-engine|systemd|runc-diff) echo 600 ;;
+    engine|engine-ci) echo 900 ;;
+    kubelet-ci|userns|bench) echo 1500 ;;
+    daemon) echo 2400 ;;
+    # 21 crashes, ~30 daemon starts and a pod each: 8 of 21 cases ran in ~25 minutes on a busy host.
+    recovery) echo 5400 ;;
+    kubelet) echo 7200 ;;
+    *) echo 1800 ;;
+  esac
+}
+
 # suite_java_opts SET: JVM options of the set's test JVMs (system properties the fixtures read).
 suite_java_opts() {
   case "$1" in
