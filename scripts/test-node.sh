@@ -76,7 +76,7 @@ rm -rf "$results"
 mkdir -p "$results/job"
 if [ ${#modules[@]} -gt 0 ]; then
   # Also after scripts/test.sh's build: the classpath goal needs the reactor's classes (test-compile).
-  goal=(-DskipTests verify)
+  goal=(-DskipTests -Dkona.fuzz.skip=true verify) # the fuzzing executions do not heed -DskipTests
   [ "${KONA_TEST_NODE_BUILT:-0}" != 1 ] || goal=(test-compile)
   echo "kona: building $(IFS=,; echo "${modules[*]}") on the host and writing their test classpaths (the node only runs the tests)" >&2
   ./mvnw -B -q "${goal[@]}" dependency:build-classpath -Dmdep.includeScope=test \
