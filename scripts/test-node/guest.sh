@@ -63,33 +63,13 @@ mount_build() {
   echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 }
 
-# Under TCG a daemon's start is mostly the JVM loading and linking its classes (40-60 s each on a busy
-# host, and the recovery set starts ~30). JDK 25's AOT cache does that once: one daemon started here
-# with -XX:AOTCacheOutput records it at exit, and every daemon the suites start (bin/kona reads
-# KONA_JAVA_OPTS) uses it. Both start times are logged; without a cache the suites run as before.
+# The AOT cache test-node.sh recorded from one start of the checkout's daemon (job/kona.aot): every
+# daemon the suites start uses it (bin/kona reads KONA_JAVA_OPTS). Copied to the node's disk: the
+# JVM maps it, and the results share is a 9p mount without a page cache.
 aot_cache() {
-  local cache=/var/lib/kona-node/kona.aot trained cached
-  time_daemon_start() { # OPTS: seconds until a daemon in a fresh root is ready; stops it
-    local dir pid t=$SECONDS
-    dir="$(mktemp -d /var/lib/kona-node/aot.XXXXXX)"
-    KONA_JAVA_OPTS="$1" "$CHECKOUT/bin/kona" daemon --socket="$dir/kona.sock" --state_root="$dir/state" \
-      --run_root="$dir/run" --metrics.address=127.0.0.1:0 --cni.conf_dir="$dir/cni" --cgroup_driver="$TEST_NODE_CGROUP_DRIVER" \
-      > "$dir/log" 2>&1 &
-    pid=$!
-    until grep -q 'ready on unix' "$dir/log" 2>/dev/null; do
-      kill -0 "$pid" 2>/dev/null && [ $((SECONDS - t)) -lt 600 ] \
-        || { kill -9 "$pid" 2>/dev/null; wait "$pid"; echo -1; rm -rf "$dir"; return; }
-      sleep 0.2
-    done
-    echo $((SECONDS - t))
-    kill -TERM "$pid"; wait "$pid"
-    rm -rf "$dir"
-  }
-  trained="$(time_daemon_start "-XX:AOTCacheOutput=$cache")"
-  [ -s "$cache" ] || { say "no AOT cache for the daemons (the training start took $trained s); they start without one"; return 0; }
-  cached="$(time_daemon_start "-XX:AOTCache=$cache")"
-  say "daemon start: $trained s without the AOT cache (recording it), $cached s with it"
-  [ "$cached" -ge 0 ] && export KONA_JAVA_OPTS="-XX:AOTCache=$cache"
+  [ -s "$results/job/kona.aot" ] || { say "no AOT cache for the daemons: they start without one"; return 0; }
+  cp "$results/job/kona.aot" /var/lib/kona-node/kona.aot && export KONA_JAVA_OPTS="-XX:AOTCache=/var/lib/kona-node/kona.aot"
+  say "the suites' daemons start from the AOT cache job/kona.aot"
 }
 
 # What of Kona's is on the node, one line each: systemd units (container scopes kona-*.scope, pod
