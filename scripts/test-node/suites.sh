@@ -124,7 +124,7 @@ suite_java_opts() {
     # 40-60 s); PodLeakTest runs 20 pod cycles instead of the host's 200 (each costs seconds here), 10 in CI.
     kubelet-ci) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
       "-Dkona.leak.cycles=10" ;;
-    kubelet*|daemon|recovery|bench) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
+    kubelet*|daemon|recovery|bench|userns) echo "-Dkona.test.cgroup_driver=$TEST_NODE_CGROUP_DRIVER -Dkona.test.timeout_scale=5" \
       "-Dkona.leak.cycles=20" ;;
   esac
 }
