@@ -55,6 +55,9 @@ BUILD_ONLY_PACKAGES=(gcc libc6-dev musl-tools)
 # What the tests use on top: a real registry, busybox for test images and rootfs, the OCI
 # runtimes the engine is compared with, htpasswd for the registry auth tests.
 TEST_PACKAGES=(docker-registry busybox-static runc crun conmon apache2-utils)
+# What the benchmark report runs beside Kona: Debian's containerd (with runc from TEST_PACKAGES). In the
+# test node's image too (its service masked), so that the node's bench set compares the two there.
+BENCH_PACKAGES=(containerd)
 # Only on the host that runs the build (not in the test node's image): libFuzzer for the C helper's
 # decoders (native/src/test/c/fuzz, ShimDecoderFuzzTest).
 FUZZ_PACKAGES=(clang)

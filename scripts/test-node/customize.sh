@@ -10,8 +10,9 @@ install -m 0755 "$here/node-job" "$root/usr/local/sbin/kona-node-job"
 install -m 0644 "$here/kona-node-job.service" "$root/etc/systemd/system/kona-node-job.service"
 chroot "$root" systemctl enable -q kona-node-job.service
 # Nothing that starts work of its own or waits for a network: the node runs one job and powers off.
+# containerd is there for the bench set, which starts its own on its own socket and directories.
 chroot "$root" systemctl mask apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer \
-  man-db.timer dpkg-db-backup.timer docker-registry.service serial-getty@ttyS0.service getty@tty1.service \
+  man-db.timer dpkg-db-backup.timer docker-registry.service containerd.service serial-getty@ttyS0.service getty@tty1.service \
   systemd-timesyncd.service 2>/dev/null
 # An empty root password is never needed: the job runs as a unit; lock the account.
 chroot "$root" passwd -l root >/dev/null

@@ -2,11 +2,12 @@
 # Runs inside the test node (started by the image's kona-node-job, which powers off afterwards).
 # The host's job is /kona-results/job.env: SETS (names from suites.sh), JAVA_HOME (the host's JDK,
 # shared read-only as tag "jdk" and mounted at the same path), CHECKOUT (the checkout's path on the
-# host) and SET_TIMEOUT (seconds one module's test JVM may take). The host also wrote /kona-results/job/:
-# <module>.classpath (the module's test classpath, paths as on the host), <set>.tests ("MODULE CLASS..."
-# lines) and launcher/ (NodeLauncher, the JUnit Platform runner). The host's ~/.m2 is tag "m2"
-# (read-only, with a throw-away layer over it) at /root/.m2, where the classpaths point. The checkout
-# is /kona-src (read-only); the tests run in a writable overlay of it mounted at CHECKOUT.
+# host) and SET_TIMEOUT (seconds one module's test JVM may take; empty: its set's suite_seconds). The
+# host also wrote /kona-results/job/: <module>.classpath (the module's test classpath, paths as on the
+# host), <set>.tests ("MODULE CLASS..." lines) and launcher/ (NodeLauncher, the JUnit Platform
+# runner). The host's ~/.m2 is tag "m2" (read-only, with a throw-away layer over it) at /root/.m2,
+# where the classpaths point. The checkout is /kona-src (read-only); the tests run in a writable
+# overlay of it mounted at CHECKOUT.
 # Results go to /kona-results/<set>/: summary.txt, <module>.log, surefire-reports/<module>/, exit-code.
 # Exit code: 0 all passed, 1 a suite failed, 3 the node lacks a feature the suites need.
 set -uo pipefail
@@ -62,6 +63,15 @@ mount_build() {
   echo madvise > /sys/kernel/mm/transparent_hugepage/enabled
 }
 
+# The AOT cache test-node.sh recorded from one start of the checkout's daemon (job/kona.aot): every
+# daemon the suites start uses it (bin/kona reads KONA_JAVA_OPTS). Copied to the node's disk: the
+# JVM maps it, and the results share is a 9p mount without a page cache.
+aot_cache() {
+  [ -s "$results/job/kona.aot" ] || { say "no AOT cache for the daemons: they start without one"; return 0; }
+  cp "$results/job/kona.aot" /var/lib/kona-node/kona.aot && export KONA_JAVA_OPTS="-XX:AOTCache=/var/lib/kona-node/kona.aot"
+  say "the suites' daemons start from the AOT cache job/kona.aot"
+}
+
 # What of Kona's is on the node, one line each: systemd units (container scopes kona-*.scope, pod
 # slices kona*.slice and kubepods*), cgroups of those names, mounts under /tmp (the tests' roots) or
 # naming kona (not the node's own /kona-src, /kona-results and /var/lib/kona-node), and processes of
@@ -77,10 +87,11 @@ kona_traces() {
 
 # run_set SET: one JVM per module of SET, running its classes with NodeLauncher in the module's
 # directory (as surefire does). Under TCG the JIT's C2 costs more than it gains in a short run: C1
-# only. A JVM past SET_TIMEOUT gets SIGQUIT (a thread dump into its log), then SIGKILL; only the JVM
+# only. A JVM past its time (suite_seconds, or SET_TIMEOUT) gets SIGQUIT (a thread dump into its log), then SIGKILL; only the JVM
 # (--foreground): the daemons and plugins the tests started must not get the SIGQUIT.
 run_set() {
-  local set="$1" dir="$results/$1" rc=0 jvm jvm_rc start module classes java_opts=()
+  local set="$1" dir="$results/$1" rc=0 jvm jvm_rc start module classes java_opts=() program_args limit
+  limit="${SET_TIMEOUT:-$(suite_seconds "$set")}"
   [ -f "$results/job/$set.tests" ] || { say "set $set: no $results/job/$set.tests"; return 1; }
   mkdir -p "$dir"
   : > "$dir/summary.txt"
@@ -88,24 +99,41 @@ run_set() {
   start=$SECONDS
   kona_traces | sort > "$dir/traces.before"
   while read -r module classes; do
-    say "set $set: $module: $(wc -w <<< "$classes") classes or methods; ${java_opts[*]}"
-    # shellcheck disable=SC2086 # $classes: one word per class
-    (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$SET_TIMEOUT" "$JAVA_HOME/bin/java" \
-      -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
-      -cp "$results/job/launcher:$(cat "$results/job/$module.classpath")" NodeLauncher \
-      "$dir/surefire-reports/$module" "$dir/summary.txt" $classes) > "$dir/$module.log" 2>&1 < /dev/null &
+    if program_args="$(suite_program "$set")"; then
+      # A program, not tests: its class, with its arguments and where to write its report. A benchmark
+      # measures Kona as it ships: without the suites' AOT cache.
+      say "set $set: $module: running $classes $program_args; ${java_opts[*]}"
+      # shellcheck disable=SC2086 # $classes is the one class, $program_args its words
+      (cd "$CHECKOUT/$module" && unset KONA_JAVA_OPTS && exec timeout --foreground -s QUIT -k 60 "$limit" "$JAVA_HOME/bin/java" \
+        -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow "${java_opts[@]}" \
+        -cp "$(cat "$results/job/$module.classpath")" $classes $program_args --out="$dir/report.md" \
+        ) > "$dir/$module.log" 2>&1 < /dev/null &
+    else
+      say "set $set: $module: $(wc -w <<< "$classes") classes or methods; ${java_opts[*]}"
+      # shellcheck disable=SC2086 # $classes: one word per class
+      (cd "$CHECKOUT/$module" && exec timeout --foreground -s QUIT -k 60 "$limit" "$JAVA_HOME/bin/java" \
+        -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED "${java_opts[@]}" \
+        -cp "$results/job/launcher:$(cat "$results/job/$module.classpath")" NodeLauncher \
+        "$dir/surefire-reports/$module" "$dir/summary.txt" $classes) > "$dir/$module.log" 2>&1 < /dev/null &
+    fi
     jvm=$!
-    # The runner's own lines (a class starts, a test's result) go to the console as they come.
-    tail -n +1 -F --pid="$jvm" "$dir/$module.log" 2>/dev/null | grep --line-buffered '^kona-test: ' \
+    # The runner's own lines (a class starts, a test's result) and a benchmark's progress go to the
+    # console as they come.
+    tail -n +1 -F --pid="$jvm" "$dir/$module.log" 2>/dev/null | grep --line-buffered -E '^(kona-test: |\[(Kona|containerd)\] )' \
       | sed -u "s/^kona-test: /kona-node: $set: /"
     wait "$jvm"
     jvm_rc=$?
     case "$jvm_rc" in
       0|1) ;;
-      124|137) say "set $set: $module: stopped after $SET_TIMEOUT s (thread dump in $module.log)" ;;
+      124|137) say "set $set: $module: stopped after $limit s (thread dump in $module.log)" ;;
       *) say "set $set: $module: the test JVM exited with $jvm_rc:"; tail -20 "$dir/$module.log" | sed 's/^/kona-node:   /' ;;
     esac
     [ "$jvm_rc" = 0 ] || rc=1
+    if [ -f "$dir/report.md" ]; then
+      # A program's report: its table (figure, Kona, containerd, ratio) to the console, the rest in the file.
+      grep '^|' "$dir/report.md" | sed "s/^/kona-node: $set: /"
+      echo "PROGRAM $module $classes exit $jvm_rc (report.md)" >> "$dir/summary.txt"
+    fi
   done < "$results/job/$set.tests"
   # The daemon suites must leave the node as they found it: a unit, cgroup, mount or process of
   # Kona's that was not there before fails the set (the list is in leftovers.txt).
@@ -134,7 +162,7 @@ systemd-analyze blame 2>&1 | head -5 | sed 's/^ */kona-node: boot: slowest unit:
 failed=0
 for set in $SETS; do
   [ "$set" = check ] && continue
-  mountpoint -q "$CHECKOUT" || mount_build
+  mountpoint -q "$CHECKOUT" || { mount_build; aot_cache; }
   run_set "$set" || failed=1
 done
 exit "$failed"

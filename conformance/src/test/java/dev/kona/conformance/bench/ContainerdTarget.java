@@ -1,5 +1,7 @@
 package dev.kona.conformance.bench;
 
+import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.conformance.fixture.NodeCgroups;
 import dev.kona.cri.api.v1.VersionRequest;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -51,7 +53,8 @@ final class ContainerdTarget extends CriTarget {
   }
 
   private void awaitReady() throws InterruptedException, IOException {
-    for (int i = 0; i < 300; i++) {
+    long tries = 300 * Math.round(Math.max(1, KonaDaemon.TIMEOUT_SCALE)); // under TCG (the test node) 5 times longer
+    for (long i = 0; i < tries; i++) {
       if (!process.isAlive()) {
         throw new IllegalStateException("containerd exited with " + process.exitValue() + "; see " + root.resolve("containerd.log"));
       }
@@ -65,12 +68,14 @@ final class ContainerdTarget extends CriTarget {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException("containerd did not answer Version in 30 s; see " + root.resolve("containerd.log"));
+    throw new IllegalStateException("containerd did not answer Version in " + tries / 10 + " s; see " + root.resolve("containerd.log"));
   }
 
   /**
-   * containerd 1.6's own settings for this node: cgroupfs (no systemd here), oom_score_adj clamped
-   * (this machine cannot lower it), streaming on loopback, CNI from the shared config dir.
+   * containerd 1.6's own settings for this node: the cgroup driver Kona is given (cgroupfs on a host
+   * without systemd; on the test node systemd, runc's {@code SystemdCgroup = true} as kubeadm's
+   * nodes have it), oom_score_adj clamped (this machine cannot lower it), streaming on loopback, CNI
+   * from the shared config dir.
    */
   private static String config(Path root, String sandboxImage, Path cniConfDir) {
     String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
@@ -96,7 +101,7 @@ final class ContainerdTarget extends CriTarget {
         "  runtime_type = \"io.containerd.runc.v2\"",
         "[" + cri + ".containerd.runtimes.runc.options]",
         "  BinaryName = \"/usr/sbin/runc\"",
-        "  SystemdCgroup = false",
+        "  SystemdCgroup = " + NodeCgroups.systemdDriver(),
         "[" + cri + ".cni]",
         "  bin_dir = \"/usr/lib/cni\"",
         "  conf_dir = \"" + cniConfDir + "\"",

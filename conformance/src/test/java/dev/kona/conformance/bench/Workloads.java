@@ -1,5 +1,6 @@
 package dev.kona.conformance.bench;
 
+import dev.kona.conformance.fixture.NodeCgroups;
 import dev.kona.cri.api.v1.ContainerConfig;
 import dev.kona.cri.api.v1.ContainerMetadata;
 import dev.kona.cri.api.v1.ContainerStatusRequest;
@@ -69,6 +70,17 @@ final class Workloads {
     this.pullImage = pullImage;
     this.logRoot = logRoot;
     this.settings = settings;
+  }
+
+  /**
+   * Only the starts, as the test node runs them under TCG: the container lifecycle (CreateContainer,
+   * StartContainer, ...) and sequential pod starts, with the image cached.
+   */
+  List<Figure> runStarts() {
+    target.images().pullImage(PullImageRequest.newBuilder().setImage(ImageSpec.newBuilder().setImage(image)).build());
+    step("container lifecycle", this::containerLifecycle);
+    step("pod start, sequential", this::sequentialPods);
+    return figures;
   }
 
   /** Runs every benchmark in a fixed order and returns the figures. */
@@ -392,8 +404,13 @@ final class Workloads {
   /**
    * As the kubelet gives every pod a cgroup of its own (containerd reports no pod stats without
    * one); under a parent named for the benchmark, which removes it afterwards as the kubelet would.
+   * Under the systemd driver (the test node's) the kubelet's form: a slice in the benchmark's slice,
+   * {@code konabench-pod<uid with underscores>.slice}.
    */
   static String cgroupParent(String podName) {
+    if (NodeCgroups.systemdDriver()) {
+      return CGROUP_ROOT + "-pod" + podUid(podName).replace('-', '_') + ".slice";
+    }
     return "/" + CGROUP_ROOT + "/pod" + podUid(podName);
   }
 

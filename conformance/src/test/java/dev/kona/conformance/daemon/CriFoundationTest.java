@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kona.conformance.fixture.KonaDaemon;
+import dev.kona.conformance.fixture.NodeCgroups;
 import dev.kona.cri.api.v1.CgroupDriver;
 import dev.kona.cri.api.v1.ImageFsInfoRequest;
 import dev.kona.cri.api.v1.ImageFsInfoResponse;
@@ -79,13 +80,14 @@ class CriFoundationTest {
     StatusResponse s = kona.runtime().status(StatusRequest.newBuilder().setVerbose(true).build());
     JsonNode config = new ObjectMapper().readTree(s.getInfoOrThrow("config"));
     assertEquals(kona.socket().toString(), config.get("socket").asText());
-    assertEquals("cgroupfs", config.get("cgroup_driver").asText());
+    // The driver the fixture gave the daemon (systemd on the test node), not this host's default.
+    assertEquals(NodeCgroups.systemdDriver() ? "systemd" : "cgroupfs", config.get("cgroup_driver").asText());
     assertEquals("debug", config.get("log").get("level").asText());
   }
 
   @Test
   void runtimeConfig_reportsCgroupDriver() {
-    assertEquals(CgroupDriver.CGROUPFS,
+    assertEquals(NodeCgroups.systemdDriver() ? CgroupDriver.SYSTEMD : CgroupDriver.CGROUPFS,
         kona.runtime().runtimeConfig(RuntimeConfigRequest.getDefaultInstance()).getLinux().getCgroupDriver());
   }
 
