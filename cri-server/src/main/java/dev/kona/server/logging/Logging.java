@@ -19,7 +19,11 @@ public final class Logging {
   public static void configure(LogConfig config) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
+    configure(context, config);
+  }
 
+  /** Adds the appender and levels to {@code context}, which has none yet. */
+  static void configure(LoggerContext context, LogConfig config) {
     Encoder<ILoggingEvent> encoder =
         switch (config.format()) {
           case TEXT -> {
