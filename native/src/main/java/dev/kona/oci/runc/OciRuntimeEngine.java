@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * them and writes the exit file into the container's directory under {@code stateRoot}.
  *
  * <p>Attach goes through conmon's attach socket; an exec with a terminal gets its pty master
- * from the runtime over a console socket.
+ * from the runtime over a console socket (runc: detached, under kona-shim's subreaper).
  */
 public final class OciRuntimeEngine implements ContainerEngine {
   private static final Logger log = LoggerFactory.getLogger(OciRuntimeEngine.class);
@@ -57,6 +57,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
   private final Path stateRoot;
   private final Syscalls sys;
   private final ConmonLauncher conmon;
+  private final Path shim;
 
   /** {@code stateRoot} holds Kona's per-container dirs; the runtime keeps its own under its root. */
   public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys) {
@@ -64,10 +65,19 @@ public final class OciRuntimeEngine implements ContainerEngine {
   }
 
   public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys, Path conmonBinary) {
+    this(runtime, stateRoot, sys, conmonBinary, null);
+  }
+
+  /**
+   * {@code shim} is the kona-shim executable, whose subreaper ({@code kona-shim reap}) runc's
+   * terminal execs need; null refuses those.
+   */
+  public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys, Path conmonBinary, Path shim) {
     this.runtime = runtime;
     this.stateRoot = stateRoot;
     this.sys = sys;
     this.conmon = new ConmonLauncher(sys, conmonBinary);
+    this.shim = shim;
   }
 
   @Override
@@ -203,7 +213,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
       throw new FailedPreconditionException("exec in container " + id + ": not running");
     }
     Spec spec = SpecJson.read(Path.of(read(dir.bundleFile())));
-    return RuntimeExec.start(runtime, id, spec.process(), request, dir.dir(), sys);
+    return RuntimeExec.start(runtime, id, spec.process(), request, dir.dir(), shim, sys);
   }
 
   @Override
