@@ -28,6 +28,7 @@ import dev.kona.cri.api.v1.PodSandboxConfig;
 import dev.kona.cri.api.v1.PodSandboxStatusRequest;
 import dev.kona.cri.api.v1.PullImageRequest;
 import dev.kona.cri.api.v1.RemoveContainerRequest;
+import dev.kona.cri.api.v1.ReopenContainerLogRequest;
 import dev.kona.cri.api.v1.RemovePodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.RuntimeHandler;
@@ -269,6 +270,28 @@ class RuntimeHandlersTest {
     } finally {
       sh("umount -l '" + fromContainer + "' 2>/dev/null; umount -l '" + shared.resolve("fromHost") + "' 2>/dev/null; "
           + "umount -l '" + shared + "'; true");
+    }
+  }
+
+  /**
+   * critest's "reopening container log": when ReopenContainerLog answers, the new log file is
+   * there, as the kubelet's rotation expects (conmon reopens it after a message on its control
+   * FIFO; CRI-O waits for the file too).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void reopenLog_onHandler_theNewFileExistsWhenTheCallReturns(String handler) throws Exception {
+    PodSandboxConfig config = PodSandboxTest.config("reopen-" + handler).toBuilder()
+        .setLogDirectory(root.resolve("logs").toString()).build();
+    String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
+        .setRuntimeHandler(handler).build()).getPodSandboxId();
+    String id = create(pod, config, "talker", "sh", "-c", "echo first; sleep 1000");
+    kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    Path log = root.resolve("logs/talker/0.log");
+    for (int i = 0; i < 5; i++) {
+      Files.move(log, log.resolveSibling("0.log." + i), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      kona.runtime().reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(id).build());
+      assertTrue(Files.exists(log), "a new log after ReopenContainerLog #" + i);
     }
   }
 
