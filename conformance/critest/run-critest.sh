@@ -18,11 +18,16 @@
 #   KONA_LOG_LEVEL   daemon log level (default debug: every CRI call with its status)
 #   KONA_METRICS     address for the daemon's metrics (default: metrics disabled)
 #   KONA_ARGS        more daemon flags, e.g. "--images.max_concurrent_downloads=1"
+#   RUNTIME_HANDLER  run every spec's pods on this runtime handler (critest --runtime-handler), e.g.
+#                    runc or crun: declared in the run's config as [runtime.handlers.<name>] with
+#                    engine = RUNTIME_ENGINE (default: the handler's name). Empty: Kona's engine.
+#   RUNTIME_ENGINE   the engine of RUNTIME_HANDLER when it is not the handler's name
 #   QUIET=1          write critest's output only to critest.log, not to the terminal too
 #   KEEP=1           keep the daemon's temp state, run roots and config after the run
 #
 # Writes to RESULTS_DIR: junit.xml, critest.log, kona.log, kona.toml, specs.tsv, summary.txt.
-# The last line printed is "N passed, N failed, N skipped". Exit 0 only when no spec failed;
+# The last line printed is "N passed, N failed, N skipped", followed by "(handler NAME)" when
+# RUNTIME_HANDLER is set. Exit 0 only when no spec failed;
 # 1 when one did, 2 when the run could not start (the summary line then says why), 130/143 when
 # interrupted.
 set -uo pipefail
@@ -130,6 +135,15 @@ command -v python3 >/dev/null || not_run "needs python3 to read the JUnit report
 compgen -G "$checkout/cri-server/target/kona/lib/kona-cri-server-*.jar" >/dev/null \
   || not_run "no built daemon in $checkout/cri-server/target/kona/lib; build it: ./mvnw -B -DskipTests install"
 
+handler="${RUNTIME_HANDLER:-}"
+[ "$handler" = kona ] && handler=""
+case "$handler" in
+  "" | [a-z0-9]*) ;;
+  *) not_run "RUNTIME_HANDLER=$handler is not a handler name (a DNS label)" ;;
+esac
+handler_args=()
+[ -n "$handler" ] && handler_args=(--runtime-handler "$handler")
+
 results="${RESULTS_DIR:-$here/results/$(date -u +%Y%m%dT%H%M%SZ)}"
 mkdir -p "$results" || not_run "cannot create $results"
 results="$(cd "$results" && pwd)"
@@ -155,6 +169,9 @@ sock="$work/kona.sock"
   fi
   if [ "$REGISTRY_MIRROR" != none ]; then
     mirror_config "$REGISTRY_MIRROR"
+  fi
+  if [ -n "$handler" ]; then
+    printf '\n[runtime.handlers.%s]\nengine = "%s"\n' "$handler" "${RUNTIME_ENGINE:-$handler}"
   fi
 } >"$results/kona.toml"
 if [ "$REGISTRY_MIRROR" = none ]; then
@@ -186,7 +203,7 @@ for _ in $(seq 1 240); do
 done
 [ "$ready" = 1 ] || not_run "kona was not ready within 60 s (log: $results/kona.log)"
 
-say "$("$CRITEST" --version 2>/dev/null | head -n 1); results in $results"
+say "$("$CRITEST" --version 2>/dev/null | head -n 1); handler ${handler:-default}; results in $results"
 start=$(date +%s)
 # critest runs in the background so that a signal to this script is handled at once (bash runs
 # traps only between foreground commands); finish() stops critest too.
@@ -195,6 +212,7 @@ start=$(date +%s)
   --image-endpoint "unix://$sock" \
   --ginkgo.no-color \
   --ginkgo.junit-report "$results/junit.xml" \
+  "${handler_args[@]}" \
   "$@" >"$results/critest.log" 2>&1 &
 critest_pid=$!
 if [ "${QUIET:-0}" != 1 ]; then
@@ -217,6 +235,7 @@ if [ ! -s "$results/junit.xml" ]; then
 fi
 summary="$(python3 "$here/junit_summary.py" "$results/junit.xml" "$results/specs.tsv")" \
   || not_run "cannot read $results/junit.xml"
+[ -n "$handler" ] && summary="$summary (handler $handler)"
 echo "$summary" >"$results/summary.txt"
 failed="$(echo "$summary" | sed -E 's/.* ([0-9]+) failed.*/\1/')"
 if [ "$failed" != 0 ]; then

@@ -5,6 +5,9 @@
  *   kona-shim unshare <flags>      unshare(2)s the clone flags (decimal), prints "ready", then waits
  *                                  until its stdin closes: the daemon pins the namespaces it made (a
  *                                  pod's user namespace and those owned by it) through /proc/<pid>/ns
+ *   kona-shim reap <pid-file> <command...>
+ *                                  runs the command (a runtime's detached exec) as a subreaper, waits
+ *                                  for the process named in <pid-file> and exits with its status
  *   kona-shim version */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "monitor.h"
+#include "reap.h"
 
 #define KONA_SHIM_VERSION "1"
 
@@ -39,10 +43,13 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
+  if (argc >= 4 && strcmp(argv[1], "reap") == 0) {
+    return reap_main(argv[2], argv + 3);
+  }
   if (argc == 2 && strcmp(argv[1], "version") == 0) {
     printf("kona-shim %s\n", KONA_SHIM_VERSION);
     return 0;
   }
-  fprintf(stderr, "usage: kona-shim create <state-dir> | hold | unshare <flags> | version\n");
+  fprintf(stderr, "usage: kona-shim create <state-dir> | hold | unshare <flags> | reap <pid-file> <command...> | version\n");
   return 2;
 }

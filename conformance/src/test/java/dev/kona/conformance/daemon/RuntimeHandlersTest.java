@@ -19,11 +19,16 @@ import dev.kona.cri.api.v1.ExecSyncRequest;
 import dev.kona.cri.api.v1.ExecSyncResponse;
 import dev.kona.cri.api.v1.ImageSpec;
 import dev.kona.cri.api.v1.KeyValue;
+import dev.kona.cri.api.v1.LinuxContainerConfig;
+import dev.kona.cri.api.v1.LinuxContainerSecurityContext;
 import dev.kona.cri.api.v1.ListContainersRequest;
+import dev.kona.cri.api.v1.Mount;
+import dev.kona.cri.api.v1.MountPropagation;
 import dev.kona.cri.api.v1.PodSandboxConfig;
 import dev.kona.cri.api.v1.PodSandboxStatusRequest;
 import dev.kona.cri.api.v1.PullImageRequest;
 import dev.kona.cri.api.v1.RemoveContainerRequest;
+import dev.kona.cri.api.v1.ReopenContainerLogRequest;
 import dev.kona.cri.api.v1.RemovePodSandboxRequest;
 import dev.kona.cri.api.v1.RunPodSandboxRequest;
 import dev.kona.cri.api.v1.RuntimeHandler;
@@ -170,37 +175,141 @@ class RuntimeHandlersTest {
   }
 
   /**
-   * {@code crictl exec -it} on crun: the exec's terminal gets TERM=xterm, as on Kona's engine
-   * (and containerd, CRI-O), unless the container's environment sets TERM, which then wins. runc
-   * refuses a terminal exec (it cannot hand over the pty without detaching and losing the exit).
+   * {@code crictl exec -it} on runc and crun: the exec gets a terminal (runc drives it through its
+   * console socket, as containerd and CRI-O do), TERM=xterm as on Kona's engine (and containerd,
+   * CRI-O) unless the container's environment sets TERM, which then wins, and its exit code comes
+   * back on the status stream.
    */
-  @Test
-  void execTty_onCrun_setsTerm_unlessTheContainerSetsIt() throws Exception {
-    PodSandboxConfig config = PodSandboxTest.config("tty-crun");
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void execTty_onHandler_hasATerminal_setsTerm_unlessTheContainerSetsIt(String handler) throws Exception {
+    PodSandboxConfig config = PodSandboxTest.config("tty-" + handler);
     String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
-        .setRuntimeHandler("crun").build()).getPodSandboxId();
+        .setRuntimeHandler(handler).build()).getPodSandboxId();
     String plain = create(pod, config, "plain", "sleep", "1000");
     String custom = createWithEnv(pod, config, "custom", "TERM", "vt100", "sleep", "1000");
     for (String id : List.of(plain, custom)) {
       kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
     }
 
-    String onPlain = execTty(plain, "tty; echo TERM=$TERM");
+    String onPlain = execTty(plain, "tty; echo TERM=$TERM", "\"Success\"");
+    assertTrue(onPlain.matches("(?s)/dev/pts/\\d+\r\n.*"), onPlain);
     assertTrue(onPlain.contains("TERM=xterm\r\n"), onPlain);
-    String onCustom = execTty(custom, "echo TERM=$TERM");
+    String onCustom = execTty(custom, "echo TERM=$TERM; exit 3", "\"message\":\"3\"");
     assertTrue(onCustom.contains("TERM=vt100\r\n"), onCustom);
     // Without a terminal nothing is added to the environment.
     assertEquals("TERM=\n", exec(plain, "sh", "-c", "echo TERM=$TERM").getStdout().toStringUtf8());
   }
 
-  /** What {@code sh -c script} printed on the terminal of an exec with {@code tty} (crictl exec -it). */
-  private String execTty(String id, String script) throws Exception {
+  /**
+   * critest's "execSync with timeout", on every handler as on Kona's engine: the command is killed
+   * at the timeout (and what it started with it), the call fails with DEADLINE_EXCEEDED rather
+   * than waiting for the command, and nothing of it is left running in the container.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void execSyncTimeout_onHandler_killsTheCommand_andAnswersDeadlineExceeded(String handler) throws Exception {
+    PodSandboxConfig config = PodSandboxTest.config("timeout-" + handler);
+    String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
+        .setRuntimeHandler(handler).build()).getPodSandboxId();
+    String id = create(pod, config, "main", "sh", "-c", "while true; do read -t 1 x; done");
+    kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+
+    long t0 = System.nanoTime();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> kona.runtime().execSync(
+        ExecSyncRequest.newBuilder().setContainerId(id).addAllCmd(List.of("sh", "-c", "sleep 4321; echo late"))
+            .setTimeout(1).build()));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode(), e.getStatus().toString());
+    assertTrue(seconds < 10, "answered after " + seconds + " s");
+    ExecSyncResponse left = exec(id, "sh", "-c", "ps -o pid,args | grep '[s]leep 4321' || true");
+    assertEquals("", left.getStdout().toStringUtf8(), "the timed-out command still runs");
+    assertEquals(ContainerState.CONTAINER_RUNNING, status(id).getState());
+  }
+
+  /**
+   * critest's "mount with 'rshared'": a Bidirectional mount of a shared host mount shows the
+   * host's new mounts in the container and the container's on the host, on every handler. (crun
+   * ran in a mount namespace that was only a slave of the host's, where the container's mounts
+   * could not come back.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void bidirectionalMount_onHandler_propagatesBothWays(String handler) throws Exception {
+    Path shared = Files.createDirectories(root.resolve("prop/mnt"));
+    Path flags = Files.createDirectories(root.resolve("prop/flags"));
+    Files.writeString(flags.resolve("flagFile"), "x");
+    Files.createDirectories(shared.resolve("fromHost"));
+    Path fromContainer = shared.resolve("fromContainer");
+    sh("mount --bind '" + shared + "' '" + shared + "' && mount --make-rshared '" + shared + "'");
+    try {
+      PodSandboxConfig config = PodSandboxTest.config("prop-" + handler);
+      String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
+          .setRuntimeHandler(handler).build()).getPodSandboxId();
+      ContainerConfig container = ContainerConfig.newBuilder()
+          .setMetadata(ContainerMetadata.newBuilder().setName("prop"))
+          .setImage(ImageSpec.newBuilder().setImage(registry.image()))
+          .addAllCommand(List.of("sleep", "1000"))
+          .setLinux(LinuxContainerConfig.newBuilder()
+              .setSecurityContext(LinuxContainerSecurityContext.newBuilder().setPrivileged(true)))
+          .addMounts(Mount.newBuilder().setHostPath(shared.toString()).setContainerPath(shared.toString())
+              .setPropagation(MountPropagation.PROPAGATION_BIDIRECTIONAL))
+          .build();
+      String id = kona.runtime().createContainer(CreateContainerRequest.newBuilder()
+          .setPodSandboxId(pod).setConfig(container).setSandboxConfig(config).build()).getContainerId();
+      containerIds.add(id);
+      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+
+      sh("mount --bind '" + flags + "' '" + shared.resolve("fromHost") + "'");
+      assertEquals("flagFile\n", exec(id, "ls", "-A", shared.resolve("fromHost").toString()).getStdout().toStringUtf8(),
+          "the host's mount reaches the container");
+      ExecSyncResponse mounted = exec(id, "sh", "-c", "mkdir -p " + fromContainer + " && mount --bind /etc " + fromContainer);
+      assertEquals(0, mounted.getExitCode(), mounted.getStderr().toStringUtf8());
+      assertTrue(Files.exists(fromContainer.resolve("passwd")), "the container's mount reaches the host");
+      kona.runtime().stopContainer(StopContainerRequest.newBuilder().setContainerId(id).setTimeout(1).build());
+    } finally {
+      sh("umount -l '" + fromContainer + "' 2>/dev/null; umount -l '" + shared.resolve("fromHost") + "' 2>/dev/null; "
+          + "umount -l '" + shared + "'; true");
+    }
+  }
+
+  /**
+   * critest's "reopening container log": when ReopenContainerLog answers, the new log file is
+   * there, as the kubelet's rotation expects (conmon reopens it after a message on its control
+   * FIFO; CRI-O waits for the file too).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"runc", "crun"})
+  void reopenLog_onHandler_theNewFileExistsWhenTheCallReturns(String handler) throws Exception {
+    PodSandboxConfig config = PodSandboxTest.config("reopen-" + handler).toBuilder()
+        .setLogDirectory(root.resolve("logs").toString()).build();
+    String pod = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(config)
+        .setRuntimeHandler(handler).build()).getPodSandboxId();
+    String id = create(pod, config, "talker", "sh", "-c", "echo first; sleep 1000");
+    kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+    Path log = root.resolve("logs/talker/0.log");
+    for (int i = 0; i < 5; i++) {
+      Files.move(log, log.resolveSibling("0.log." + i), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      kona.runtime().reopenContainerLog(ReopenContainerLogRequest.newBuilder().setContainerId(id).build());
+      assertTrue(Files.exists(log), "a new log after ReopenContainerLog #" + i);
+    }
+  }
+
+  private static void sh(String script) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), script + ": " + out);
+  }
+
+  /** What {@code sh -c script} printed on the terminal of an exec with {@code tty} (crictl exec -it), whose status has {@code status}. */
+  private String execTty(String id, String script, String status) throws Exception {
     String url = kona.runtime().exec(ExecRequest.newBuilder().setContainerId(id).addAllCmd(List.of("sh", "-c", script))
-        .setTty(true).setStdout(true).build()).getUrl();
+        .setTty(true).setStdin(true).setStdout(true).build()).getUrl();
     try (ExecClient client = ExecClient.connect(url)) {
       client.awaitServerClose(Duration.ofSeconds(20));
       String out = client.text(ExecClient.STDOUT);
       assertFalse(out.contains("not a tty"), out);
+      assertTrue(client.text(ExecClient.STATUS).contains(status), client.text(ExecClient.STATUS));
       return out;
     }
   }

@@ -72,6 +72,8 @@ public final class Engines {
 
   static RuntimeHandlers handlers(KonaConfig config, ContainerEngine nativeEngine, Path conmon) throws ConfigException {
     List<RuntimeHandlers.Handler> handlers = new ArrayList<>();
+    // runc's terminal execs run under kona-shim's subreaper: Kona's engine's copy of it.
+    Path shim = nativeEngine instanceof NativeEngine n ? n.shim() : null;
     for (Map.Entry<String, RuntimeSection.Handler> entry : config.runtime().handlers().entrySet()) {
       String name = entry.getKey();
       RuntimeSection.Handler handler = entry.getValue();
@@ -87,7 +89,8 @@ public final class Engines {
       }
       Path dir = config.runRootPath().resolve("handlers").resolve(name);
       handlers.add(new RuntimeHandlers.Handler(name,
-          new OciRuntimeEngine(ociRuntime(config, handler, dir), dir.resolve("containers"), LinuxSyscalls.get(), conmon),
+          new OciRuntimeEngine(ociRuntime(config, handler, dir), dir.resolve("containers"), LinuxSyscalls.get(), conmon,
+              shim),
           HandlerFeatures.ociRuntime(name, binary)));
     }
     RuntimeHandlers.Features nativeFeatures = nativeEngine instanceof NativeEngine n

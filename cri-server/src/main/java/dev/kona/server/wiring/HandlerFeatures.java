@@ -54,8 +54,21 @@ public final class HandlerFeatures {
 
   /** The features of an OCI runtime binary; none when it has no {@code features} subcommand. */
   public static RuntimeHandlers.Features ociRuntime(String handler, Path binary) {
-    JsonNode features = features(handler, binary);
-    return new RuntimeHandlers.Features(hasRro(features), hasUserNamespaces(features));
+    return ociRuntime(handler, features(handler, binary), MountAttrCalls.available());
+  }
+
+  /**
+   * {@code features} is the runtime's document (null: none). A runtime lists "rro" whatever the
+   * kernel (runc 1.1 has a fixed list) and makes it with mount_setattr, so without
+   * {@code mountSetattr} (Linux &lt; 5.12) it is not offered: the container would fail to start.
+   */
+  static RuntimeHandlers.Features ociRuntime(String handler, JsonNode features, boolean mountSetattr) {
+    boolean rro = hasRro(features);
+    if (rro && !mountSetattr) {
+      LOG.info("runtime handler \"{}\": mount_setattr is not available: recursive read-only mounts are not offered",
+          handler);
+    }
+    return new RuntimeHandlers.Features(rro && mountSetattr, hasUserNamespaces(features));
   }
 
   /**

@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The OCI {@code --console-socket} handshake for an exec with a terminal: listen on a unix
@@ -29,15 +31,15 @@ final class ConsoleSocket {
 
   private ConsoleSocket() {}
 
-  static <T> T exec(OciRuntime runtime, ContainerId id, Path processJson, Path dir, Syscalls sys,
+  /** {@code command} is the runtime's command line for the console socket it is given. */
+  static <T> T exec(OciRuntime runtime, ContainerId id, Function<Path, List<String>> command, Path dir, Syscalls sys,
       Started<T> started) throws IOException {
     Path socket = dir.resolve("tty-" + UUID.randomUUID().toString().substring(0, 8) + ".sock");
     if (socket.toString().length() > SUN_PATH_MAX) {
       socket = Files.createTempDirectory("kona-tty").resolve("s");
     }
     try (OwnedFd listener = sys.listenUnix(socket.toString(), Syscalls.SOCK_STREAM)) {
-      ProcessBuilder pb = new ProcessBuilder(runtime.command("exec", "--tty", "--console-socket", socket.toString(),
-          "--process", processJson.toString(), id.value()))
+      ProcessBuilder pb = new ProcessBuilder(command.apply(socket))
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
       java.lang.Process child = pb.start();
       long deadline = System.nanoTime() + HANDSHAKE.toNanos();

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /**
  * Kona's per-container directory for the OCI runtime engine, {@code <stateRoot>/<id>}: the
  * container and conmon pid files, the exit and oom files conmon writes there (its persist dir),
- * the sync FIFO of create, attach sockets, and Kona's own created/started/bundle records.
+ * the sync FIFO of create, attach sockets, and Kona's own created/started/bundle/log-path records.
  */
 record ContainerDir(Path dir) {
 
@@ -50,5 +50,10 @@ record ContainerDir(Path dir) {
 
   Path bundleFile() {
     return dir.resolve("bundle");
+  }
+
+  /** The CRI log file conmon writes, for ReopenContainerLog; absent without a log. */
+  Path logPathFile() {
+    return dir.resolve("log-path");
   }
 }

@@ -39,7 +39,8 @@ public record OciRuntime(String name, Path binary, Path root, List<String> globa
    * crun for this host. crun 1.8 (Debian 12) refuses to start on a hybrid cgroup host whose
    * cgroup2 mount holds a controller (e.g. hugetlb when no v1 hierarchy mounts it), even with
    * cgroups disabled; there this returns a wrapper, written into {@code scratch}, that runs crun
-   * in a private mount namespace with that controller list hidden. v1 cgroups work unchanged.
+   * in a mount namespace of its own (propagation as the host's) with that controller list hidden.
+   * v1 cgroups work unchanged.
    */
   public static OciRuntime crunForHost(Path root, Path scratch) {
     return crunForHost(Path.of("/usr/bin/crun"), root, scratch);
@@ -54,11 +55,14 @@ public record OciRuntime(String name, Path binary, Path root, List<String> globa
       }
       Files.createDirectories(scratch);
       Path wrapper = scratch.resolve("crun-hybrid");
+      // The namespace keeps the host's propagation (a container's Bidirectional mount must reach
+      // the host, which a slave namespace would stop); only the cgroup2 mount turns private, so
+      // that the bind over its controller list stays in here.
       Files.writeString(wrapper, """
           #!/bin/sh
           # Written by Kona: hide cgroup2 controllers from crun 1.8 on a hybrid host.
-          exec unshare -m --propagation slave sh -c \
-            'mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && exec "$0" "$@"' %s "$@"
+          exec unshare -m --propagation unchanged sh -c \
+            'mount --make-private /sys/fs/cgroup/unified && mount --bind /dev/null /sys/fs/cgroup/unified/cgroup.controllers && exec "$0" "$@"' %s "$@"
           """.formatted(shellQuoted(binary.toString())));
       if (!wrapper.toFile().setExecutable(true, true)) {
         throw new InternalException("make " + wrapper + " executable: refused");

@@ -44,11 +44,12 @@ import org.slf4j.LoggerFactory;
  * them and writes the exit file into the container's directory under {@code stateRoot}.
  *
  * <p>Attach goes through conmon's attach socket; an exec with a terminal gets its pty master
- * from the runtime over a console socket.
+ * from the runtime over a console socket (runc: detached, under kona-shim's subreaper).
  */
 public final class OciRuntimeEngine implements ContainerEngine {
   private static final Logger log = LoggerFactory.getLogger(OciRuntimeEngine.class);
   private static final Duration EXIT_FILE_GRACE = Duration.ofSeconds(2);
+  private static final Duration LOG_REOPEN_TIMEOUT = Duration.ofSeconds(10);
 
   /** Where Debian's conmon package installs the monitor this engine needs. */
   public static final Path CONMON = ConmonLauncher.CONMON;
@@ -57,6 +58,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
   private final Path stateRoot;
   private final Syscalls sys;
   private final ConmonLauncher conmon;
+  private final Path shim;
 
   /** {@code stateRoot} holds Kona's per-container dirs; the runtime keeps its own under its root. */
   public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys) {
@@ -64,10 +66,19 @@ public final class OciRuntimeEngine implements ContainerEngine {
   }
 
   public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys, Path conmonBinary) {
+    this(runtime, stateRoot, sys, conmonBinary, null);
+  }
+
+  /**
+   * {@code shim} is the kona-shim executable, whose subreaper ({@code kona-shim reap}) runc's
+   * terminal execs need; null refuses those.
+   */
+  public OciRuntimeEngine(OciRuntime runtime, Path stateRoot, Syscalls sys, Path conmonBinary, Path shim) {
     this.runtime = runtime;
     this.stateRoot = stateRoot;
     this.sys = sys;
     this.conmon = new ConmonLauncher(sys, conmonBinary);
+    this.shim = shim;
   }
 
   @Override
@@ -93,6 +104,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
       Files.writeString(dir.bundleFile(), request.bundle().toString());
       if (request.logPath() != null) {
         Files.createDirectories(request.logPath().getParent());
+        Files.writeString(dir.logPathFile(), request.logPath().toString());
       }
       Files.writeString(dir.createdFile(), created.toString());
       boolean terminal = spec.process() != null && spec.process().terminal();
@@ -120,12 +132,14 @@ public final class OciRuntimeEngine implements ContainerEngine {
   @Override
   public void start(ContainerId id) {
     ContainerDir dir = existing(id);
+    Instant starting = Instant.now();
     RuntimeCommand.Result r = RuntimeCommand.run(runtime.command("start", id.value()), null);
     if (!r.ok()) {
       throw new FailedPreconditionException("start container " + id + ": " + runtime.name()
           + " start: " + r.reason());
     }
-    write(dir.startedFile(), Instant.now().toString());
+    // When the process started, not when the runtime returned: it may have exited meanwhile.
+    write(dir.startedFile(), starting.toString());
   }
 
   @Override
@@ -146,7 +160,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
     ContainerDir dir = existing(id);
     Instant created = Instant.parse(read(dir.createdFile()));
     Instant started = Files.exists(dir.startedFile()) ? Instant.parse(read(dir.startedFile())) : null;
-    ExitStatus exit = exitStatus(dir);
+    ExitStatus exit = finishedAfterStart(exitStatus(dir), started);
     if (exit != null) {
       return new ContainerState(id, ContainerStatus.STOPPED, 0, created, started, exit);
     }
@@ -160,7 +174,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
       default:
         // Stopped: conmon writes the exit file right after reaping; give it a moment.
         Waits.until(EXIT_FILE_GRACE, 20, () -> Files.exists(dir.exitFile()));
-        exit = exitStatus(dir);
+        exit = finishedAfterStart(exitStatus(dir), started);
         return exit != null
             ? new ContainerState(id, ContainerStatus.STOPPED, 0, created, started, exit)
             : new ContainerState(id, ContainerStatus.UNKNOWN, 0, created, started, null);
@@ -203,7 +217,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
       throw new FailedPreconditionException("exec in container " + id + ": not running");
     }
     Spec spec = SpecJson.read(Path.of(read(dir.bundleFile())));
-    return RuntimeExec.start(runtime, id, spec.process(), request, dir.dir(), sys);
+    return RuntimeExec.start(runtime, id, spec.process(), request, dir.dir(), shim, sys);
   }
 
   @Override
@@ -224,6 +238,15 @@ public final class OciRuntimeEngine implements ContainerEngine {
       sys.write(fd, "2 0 0\n".getBytes(StandardCharsets.US_ASCII));
     } catch (NativeCallException e) {
       throw e.toKonaException().withContext("reopen log of container " + id);
+    }
+    // conmon reopens when it reads the message: answer once the new file is there, as CRI-O
+    // does, since the kubelet's rotation (and critest) look for it right after the call.
+    if (Files.exists(dir.logPathFile())) {
+      Path logFile = Path.of(read(dir.logPathFile()));
+      if (!Waits.until(LOG_REOPEN_TIMEOUT, 10, () -> Files.exists(logFile))) {
+        throw new InternalException("reopen log of container " + id + ": conmon did not create " + logFile
+            + " within " + LOG_REOPEN_TIMEOUT);
+      }
     }
   }
 
@@ -298,7 +321,18 @@ public final class OciRuntimeEngine implements ContainerEngine {
     return new ExitStatus(code < 0 ? 255 : code, 0, oom, finished);
   }
 
-  private void waitForConmon(ContainerDir dir, Duration timeout) {
+  /**
+   * The exit file's mtime is the kernel's coarse clock, and a process that exits at once may be
+   * gone before {@code runtime start} returned: a finish never comes before the start.
+   */
+  private static ExitStatus finishedAfterStart(ExitStatus exit, Instant started) {
+    if (exit == null || started == null || !exit.finishedAt().isBefore(started)) {
+      return exit;
+    }
+    return new ExitStatus(exit.exitCode(), exit.signal(), exit.oomKilled(), started);
+  }
+
+    private void waitForConmon(ContainerDir dir, Duration timeout) {
     if (!Files.exists(dir.conmonPidFile())) {
       return;
     }

@@ -21,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -30,49 +33,60 @@ import java.util.concurrent.TimeUnit;
  * the daemon: the runtime joins the container's namespaces and cgroup, applies the container's
  * security settings (copied from its config.json process), proxies signals to the process and
  * exits with its status. stdio are the child's pipes.
+ *
+ * <p>With a terminal the pty's master comes over a console socket ({@link ConsoleSocket}). runc
+ * sends it only when it detaches ({@code --detach}), so there the runtime runs under
+ * {@code kona-shim reap}, a subreaper that waits for the exec'd process and exits with its status.
+ *
+ * <p>The runtime writes the exec'd process's host pid to a pid file: a kill goes to that process
+ * (SIGKILL: to it and everything it started), since signalling the runtime client alone leaves
+ * the command running in the container.
  */
 final class RuntimeExec implements ExecProcess {
+  private static final int SIGKILL = 9;
+  private static final int SIGSTOP = 19;
+
   private final java.lang.Process child;
   private final Path processJson;
+  private final Path pidFile;
   private final Syscalls sys;
   private final StdioSession stdio;
 
-  private RuntimeExec(java.lang.Process child, Path processJson, Syscalls sys, StdioSession stdio) {
+  private RuntimeExec(java.lang.Process child, Path processJson, Path pidFile, Syscalls sys, StdioSession stdio) {
     this.child = child;
     this.processJson = processJson;
+    this.pidFile = pidFile;
     this.sys = sys;
     this.stdio = stdio;
   }
 
   static RuntimeExec start(OciRuntime runtime, ContainerId id, Process containerProcess,
-      ExecRequest request, Path dir, Syscalls sys) {
+      ExecRequest request, Path dir, Path shim, Syscalls sys) {
     List<String> env = ExecPlanner.execEnv(containerProcess.env(), request.env(), request.tty());
     Process exec = new Process(request.tty(), null, containerProcess.user(), request.args(), env,
         containerProcess.cwd(), containerProcess.capabilities(), containerProcess.rlimits(),
         containerProcess.noNewPrivileges(), containerProcess.apparmorProfile(),
         containerProcess.oomScoreAdj(), containerProcess.selinuxLabel());
-    Path json = dir.resolve("exec-" + UUID.randomUUID() + ".json");
-    // runc takes a console socket only when it detaches (losing the exit code) and otherwise
-    // needs a controlling terminal of its own; crun hands the pty master over either way.
-    if (request.tty() && runtime.name().equals("runc")) {
-      throw new FailedPreconditionException("exec in container " + id
-          + ": a terminal is not supported with runc; use crun or the kona engine");
-    }
+    String name = "exec-" + UUID.randomUUID();
+    Path json = dir.resolve(name + ".json");
+    Path pidFile = dir.resolve(name + ".pid");
     try {
       AtomicFile.write(json, SpecJson.mapper().writeValueAsBytes(exec), AtomicFile.PRIVATE); // holds the environment
       if (request.tty()) {
-        return ConsoleSocket.exec(runtime, id, json, dir, sys, (child, master) ->
-            new RuntimeExec(child, json, sys, new PtySession(sys, master)));
+        return ConsoleSocket.exec(runtime, id, socket -> terminalCommand(runtime, id, json, pidFile, socket, shim),
+            dir, sys, (child, master) -> new RuntimeExec(child, json, pidFile, sys, new PtySession(sys, master)));
       }
-      ProcessBuilder pb = new ProcessBuilder(runtime.command("exec", "--process", json.toString(), id.value()));
+      ProcessBuilder pb = new ProcessBuilder(runtime.command("exec", "--pid-file", pidFile.toString(),
+          "--process", json.toString(), id.value()));
       if (!request.stdin()) {
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
       }
       java.lang.Process child = pb.start();
-      return new RuntimeExec(child, json, sys, new PipeSession(child));
+      return new RuntimeExec(child, json, pidFile, sys, new PipeSession(child));
     } catch (IOException | RuntimeException e) {
       try {
         Files.deleteIfExists(json);
+        Files.deleteIfExists(pidFile);
       } catch (IOException ignored) {
         // best effort
       }
@@ -81,6 +95,26 @@ final class RuntimeExec implements ExecProcess {
       }
       throw new InternalException("exec in container " + id + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * crun hands the pty master over the console socket and stays in the foreground; runc does so
+   * only with {@code --detach}, under kona-shim's subreaper, which exits with the process's status.
+   */
+  private static List<String> terminalCommand(OciRuntime runtime, ContainerId id, Path json, Path pidFile,
+      Path socket, Path shim) {
+    if (!runtime.name().equals("runc")) {
+      return runtime.command("exec", "--tty", "--console-socket", socket.toString(),
+          "--pid-file", pidFile.toString(), "--process", json.toString(), id.value());
+    }
+    if (shim == null) {
+      throw new FailedPreconditionException("exec in container " + id
+          + ": a terminal with runc needs kona-shim, which this engine was not given");
+    }
+    List<String> command = new ArrayList<>(List.of(shim.toString(), "reap", pidFile.toString()));
+    command.addAll(runtime.command("exec", "--detach", "--tty", "--console-socket", socket.toString(),
+        "--pid-file", pidFile.toString(), "--process", json.toString(), id.value()));
+    return command;
   }
 
   @Override
@@ -100,6 +134,7 @@ final class RuntimeExec implements ExecProcess {
     }
     try {
       Files.deleteIfExists(processJson);
+      Files.deleteIfExists(pidFile);
     } catch (IOException ignored) {
       // best effort: it lives in the container's dir, removed with it
     }
@@ -112,13 +147,62 @@ final class RuntimeExec implements ExecProcess {
 
   @Override
   public void kill(int signal) {
-    // The runtime forwards the signal to the exec'd process.
+    long target = execPid();
+    if (target > 0 && child.isAlive()) {
+      if (signal == SIGKILL) {
+        killTree(target);
+      } else {
+        signal(target, signal);
+      }
+      return;
+    }
+    // Not started yet: the runtime forwards the signal to the exec'd process once it runs.
     try {
       sys.kill((int) child.pid(), signal);
     } catch (NativeCallException e) {
       if (child.isAlive()) {
         throw e.toKonaException().withContext("kill exec pid " + child.pid());
       }
+    }
+  }
+
+  /**
+   * Stops {@code root} and everything below it (a stopped process cannot fork), scanning until no
+   * new process appears, then kills them all: a shell's children die with it instead of being
+   * re-parented and running on.
+   */
+  private void killTree(long root) {
+    Set<Long> stopped = new LinkedHashSet<>();
+    for (int round = 0; round < 10; round++) {
+      List<Long> found = Pids.tree(root).stream().filter(p -> !stopped.contains(p)).toList();
+      if (found.isEmpty()) {
+        break;
+      }
+      for (long pid : found) {
+        signal(pid, SIGSTOP);
+        stopped.add(pid);
+      }
+    }
+    for (long pid : stopped) {
+      signal(pid, SIGKILL);
+    }
+  }
+
+  private void signal(long pid, int signal) {
+    try {
+      sys.kill((int) pid, signal);
+    } catch (NativeCallException e) {
+      // exited meanwhile
+    }
+  }
+
+  /** The exec'd process's host pid from the runtime's pid file; 0 before the runtime wrote it. */
+  private long execPid() {
+    try {
+      String text = Files.readString(pidFile).strip();
+      return text.isEmpty() ? 0 : Long.parseLong(text);
+    } catch (IOException | NumberFormatException e) {
+      return 0;
     }
   }
 
