@@ -156,6 +156,10 @@ sock="$work/kona.sock"
   if [ "$REGISTRY_MIRROR" != none ]; then
     mirror_config "$REGISTRY_MIRROR"
   fi
+  # Extra config, e.g. a [runtime.handlers.<name>] table for critest's -runtime-handler=<name>.
+  if [ -n "${KONA_TOML_EXTRA:-}" ]; then
+    printf '\n%s\n' "$KONA_TOML_EXTRA"
+  fi
 } >"$results/kona.toml"
 if [ "$REGISTRY_MIRROR" = none ]; then
   say "REGISTRY_MIRROR=none: critest's images are pulled from the public registries"
