@@ -1,5 +1,6 @@
 package dev.kona.oci.runc;
 
+import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.common.error.InvalidArgumentException;
 import dev.kona.engine.ContainerEngine;
 import dev.kona.engine.ContainerId;
@@ -39,10 +40,12 @@ public final class RunscEngine implements ContainerEngine {
       "io.kubernetes.cri.sandbox-id");
   static final String GVISOR_ANNOTATIONS = "dev.gvisor.";
 
+  private final OciRuntime runtime;
   private final OciRuntimeEngine containers;
 
   /** @param stateRoot Kona's per-container dirs, as for {@link OciRuntimeEngine} */
   public RunscEngine(OciRuntime runtime, Path stateRoot, Syscalls sys, Path conmon) {
+    this.runtime = runtime;
     this.containers = new OciRuntimeEngine(runtime, stateRoot, sys, conmon);
   }
 
@@ -82,9 +85,23 @@ public final class RunscEngine implements ContainerEngine {
     containers.start(id);
   }
 
+  /**
+   * runsc signals only running containers; a created one (its sandbox up, its program not yet
+   * started) is ended by destroying its sandbox, after which conmon records the exit.
+   */
   @Override
   public void kill(ContainerId id, int signal) {
-    containers.kill(id, signal);
+    try {
+      containers.kill(id, signal);
+    } catch (FailedPreconditionException e) {
+      if (!e.getMessage().contains("in state created")) {
+        throw e;
+      }
+      RuntimeCommand.Result r = RuntimeCommand.run(runtime.command("delete", "--force", id.value()), null);
+      if (!r.ok()) {
+        throw new FailedPreconditionException("kill created container " + id + ": runsc delete: " + r.reason());
+      }
+    }
   }
 
   @Override
