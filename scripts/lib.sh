@@ -61,5 +61,8 @@ BENCH_PACKAGES=(containerd)
 # Only on the host that runs the build (not in the test node's image): libFuzzer for the C helper's
 # decoders (native/src/test/c/fuzz, ShimDecoderFuzzTest).
 FUZZ_PACKAGES=(clang)
+# gVisor for the runsc runtime handler and its tests (GvisorHandlerTest skips without it). A list
+# of its own: the test node's image key reads RUNTIME_PACKAGES and TEST_PACKAGES only.
+SANDBOX_PACKAGES=(runsc)
 # What scripts/test-node.sh uses on the host to build and boot the cgroup v2 + systemd test node.
 TEST_NODE_PACKAGES=(qemu-system-x86 mmdebstrap e2fsprogs)

@@ -173,6 +173,10 @@ sock="$work/kona.sock"
   if [ -n "$handler" ]; then
     printf '\n[runtime.handlers.%s]\nengine = "%s"\n' "$handler" "${RUNTIME_ENGINE:-$handler}"
   fi
+  # Extra config, e.g. a [runtime.handlers.<name>] table for critest's -runtime-handler=<name>.
+  if [ -n "${KONA_TOML_EXTRA:-}" ]; then
+    printf '\n%s\n' "$KONA_TOML_EXTRA"
+  fi
 } >"$results/kona.toml"
 if [ "$REGISTRY_MIRROR" = none ]; then
   say "REGISTRY_MIRROR=none: critest's images are pulled from the public registries"

@@ -18,6 +18,7 @@ import dev.kona.linux.syscall.LinuxSyscalls;
 import dev.kona.linux.systemd.SystemdManager;
 import dev.kona.oci.runc.OciRuntime;
 import dev.kona.oci.runc.OciRuntimeEngine;
+import dev.kona.oci.runc.RunscEngine;
 import dev.kona.runtime.RuntimeHandlers;
 import dev.kona.server.config.ConfigException;
 import dev.kona.server.config.KonaConfig;
@@ -30,7 +31,7 @@ import java.util.Map;
 
 /**
  * Builds the container engines from the config: Kona's native engine is the default handler; each
- * {@code [runtime.handlers.<name>]} adds runc or crun under conmon, with its state in
+ * {@code [runtime.handlers.<name>]} adds runc, crun or runsc (gVisor) under conmon, with its state in
  * {@code <run_root>/handlers/<name>}.
  */
 public final class Engines {
@@ -88,6 +89,12 @@ public final class Engines {
             + conmon + " (Debian package conmon)");
       }
       Path dir = config.runRootPath().resolve("handlers").resolve(name);
+      if (handler.engine().equals(RuntimeSection.Handler.RUNSC)) {
+        // gVisor has no features subcommand, and makes neither rro mounts nor user namespaces.
+        handlers.add(new RuntimeHandlers.Handler(name, new RunscEngine(ociRuntime(config, handler, dir),
+            dir.resolve("containers"), LinuxSyscalls.get(), conmon), RuntimeHandlers.Features.NONE));
+        continue;
+      }
       handlers.add(new RuntimeHandlers.Handler(name,
           new OciRuntimeEngine(ociRuntime(config, handler, dir), dir.resolve("containers"), LinuxSyscalls.get(), conmon,
               shim),
@@ -100,14 +107,18 @@ public final class Engines {
   }
 
   /**
-   * The handler's command line. With the systemd driver runc and crun get {@code --systemd-cgroup},
+   * The handler's command line. runsc gets gVisor's platform and network mode. With the systemd
+   * driver runc, crun and runsc get {@code --systemd-cgroup},
    * under which they read the spec's {@code slice:prefix:name} cgroupsPath and make the scope over D-Bus.
    */
   static OciRuntime ociRuntime(KonaConfig config, RuntimeSection.Handler handler, Path dir) {
     Path root = handler.rootPath(dir);
-    OciRuntime runtime = handler.engine().equals(RuntimeSection.Handler.RUNC)
-        ? new OciRuntime("runc", handler.binaryPath(), root, List.of())
-        : OciRuntime.crunForHost(handler.binaryPath(), root, dir.resolve("bin"));
+    OciRuntime runtime = switch (handler.engine()) {
+      case RuntimeSection.Handler.RUNC -> new OciRuntime("runc", handler.binaryPath(), root, List.of());
+      case RuntimeSection.Handler.RUNSC -> new OciRuntime("runsc", handler.binaryPath(), root,
+          List.of("--platform=" + handler.platformOrDefault(), "--network=" + handler.networkOrDefault()));
+      default -> OciRuntime.crunForHost(handler.binaryPath(), root, dir.resolve("bin"));
+    };
     if (config.cgroupDriver() != dev.kona.runtime.CgroupDriver.SYSTEMD) {
       return runtime;
     }

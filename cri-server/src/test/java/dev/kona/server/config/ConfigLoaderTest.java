@@ -157,10 +157,10 @@ class ConfigLoaderTest {
   @Test
   void runtimeHandlers_badEntries_nameTheKey() throws Exception {
     Path f = file("[runtime.handlers.gv]\nengine = \"gvisor\"\n");
-    assertEquals("config " + f + ": key \"runtime.handlers.gv.engine\": expected runc or crun, got \"gvisor\"", error(f, Map.of()));
+    assertEquals("config " + f + ": key \"runtime.handlers.gv.engine\": expected runc, crun or runsc, got \"gvisor\"", error(f, Map.of()));
 
     f = file("[runtime.handlers.gv]\nbinary = \"/usr/bin/runsc\"\n");
-    assertEquals("config " + f + ": key \"runtime.handlers.gv.engine\": missing; expected runc or crun", error(f, Map.of()));
+    assertEquals("config " + f + ": key \"runtime.handlers.gv.engine\": missing; expected runc, crun or runsc", error(f, Map.of()));
 
     f = file("[runtime.handlers.r]\nengine = \"runc\"\nbinary = \"runc\"\n");
     assertEquals("config " + f + ": key \"runtime.handlers.r.binary\": must be an absolute path, got \"runc\"", error(f, Map.of()));
@@ -169,7 +169,7 @@ class ConfigLoaderTest {
     assertEquals("config " + f + ": key \"runtime.handlers.r.root\": must be an absolute path, got \"state\"", error(f, Map.of()));
 
     f = file("[runtime.handlers.r]\nengine = \"runc\"\nsystemd = true\n");
-    assertEquals("config " + f + ": unknown key \"runtime.handlers.r.systemd\"; expected one of: binary, engine, root",
+    assertEquals("config " + f + ": unknown key \"runtime.handlers.r.systemd\"; expected one of: binary, engine, network, platform, root",
         error(f, Map.of()));
 
     f = file("[runtime.handlers.kona]\nengine = \"runc\"\n");
@@ -180,6 +180,36 @@ class ConfigLoaderTest {
     assertTrue(error(f, Map.of()).startsWith("config " + f + ": key \"runtime.handlers\": \"Runc_1\" is not a handler name;"),
         error(f, Map.of()));
 
+  }
+
+  @Test
+  void runtimeHandlers_runsc_withPlatformAndNetwork() throws Exception {
+    Path f = file("""
+        [runtime.handlers.gvisor]
+        engine = "runsc"
+        [runtime.handlers.gvisor-kvm]
+        engine = "runsc"
+        platform = "kvm"
+        network = "sandbox"
+        """);
+    KonaConfig c = loader.load(f, Map.of());
+    RuntimeSection.Handler gvisor = c.runtime().handlers().get("gvisor");
+    assertEquals(Path.of("/usr/bin/runsc"), gvisor.binaryPath());
+    assertEquals("ptrace", gvisor.platformOrDefault());
+    assertEquals("host", gvisor.networkOrDefault());
+    RuntimeSection.Handler kvm = c.runtime().handlers().get("gvisor-kvm");
+    assertEquals("kvm", kvm.platformOrDefault());
+    assertEquals("sandbox", kvm.networkOrDefault());
+
+    f = file("[runtime.handlers.g]\nengine = \"runsc\"\nplatform = \"systrap2\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.g.platform\": expected ptrace or kvm, got \"systrap2\"",
+        error(f, Map.of()));
+    f = file("[runtime.handlers.g]\nengine = \"runsc\"\nnetwork = \"bridge\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.g.network\": expected sandbox, host or none, got \"bridge\"",
+        error(f, Map.of()));
+    f = file("[runtime.handlers.r]\nengine = \"runc\"\nplatform = \"ptrace\"\n");
+    assertEquals("config " + f + ": key \"runtime.handlers.r.platform\": only a runsc (gVisor) handler takes it, this one is runc",
+        error(f, Map.of()));
   }
 
   @Test

@@ -84,4 +84,17 @@ class EnginesTest {
         Engines.ociRuntime(systemd, handler, dir.resolve("h")).globalArgs());
     assertEquals(java.util.List.of(), Engines.ociRuntime(cgroupfs, handler, dir.resolve("h")).globalArgs());
   }
+
+  @Test
+  void runscHandler_getsPlatformAndNetworkFlags_andNoFeatures() throws Exception {
+    KonaConfig config = config("[runtime.handlers.gvisor]\nengine = \"runsc\"\nnetwork = \"none\"\n");
+    var handler = config.runtime().handlers().get("gvisor");
+    var runtime = Engines.ociRuntime(config, handler, dir.resolve("h"));
+    assertEquals("runsc", runtime.name());
+    assertEquals(Path.of("/usr/bin/runsc"), runtime.binary());
+    assertEquals(java.util.List.of("--platform=ptrace", "--network=none"), runtime.globalArgs());
+    KonaConfig systemd = config("cgroup_driver = \"systemd\"\n[runtime.handlers.gvisor]\nengine = \"runsc\"\n");
+    assertEquals(java.util.List.of("--platform=ptrace", "--network=host", "--systemd-cgroup"),
+        Engines.ociRuntime(systemd, systemd.runtime().handlers().get("gvisor"), dir.resolve("h")).globalArgs());
+  }
 }
