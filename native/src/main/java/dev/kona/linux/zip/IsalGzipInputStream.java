@@ -28,7 +28,9 @@ import java.util.zip.ZipException;
  */
 public final class IsalGzipInputStream extends InputStream {
 
-  private static final Optional<Functions> LIBISAL = Functions.load();
+  /** {@code -Dkona.isal=false} (in KONA_JAVA_OPTS) turns ISA-L off, as on a host without libisal2. */
+  private static final Optional<Functions> LIBISAL =
+      Boolean.parseBoolean(System.getProperty("kona.isal", "true")) ? Functions.load() : Optional.empty();
 
   // struct inflate_state of ISA-L 2.30 (igzip_lib.h), x86-64: the fields this stream reads or sets.
   private static final long STATE_BYTES = 87_368;
