@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 need_root
-ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
+ensure_packages "${RUNTIME_PACKAGES[@]}" "${PULL_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
 JAVA_HOME="$(find_jdk25)"
 export JAVA_HOME
 out="$PWD/target/benchmark-report.md"

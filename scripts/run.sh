@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 need_root
-ensure_packages "${RUNTIME_PACKAGES[@]}"
+ensure_packages "${RUNTIME_PACKAGES[@]}" "${PULL_PACKAGES[@]}"
 JAVA_HOME="$(find_jdk25)"
 export JAVA_HOME
 ./mvnw -B -q -DskipTests install

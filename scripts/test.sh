@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 HANDLER_SUITES="KubeletFlowTest,ContainerLifecycleTest,TerminalTest,!TerminalTest#clientGoneMidExec*"
 
 need_root
-ensure_packages "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}" "${SANDBOX_PACKAGES[@]}"
+ensure_packages "${RUNTIME_PACKAGES[@]}" "${PULL_PACKAGES[@]}" "${TEST_PACKAGES[@]}" "${FUZZ_PACKAGES[@]}" "${SANDBOX_PACKAGES[@]}"
 ensure_promtool
 JAVA_HOME="$(find_jdk25)"
 export JAVA_HOME

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The image service's meters (Prometheus names in comments). Tags are bounded: a failure's reason is
@@ -21,6 +22,9 @@ public final class ImageMetrics {
   private final Counter layers; // kona_image_pull_layers_total
   private final Timer duration; // kona_image_pull_seconds
   private final AtomicInteger inFlight = new AtomicInteger(); // kona_image_pulls_in_flight
+  /** Bytes the pulls under way are to download, and have so far (their progress, the CRI having no API for it). */
+  private final AtomicLong inFlightTotal = new AtomicLong(); // kona_image_pull_in_flight_bytes{state="total"}
+  private final AtomicLong inFlightReceived = new AtomicLong(); // kona_image_pull_in_flight_bytes{state="received"}
 
   public ImageMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -37,6 +41,32 @@ public final class ImageMetrics {
     Gauge.builder("kona.image.pulls.in.flight", inFlight, AtomicInteger::get)
         .description("Image pulls under way")
         .register(registry);
+    Gauge.builder("kona.image.pull.in.flight", inFlightTotal, AtomicLong::get)
+        .baseUnit("bytes")
+        .tag("state", "total")
+        .description("Compressed bytes the pulls under way download in all (total) and have received so far (received)")
+        .register(registry);
+    Gauge.builder("kona.image.pull.in.flight", inFlightReceived, AtomicLong::get)
+        .baseUnit("bytes")
+        .tag("state", "received")
+        .description("Compressed bytes the pulls under way download in all (total) and have received so far (received)")
+        .register(registry);
+  }
+
+  /** A pull under way learnt that it downloads {@code count} more bytes. */
+  public void pullExpects(long count) {
+    inFlightTotal.addAndGet(count);
+  }
+
+  /** A pull under way received {@code count} bytes (its own or a shared download's). */
+  public void pullReceived(long count) {
+    inFlightReceived.addAndGet(count);
+  }
+
+  /** A pull ended, successful or not: its bytes leave the in-flight gauges. */
+  public void pullEnded(long expected, long received) {
+    inFlightTotal.addAndGet(-expected);
+    inFlightReceived.addAndGet(-received);
   }
 
   public void started() {

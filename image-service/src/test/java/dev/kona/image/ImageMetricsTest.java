@@ -41,6 +41,9 @@ class ImageMetricsTest {
     assertTrue(scrape.contains("kona_image_pull_layers_total 3.0"), scrape);
     assertTrue(scrape.contains("kona_image_pull_seconds_count 1"), scrape);
     assertTrue(scrape.contains("kona_image_pulls_in_flight 0.0"), scrape);
+    // both pulls, the good one and the failed one, took their bytes off the in-flight gauges
+    assertTrue(scrape.contains("kona_image_pull_in_flight_bytes{state=\"total\"} 0.0"), scrape);
+    assertTrue(scrape.contains("kona_image_pull_in_flight_bytes{state=\"received\"} 0.0"), scrape);
     long expectedBytes = image.compressedSize() + image.config().size();
     assertEquals(expectedBytes, (long) meters.get("kona.image.pull.bytes").counter().count());
     assertFalse(scrape.contains("test/metrics"), "no image names in labels");

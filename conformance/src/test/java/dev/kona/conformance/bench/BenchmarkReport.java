@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * <p>Arguments: {@code --out=FILE} (default target/benchmark-report.md), {@code --containerd=off},
  * {@code --quick} (a few of each, to check the harness), {@code --soak=N} (the soak's pod cycles:
  * 1000, or 20 with --quick; 0 leaves it out), {@code --soak-only} (Kona's soak and nothing else),
- * {@code --starts} (only the container lifecycle and sequential pod starts, no soak: the test
- * node's bench set, where under TCG only the ratios mean anything).
+ * {@code --starts} (only the container lifecycle and sequential pod starts, no soak, no big pulls: the
+ * test node's bench set, where under TCG only the ratios mean anything),
+ * {@code --pull-rounds=N} (rounds of the big-image pulls, {@link BigPulls}: 3, or 1 with --quick; 0
+ * leaves them out), {@code --pulls-only} (the big-image pulls and nothing else, Kona and containerd).
  */
 public final class BenchmarkReport {
 
@@ -45,6 +47,8 @@ public final class BenchmarkReport {
     Integer soakCycles = null;
     boolean soakOnly = false;
     boolean startsOnly = false;
+    Integer pullRounds = null;
+    boolean pullsOnly = false;
     for (String arg : args) {
       if (arg.startsWith("--out=")) {
         out = Path.of(arg.substring(6));
@@ -60,10 +64,21 @@ public final class BenchmarkReport {
       } else if (arg.equals("--soak-only")) {
         soakOnly = true;
         withContainerd = false;
+      } else if (arg.startsWith("--pull-rounds=")) {
+        pullRounds = Integer.parseInt(arg.substring(14));
+      } else if (arg.equals("--pulls-only")) {
+        pullsOnly = true;
       } else {
         throw new IllegalArgumentException("unknown argument " + arg
-            + " (expected --out=FILE, --containerd=off, --quick, --soak=N, --soak-only, --starts)");
+            + " (expected --out=FILE, --containerd=off, --quick, --soak=N, --soak-only, --starts, --pull-rounds=N,"
+            + " --pulls-only)");
       }
+    }
+    if (pullRounds == null) {
+      pullRounds = settings == BenchSettings.QUICK ? 1 : 3;
+    }
+    if (soakOnly || startsOnly) {
+      pullRounds = 0;
     }
     if (soakCycles == null) {
       soakCycles = settings == BenchSettings.QUICK ? 20 : 1000;
@@ -77,6 +92,7 @@ public final class BenchmarkReport {
     Map<String, List<String>> failures = new LinkedHashMap<>();
     Map<String, Double> stepMeans = Map.of();
     String soak = "";
+    String bigPulls = "";
     try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
       String image = registry.host() + "/bench/busybox:1.0";
       String pullImage = registry.host() + "/bench/layers:1.0";
@@ -89,22 +105,24 @@ public final class BenchmarkReport {
           TestImages.builder().layer(TestImages.busyboxBase()).cmd("sleep", "2147483647").build());
       Path cni = writeNetwork(root.resolve("cni"));
 
-      try (KonaTarget kona = KonaTarget.start(root.resolve("kona"), registry.host(), cni)) {
-        versions.put(kona.name(), version(kona));
-        if (!soakOnly) {
-          Workloads work = new Workloads(kona, image, pullImage, root.resolve("logs"), settings);
-          results.put(kona.name(), startsOnly ? work.runStarts() : work.runAll());
-          failures.put(kona.name(), work.failures());
-          stepMeans = kona.stepMeans();
-        }
-        if (soakCycles > 0) {
-          kona.images().pullImage(dev.kona.cri.api.v1.PullImageRequest.newBuilder()
-              .setImage(dev.kona.cri.api.v1.ImageSpec.newBuilder().setImage(image)).build());
-          soak = new Soak(kona, image, root.resolve("kona"), BRIDGE, Path.of("/var/lib/cni/networks/konabench"))
-              .run(soakCycles);
+      if (!pullsOnly) {
+        try (KonaTarget kona = KonaTarget.start(root.resolve("kona"), registry.host(), cni)) {
+          versions.put(kona.name(), version(kona));
+          if (!soakOnly) {
+            Workloads work = new Workloads(kona, image, pullImage, root.resolve("logs"), settings);
+            results.put(kona.name(), startsOnly ? work.runStarts() : work.runAll());
+            failures.put(kona.name(), work.failures());
+            stepMeans = kona.stepMeans();
+          }
+          if (soakCycles > 0) {
+            kona.images().pullImage(dev.kona.cri.api.v1.PullImageRequest.newBuilder()
+                .setImage(dev.kona.cri.api.v1.ImageSpec.newBuilder().setImage(image)).build());
+            soak = new Soak(kona, image, root.resolve("kona"), BRIDGE, Path.of("/var/lib/cni/networks/konabench"))
+                .run(soakCycles);
+          }
         }
       }
-      if (withContainerd) {
+      if (withContainerd && !pullsOnly) {
         try (ContainerdTarget containerd = ContainerdTarget.start(root.resolve("containerd"), registry.host(), pause, cni)) {
           versions.put(containerd.name(), version(containerd));
           // As the kubelet's node would have it: the sandbox image is pulled before the first pod.
@@ -115,16 +133,88 @@ public final class BenchmarkReport {
           failures.put(containerd.name(), work.failures());
         }
       }
+      if (pullRounds > 0) {
+        bigPulls = bigPulls(registry.host(), pause, cni, root, pullRounds, withContainerd);
+      }
     } finally {
       cleanUp(root);
     }
-    String report = markdown(results, versions, failures, settings) + steps(stepMeans) + soak;
+    String report = (pullsOnly ? "# Kona benchmark report: big-image pulls\n" : markdown(results, versions, failures, settings))
+        + steps(stepMeans) + soak + bigPulls;
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println(report);
     System.err.println("report written to " + out.toAbsolutePath());
     boolean failed = failures.values().stream().anyMatch(f -> !f.isEmpty());
     System.exit(failed ? 1 : 0); // gRPC's and Netty's non-daemon threads must not keep the report waiting
+  }
+
+  /**
+   * The big-image pulls: the images built (or taken from the cache) and pushed, the machine's floor
+   * for each, then every round pulls each image cold with Kona, containerd without unpigz and
+   * containerd with Debian's unpigz, back to back.
+   */
+  private static String bigPulls(String registryHost, String pause, Path cni, Path root, int rounds, boolean withContainerd)
+      throws Exception {
+    Map<String, BigImages.Image> images = new LinkedHashMap<>();
+    long t0 = System.nanoTime();
+    images.put("gzip", BigImages.build(BigImages.Compression.GZIP));
+    images.put("zstd", BigImages.build(BigImages.Compression.ZSTD));
+    Map<String, String> refs = new LinkedHashMap<>();
+    images.forEach((label, image) -> {
+      BigImages.push(registryHost, "bench/big-" + label, "1.0", image);
+      refs.put(label, registryHost + "/bench/big-" + label + ":1.0");
+    });
+    System.err.printf(Locale.ROOT, "[big pulls] images built or found in %s and pushed in %.1f s%n", BigImages.CACHE,
+        (System.nanoTime() - t0) / 1e9);
+    Map<String, BigPulls.Floor> floors = new LinkedHashMap<>();
+    for (var e : images.entrySet()) {
+      floors.put(e.getKey(), BigPulls.floor(registryHost, "bench/big-" + e.getKey(), e.getValue(), root));
+      System.err.println("[big pulls] floor " + e.getKey() + ": " + floors.get(e.getKey()));
+    }
+    String loadBefore = Files.readString(Path.of("/proc/loadavg")).trim();
+    BigPulls pulls = new BigPulls(root.resolve("logs"));
+    List<CriTarget> targets = new java.util.ArrayList<>();
+    try {
+      KonaTarget kona = KonaTarget.start(root.resolve("kona-big"), registryHost, cni);
+      targets.add(kona);
+      // Kona as it was before ISA-L: the JDK's zlib inflates its gzip layers
+      KonaTarget konaZlib = KonaTarget.start(root.resolve("kona-zlib"), registryHost, cni, "-Dkona.isal=false");
+      targets.add(konaZlib);
+      ContainerdTarget plain = null;
+      ContainerdTarget pigz = null;
+      if (withContainerd) {
+        plain = ContainerdTarget.start(root.resolve("containerd-big"), registryHost, pause, cni, null);
+        targets.add(plain);
+        pigz = ContainerdTarget.start(root.resolve("containerd-pigz"), registryHost, pause, cni, BigPulls.unpigzDir());
+        targets.add(pigz);
+        for (ContainerdTarget c : List.of(plain, pigz)) {
+          c.images().pullImage(dev.kona.cri.api.v1.PullImageRequest.newBuilder()
+              .setImage(dev.kona.cri.api.v1.ImageSpec.newBuilder().setImage(pause)).build());
+        }
+      }
+      for (int round = 0; round < rounds; round++) {
+        for (String label : images.keySet()) {
+          pulls.measure("Kona", kona, refs.get(label), label);
+          if (label.equals("gzip")) {
+            pulls.measure("Kona, JDK zlib (-Dkona.isal=false)", konaZlib, refs.get(label), label);
+          }
+          if (plain != null) {
+            pulls.measure(label.equals("gzip") ? "containerd, Go gzip" : "containerd", plain, refs.get(label), label);
+          }
+          if (pigz != null && label.equals("gzip")) {
+            pulls.measure("containerd, unpigz", pigz, refs.get(label), label);
+          }
+        }
+      }
+    } finally {
+      for (CriTarget t : targets) {
+        t.close();
+      }
+    }
+    String load = "Load average before / after: " + loadBefore + " / " + Files.readString(Path.of("/proc/loadavg")).trim()
+        + " (other work on the machine counts).";
+    return pulls.markdown(images, floors, rounds, load);
   }
 
   /** busybox with the applets the workloads use. */

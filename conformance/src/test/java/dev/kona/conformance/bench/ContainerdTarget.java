@@ -35,6 +35,16 @@ final class ContainerdTarget extends CriTarget {
   /** Starts containerd under {@code root}; its sandbox (pause) image is {@code sandboxImage}. */
   static ContainerdTarget start(Path root, String registryHost, String sandboxImage, Path cniConfDir)
       throws IOException, InterruptedException {
+    return start(root, registryHost, sandboxImage, cniConfDir, null);
+  }
+
+  /**
+   * As {@link #start(Path, String, String, Path)}; containerd inflates gzip layers with the first
+   * {@code unpigz} on its PATH: {@code unpigzDir} (a directory holding one) is put first on its PATH,
+   * and with null every directory holding an {@code unpigz} is left out, so it uses Go's gzip.
+   */
+  static ContainerdTarget start(Path root, String registryHost, String sandboxImage, Path cniConfDir, Path unpigzDir)
+      throws IOException, InterruptedException {
     Files.createDirectories(root);
     writeRegistryHosts(root.resolve("certs.d"), registryHost);
     Path config = root.resolve("config.toml");
@@ -45,6 +55,10 @@ final class ContainerdTarget extends CriTarget {
     // Pulls go straight to the loopback registry, never through a proxy.
     List.of("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy")
         .forEach(builder.environment()::remove);
+    String path = java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":"))
+        .filter(dir -> !dir.isEmpty() && !Files.exists(Path.of(dir, "unpigz")))
+        .collect(java.util.stream.Collectors.joining(":"));
+    builder.environment().put("PATH", unpigzDir == null ? path : unpigzDir + ":" + path);
     Process process = builder.start();
     ContainerdTarget target = new ContainerdTarget(process, root);
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
@@ -117,6 +131,11 @@ final class ContainerdTarget extends CriTarget {
     String url = "http://" + registryHost;
     Files.writeString(dir.resolve("hosts.toml"),
         "server = \"" + url + "\"\n[host.\"" + url + "\"]\n  capabilities = [\"pull\", \"resolve\"]\n");
+  }
+
+  @Override
+  long daemonPid() {
+    return process.pid();
   }
 
   @Override

@@ -49,6 +49,9 @@ abstract class CriTarget implements AutoCloseable {
     return ImageServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS);
   }
 
+  /** The daemon's process id, for its CPU time. */
+  abstract long daemonPid();
+
   /** The daemon's own resident memory. */
   abstract long daemonRss() throws IOException;
 

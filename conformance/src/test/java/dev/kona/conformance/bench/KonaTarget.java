@@ -27,6 +27,18 @@ final class KonaTarget extends CriTarget {
   }
 
   /**
+   * As {@link #start(Path, String, Path)} with extra JVM options for the daemon (KONA_JAVA_OPTS),
+   * such as {@code -Dkona.isal=false}: the JDK's zlib instead of ISA-L, Kona's pulls before ISA-L.
+   */
+  static KonaTarget start(Path root, String registryHost, Path cniConfDir, String javaOpts) throws IOException, InterruptedException {
+    java.nio.file.Files.createDirectories(root);
+    Path config = root.resolve("kona.toml");
+    java.nio.file.Files.writeString(config, "[images.registries.\"" + registryHost + "\"]\ninsecure = true\n");
+    return new KonaTarget(KonaDaemon.start(root, Map.of("KONA_JAVA_OPTS", javaOpts),
+        "--config=" + config, "--cni.conf_dir=" + cniConfDir, "--log.level=warn"));
+  }
+
+  /**
    * Mean time per step of each lifecycle operation, from Kona's own {@code kona_lifecycle_step_seconds}:
    * where the time of the figures above went. Keys are "operation / step", values milliseconds.
    */
@@ -45,6 +57,11 @@ final class KonaTarget extends CriTarget {
   }
 
   long pid() {
+    return daemon.pid();
+  }
+
+  @Override
+  long daemonPid() {
     return daemon.pid();
   }
 

@@ -374,7 +374,7 @@ final class Workloads {
 
   // --- CRI calls ----------------------------------------------------------------------------------
 
-  private String runPod(String name, boolean hostNetwork) {
+  String runPod(String name, boolean hostNetwork) {
     Path logs = logRoot.resolve(target.name()).resolve(name);
     try {
       Files.createDirectories(logs); // the kubelet makes the pod's log directory before RunPodSandbox
@@ -419,7 +419,7 @@ final class Workloads {
     return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
   }
 
-  private String createContainer(String pod, String podName, String name) {
+  String createContainer(String pod, String podName, String name) {
     ContainerConfig config = ContainerConfig.newBuilder()
         .setMetadata(ContainerMetadata.newBuilder().setName(name))
         .setImage(ImageSpec.newBuilder().setImage(image))
@@ -432,7 +432,7 @@ final class Workloads {
         .setPodSandboxId(pod).setConfig(config).setSandboxConfig(sandbox).build()).getContainerId();
   }
 
-  private void startContainer(String id) {
+  void startContainer(String id) {
     target.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
   }
 

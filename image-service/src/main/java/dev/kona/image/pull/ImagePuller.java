@@ -96,7 +96,7 @@ public final class ImagePuller {
   }
 
   public ImageRecord pull(ImageReference ref, Credentials credentials) {
-    PullProgress progress = new PullProgress(ref.toString());
+    PullProgress progress = new PullProgress(ref.toString(), metrics);
     long start = System.nanoTime();
     metrics.started();
     watchdog.watch(progress);
@@ -114,6 +114,7 @@ public final class ImagePuller {
       metrics.failed(failure.kind());
       throw failure;
     } finally {
+      progress.ended();
       progress.leave();
       watchdog.unwatch(progress);
       Thread.interrupted(); // a late watchdog interrupt must not leak into the caller's thread
@@ -151,6 +152,9 @@ public final class ImagePuller {
     Manifest.Image image = resolved.image();
     Descriptor config = image.config();
     lease.hold(config.digest());
+    if (!content.contains(config.digest())) {
+      progress.expect(config.size());
+    }
     progress.receiving(config.digest().toString(), "config");
     try {
       downloads.fetch(config, () -> BlobPuller.open(session, config), progress::advance);
@@ -171,6 +175,9 @@ public final class ImagePuller {
       lease.hold(chainIds.get(i));
       lease.hold(layers.get(i).digest());
       blobs.add(layers.get(i).digest());
+      if (!content.contains(layers.get(i).digest()) && snapshots.get(chainIds.get(i)).isEmpty()) {
+        progress.expect(layers.get(i).size());
+      }
     }
     unpackAll(session, layers, runConfig.diffIds(), chainIds, progress);
     long size = resolved.manifest().bytes().length + config.size();

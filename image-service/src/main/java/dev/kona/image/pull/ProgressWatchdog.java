@@ -10,13 +10,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cancels pulls that received no bytes for the configured period, like the kubelet's progress
  * deadline: the pull's threads are interrupted and the pull fails with DEADLINE_EXCEEDED. Also logs
- * the progress of pulls that take longer than ten seconds, every ten seconds.
+ * the progress of pulls that take longer than five seconds (bytes received of the total, layers
+ * unpacked), every five seconds.
  */
 public final class ProgressWatchdog implements AutoCloseable {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProgressWatchdog.class);
   /** Long pulls log their progress this often. */
-  private static final Duration REPORT_EVERY = Duration.ofSeconds(10);
+  private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
   private final Duration timeout;
   private final Set<PullProgress> watched = ConcurrentHashMap.newKeySet();

@@ -14,6 +14,9 @@ public final class PullProgress {
   private final String image;
   private final long startNanos = System.nanoTime();
   private final AtomicLong bytes = new AtomicLong();
+  /** Bytes this pull downloads in all: the blobs it found missing. */
+  private final AtomicLong total = new AtomicLong();
+  private final dev.kona.image.ImageMetrics metrics;
   private final java.util.concurrent.atomic.AtomicInteger layersDone = new java.util.concurrent.atomic.AtomicInteger();
   private volatile int layersTotal;
   private volatile long lastReportNanos = startNanos;
@@ -25,7 +28,32 @@ public final class PullProgress {
   private final java.util.Map<String, String> receiving = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
   public PullProgress(String image) {
+    this(image, null);
+  }
+
+  /** Progress that also moves {@code metrics}' in-flight byte gauges (null: none). */
+  public PullProgress(String image, dev.kona.image.ImageMetrics metrics) {
     this.image = image;
+    this.metrics = metrics;
+  }
+
+  /** The pull found {@code count} more bytes to download (a blob missing from the store). */
+  public void expect(long count) {
+    total.addAndGet(count);
+    if (metrics != null) {
+      metrics.pullExpects(count);
+    }
+  }
+
+  public long total() {
+    return total.get();
+  }
+
+  /** Takes this pull's bytes off the in-flight gauges; once, when the pull ends. */
+  public void ended() {
+    if (metrics != null) {
+      metrics.pullEnded(total.get(), bytes.get());
+    }
   }
 
   public String image() {
@@ -34,6 +62,9 @@ public final class PullProgress {
 
   public void advance(long count) {
     bytes.addAndGet(count);
+    if (metrics != null) {
+      metrics.pullReceived(count);
+    }
     lastProgressNanos.set(System.nanoTime());
   }
 
@@ -89,8 +120,8 @@ public final class PullProgress {
     lastReportNanos = now;
     return String.format(
         java.util.Locale.ROOT,
-        "pull %s under way for %d s: %.1f MB received, %d/%d layers unpacked",
-        image, (now - startNanos) / 1_000_000_000L, bytes.get() / 1e6, layersDone.get(), layersTotal);
+        "pull %s under way for %d s: %.1f of %.1f MB received, %d/%d layers unpacked",
+        image, (now - startNanos) / 1_000_000_000L, bytes.get() / 1e6, total.get() / 1e6, layersDone.get(), layersTotal);
   }
 
   long idleNanos(long now) {

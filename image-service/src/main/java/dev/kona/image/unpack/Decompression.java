@@ -3,6 +3,7 @@ package dev.kona.image.unpack;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.kona.common.error.FailedPreconditionException;
 import dev.kona.image.manifest.MediaTypes;
+import dev.kona.linux.zip.IsalGzipInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +32,8 @@ public final class Decompression {
       throw new FailedPreconditionException("open layer: media type \"" + mediaType + "\" is not a layer Kona can unpack");
     }
     if (gzip) {
-      return new GZIPInputStream(in, 64 * 1024);
+      // ISA-L's igzip where the host has libisal2 (~3x zlib's rate per core); else the JDK's zlib
+      return IsalGzipInputStream.supported() ? new IsalGzipInputStream(in) : new GZIPInputStream(in, 64 * 1024);
     }
     if (zstd) {
       return new ZstdInputStream(in);

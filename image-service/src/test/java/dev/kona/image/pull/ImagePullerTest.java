@@ -16,6 +16,7 @@ import dev.kona.image.registry.Credentials;
 import dev.kona.image.snapshot.RootfsPlan;
 import dev.kona.image.store.ImageRecord;
 import dev.kona.image.testing.BuiltImage;
+import dev.kona.image.testing.LayerBuilder;
 import dev.kona.image.testing.CountingProxy;
 import dev.kona.image.testing.LocalRegistry;
 import dev.kona.image.testing.OverlayMounts;
@@ -76,6 +77,38 @@ class ImagePullerTest {
 
   private ImageRecord pull(String name) {
     return images.pull(ImageReference.parse(name), Credentials.NONE);
+  }
+
+  /**
+   * Layers unpack in parallel and the big bottom one finishes last: its file and directory must
+   * still be hidden by the layer above (whiteout, opaque dir) and replaced by the top one.
+   */
+  @Test
+  void pull_layersFinishingOutOfOrder_applyInLayerOrder() throws Exception {
+    byte[] big = new byte[24 << 20];
+    new java.util.Random(17).nextBytes(big); // incompressible: the bottom layer takes the longest
+    BuiltImage image =
+        TestImages.builder()
+            .layer(TestImages.busyboxBase().file("etc/app", "1", 0644).dir("data", 0755).file("data/old", "old", 0644)
+                .file("blob/big", big, 0644, 0, 0))
+            .layer(new LayerBuilder().dir("etc", 0755).whiteout("etc/app").dir("data", 0755).opaque("data")
+                .file("data/new", "new", 0644), TestImages.Compression.ZSTD)
+            .layer(new LayerBuilder().dir("etc", 0755).file("etc/app", "3", 0644))
+            .build();
+    registry.pusher().push("test/ordered", "1", image);
+    open(TestImageServices.insecure(registry.host()));
+    String name = registry.host() + "/test/ordered:1";
+    pull(name);
+    RootfsPlan plan = images.prepareRootfs("ordered", name);
+    Path target = Files.createDirectories(temp.resolve("rootfs-ordered"));
+    OverlayMounts.mount(plan, target);
+    try {
+      assertEquals("3", Files.readString(target.resolve("etc/app")), "the top layer's file over the whiteout");
+      assertEquals(List.of("new"), list(target.resolve("data")), "the opaque dir hides the bottom layer's file");
+      assertEquals(big.length, Files.size(target.resolve("blob/big")));
+    } finally {
+      OverlayMounts.umount(target);
+    }
   }
 
   @Test
