@@ -30,10 +30,15 @@ public final class IsalGzipInputStream extends InputStream {
 
   /** {@code -Dkona.isal=false} (in KONA_JAVA_OPTS) turns ISA-L off, as on a host without libisal2. */
   private static final Optional<Functions> LIBISAL =
-      Boolean.parseBoolean(System.getProperty("kona.isal", "true")) ? Functions.load() : Optional.empty();
+      Boolean.parseBoolean(System.getProperty("kona.isal", "true"))
+          ? Functions.load().filter(IsalGzipInputStream::inflatesAsTheJdk)
+          : Optional.empty();
 
   // struct inflate_state of ISA-L 2.30 (igzip_lib.h), x86-64: the fields this stream reads or sets.
-  private static final long STATE_BYTES = 87_368;
+  // Another build of libisal.so.2 may lay it out otherwise: the state gets ample room beyond 2.30's
+  // 87,368 bytes, so a larger struct cannot overrun it, and the library is used only after a
+  // two-member stream inflated at load gives the JDK's bytes, so wrong offsets mean the JDK's inflater.
+  private static final long STATE_BYTES = 256 * 1024;
   private static final long NEXT_OUT = 0;
   private static final long AVAIL_OUT = 8;
   private static final long NEXT_IN = 16;
@@ -71,8 +76,12 @@ public final class IsalGzipInputStream extends InputStream {
 
   /** Opens {@code source} (gzip bytes) for inflating; fails when {@link #supported()} is false. */
   public IsalGzipInputStream(InputStream source) {
+    this(source, LIBISAL.orElseThrow(() -> new IllegalStateException("libisal.so.2 with isal_inflate not found")));
+  }
+
+  private IsalGzipInputStream(InputStream source, Functions f) {
     this.source = Objects.requireNonNull(source);
-    this.f = LIBISAL.orElseThrow(() -> new IllegalStateException("libisal.so.2 with isal_inflate not found"));
+    this.f = f;
     this.state = arena.allocate(STATE_BYTES, 64);
     this.in = arena.allocate(IN_BYTES, 64);
     this.out = arena.allocate(OUT_BYTES, 64);
@@ -183,6 +192,36 @@ public final class IsalGzipInputStream extends InputStream {
       source.close();
     } finally {
       arena.close();
+    }
+  }
+
+  /** The load-time check: two gzip members of more than one buffer each come out as written. */
+  private static boolean inflatesAsTheJdk(Functions f) {
+    try {
+      byte[] plain = new byte[3 * OUT_BYTES / 2];
+      for (int i = 0; i < plain.length; i++) {
+        plain[i] = (byte) (i * 31 / 7 ^ i >>> 9);
+      }
+      java.io.ByteArrayOutputStream gzip = new java.io.ByteArrayOutputStream();
+      for (int member = 0; member < 2; member++) {
+        try (var z = new java.util.zip.GZIPOutputStream(gzip) {
+          @Override public void close() throws IOException {
+            finish(); // the member only: gzip stays open for the next one
+          }
+        }) {
+          z.write(plain);
+        }
+      }
+      byte[] inflated;
+      try (IsalGzipInputStream in = new IsalGzipInputStream(new java.io.ByteArrayInputStream(gzip.toByteArray()), f)) {
+        inflated = in.readAllBytes();
+      }
+      byte[] expected = new byte[2 * plain.length];
+      System.arraycopy(plain, 0, expected, 0, plain.length);
+      System.arraycopy(plain, 0, expected, plain.length, plain.length);
+      return java.util.Arrays.equals(inflated, expected);
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 
