@@ -30,7 +30,10 @@ import java.util.stream.Stream;
  * {@code --starts} (only the container lifecycle and sequential pod starts, no soak, no big pulls: the
  * test node's bench set, where under TCG only the ratios mean anything),
  * {@code --pull-rounds=N} (rounds of the big-image pulls, {@link BigPulls}: 3, or 1 with --quick; 0
- * leaves them out), {@code --pulls-only} (the big-image pulls and nothing else, Kona and containerd).
+ * leaves them out), {@code --pulls-only} (the big-image pulls and nothing else, Kona and containerd),
+ * {@code --lists=N} (ListContainers against StreamContainers over N exited containers, {@link
+ * StreamedLists}: 10,000, or 200 with --quick; 0 leaves it out), {@code --lists-only} (that and nothing
+ * else).
  */
 public final class BenchmarkReport {
 
@@ -49,6 +52,8 @@ public final class BenchmarkReport {
     boolean startsOnly = false;
     Integer pullRounds = null;
     boolean pullsOnly = false;
+    Integer listed = null;
+    boolean listsOnly = false;
     for (String arg : args) {
       if (arg.startsWith("--out=")) {
         out = Path.of(arg.substring(6));
@@ -68,20 +73,33 @@ public final class BenchmarkReport {
         pullRounds = Integer.parseInt(arg.substring(14));
       } else if (arg.equals("--pulls-only")) {
         pullsOnly = true;
+      } else if (arg.startsWith("--lists=")) {
+        listed = Integer.parseInt(arg.substring(8));
+      } else if (arg.equals("--lists-only")) {
+        listsOnly = true;
       } else {
         throw new IllegalArgumentException("unknown argument " + arg
             + " (expected --out=FILE, --containerd=off, --quick, --soak=N, --soak-only, --starts, --pull-rounds=N,"
-            + " --pulls-only)");
+            + " --pulls-only, --lists=N, --lists-only)");
       }
     }
     if (pullRounds == null) {
       pullRounds = settings == BenchSettings.QUICK ? 1 : 3;
     }
-    if (soakOnly || startsOnly) {
+    if (soakOnly || startsOnly || listsOnly) {
       pullRounds = 0;
+    }
+    if (listed == null) {
+      listed = settings == BenchSettings.QUICK ? 200 : 10_000;
+    }
+    if (soakOnly || startsOnly || pullsOnly) {
+      listed = 0;
     }
     if (soakCycles == null) {
       soakCycles = settings == BenchSettings.QUICK ? 20 : 1000;
+    }
+    if (listsOnly) {
+      soakCycles = 0;
     }
     if (!withContainerd) {
       System.err.println("containerd is not installed (or --containerd=off): Kona's figures only");
@@ -93,6 +111,7 @@ public final class BenchmarkReport {
     Map<String, Double> stepMeans = Map.of();
     String soak = "";
     String bigPulls = "";
+    String lists = "";
     try (LocalRegistry registry = LocalRegistry.anonymous().open()) {
       String image = registry.host() + "/bench/busybox:1.0";
       String pullImage = registry.host() + "/bench/layers:1.0";
@@ -105,7 +124,7 @@ public final class BenchmarkReport {
           TestImages.builder().layer(TestImages.busyboxBase()).cmd("sleep", "2147483647").build());
       Path cni = writeNetwork(root.resolve("cni"));
 
-      if (!pullsOnly) {
+      if (!pullsOnly && !listsOnly) {
         try (KonaTarget kona = KonaTarget.start(root.resolve("kona"), registry.host(), cni)) {
           versions.put(kona.name(), version(kona));
           if (!soakOnly) {
@@ -122,7 +141,7 @@ public final class BenchmarkReport {
           }
         }
       }
-      if (withContainerd && !pullsOnly) {
+      if (withContainerd && !pullsOnly && !listsOnly) {
         try (ContainerdTarget containerd = ContainerdTarget.start(root.resolve("containerd"), registry.host(), pause, cni)) {
           versions.put(containerd.name(), version(containerd));
           // As the kubelet's node would have it: the sandbox image is pulled before the first pod.
@@ -133,14 +152,26 @@ public final class BenchmarkReport {
           failures.put(containerd.name(), work.failures());
         }
       }
+      if (listed > 0) {
+        // A daemon of its own: its memory figures are the lists', not what earlier benchmarks left.
+        try (KonaTarget kona = KonaTarget.start(root.resolve("kona-lists"), registry.host(), cni)) {
+          kona.images().pullImage(dev.kona.cri.api.v1.PullImageRequest.newBuilder()
+              .setImage(dev.kona.cri.api.v1.ImageSpec.newBuilder().setImage(image)).build());
+          lists = new StreamedLists(kona, new Workloads(kona, image, pullImage, root.resolve("logs"), settings)).run(listed);
+        } catch (Exception e) {
+          failures.computeIfAbsent("Kona", k -> new java.util.ArrayList<>()).add("streamed lists: " + e.getMessage());
+          System.err.println("[streamed lists] FAILED: " + e);
+        }
+      }
       if (pullRounds > 0) {
         bigPulls = bigPulls(registry.host(), pause, cni, root, pullRounds, withContainerd);
       }
     } finally {
       cleanUp(root);
     }
-    String report = (pullsOnly ? "# Kona benchmark report: big-image pulls\n" : markdown(results, versions, failures, settings))
-        + steps(stepMeans) + soak + bigPulls;
+    String report = (pullsOnly ? "# Kona benchmark report: big-image pulls\n"
+        : listsOnly ? "# Kona benchmark report: streamed lists\n" : markdown(results, versions, failures, settings))
+        + steps(stepMeans) + soak + bigPulls + lists;
     Files.createDirectories(out.toAbsolutePath().getParent());
     Files.writeString(out, report);
     System.out.println(report);

@@ -420,10 +420,14 @@ final class Workloads {
   }
 
   String createContainer(String pod, String podName, String name) {
+    return createContainer(pod, podName, name, WORKLOAD);
+  }
+
+  String createContainer(String pod, String podName, String name, List<String> command) {
     ContainerConfig config = ContainerConfig.newBuilder()
         .setMetadata(ContainerMetadata.newBuilder().setName(name))
         .setImage(ImageSpec.newBuilder().setImage(image))
-        .addAllCommand(WORKLOAD)
+        .addAllCommand(command)
         .setLogPath(name + ".log")
         .build();
     PodSandboxConfig sandbox = podConfig(podName, logRoot.resolve(target.name()).resolve(podName),
