@@ -29,14 +29,17 @@ final class MonitorClient implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** sun_path holds 108 bytes with its NUL; a longer path is reached through an fd of its dir. */
-  private static final int MAX_SOCKET_PATH = 107;
+  /**
+   * sun_path holds 108 bytes with its NUL, but the JDK's channels refuse 107 already ("Unix domain
+   * path too long"); a longer path is reached through an fd of its dir.
+   */
+  private static final int MAX_SOCKET_PATH = 106;
 
   static MonitorClient connect(Path stateDir) throws IOException {
     SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
       Path socket = stateDir.resolve(SOCKET);
-      if (socket.toString().length() <= MAX_SOCKET_PATH) {
+      if (socket.toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
         ch.connect(UnixDomainSocketAddress.of(socket));
       } else {
         // The kernel resolves /proc/self/fd/N to the directory, so the name stays short.

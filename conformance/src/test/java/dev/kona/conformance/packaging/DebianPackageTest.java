@@ -246,8 +246,13 @@ class DebianPackageTest {
         assertEquals(ContainerState.CONTAINER_RUNNING, kona.runtime().containerStatus(ContainerStatusRequest.newBuilder()
             .setContainerId(container).build()).getStatus().getState());
         assertEquals(pid, pid(kona, container), "the new daemon adopted the same process");
-        assertEquals("adopted\n", kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(container)
-            .addAllCmd(List.of("echo", "adopted")).setTimeout(30).build()).getStdout().toStringUtf8());
+        try {
+          assertEquals("adopted\n", kona.runtime().execSync(ExecSyncRequest.newBuilder().setContainerId(container)
+              .addAllCmd(List.of("echo", "adopted")).setTimeout(30).build()).getStdout().toStringUtf8());
+        } catch (io.grpc.StatusRuntimeException e) {
+          throw new AssertionError("exec in the adopted container: " + e.getStatus() + "\nthe new daemon's log:\n"
+              + Files.readString(work.resolve("daemon-2.log")), e);
+        }
         kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
         kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(pod).build());
         assertFalse(Files.exists(Path.of("/proc/" + pid)), "stopped and removed by the new daemon");
