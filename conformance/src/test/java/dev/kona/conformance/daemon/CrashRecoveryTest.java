@@ -238,26 +238,9 @@ class CrashRecoveryTest {
    */
   @Test
   void unreadableRecord_unjournaledEngineContainer_isRemovedAtStart() throws Exception {
-    if (armed != null) {
-      armed.close(); // one daemon per root
-      armed = null;
-      armedFor = null;
-    }
-    String podId;
-    String id;
-    try (KonaDaemon kona = start(Map.of())) {
-      PodSandboxConfig pod = podConfig();
-      podId = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
-      kona.images().pullImage(PullImageRequest.newBuilder()
-          .setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
-      id = kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
-          .setSandboxConfig(pod)
-          .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("app"))
-              .setImage(ImageSpec.newBuilder().setImage(registry.image())).addAllCommand(List.of("sleep", "1000")))
-          .build()).getContainerId();
-      kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
-      kona.kill();
-    }
+    PodAndContainer made = podWithContainerThenKill(true);
+    String podId = made.podId();
+    String id = made.containerId();
     Files.writeString(root.resolve("state/runtime/containers").resolve(id + ".json"), "{\"id\": ");
 
     try (KonaDaemon kona = start(Map.of())) {
@@ -280,25 +263,9 @@ class CrashRecoveryTest {
    */
   @Test
   void unreadableRecord_engineDirWithoutStatus_isRemovedAtStart() throws Exception {
-    if (armed != null) {
-      armed.close(); // one daemon per root
-      armed = null;
-      armedFor = null;
-    }
-    String podId;
-    String id;
-    try (KonaDaemon kona = start(Map.of())) {
-      PodSandboxConfig pod = podConfig();
-      podId = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build()).getPodSandboxId();
-      kona.images().pullImage(PullImageRequest.newBuilder()
-          .setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
-      id = kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
-          .setSandboxConfig(pod)
-          .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("app"))
-              .setImage(ImageSpec.newBuilder().setImage(registry.image())).addAllCommand(List.of("sleep", "1000")))
-          .build()).getContainerId();
-      kona.kill();
-    }
+    PodAndContainer made = podWithContainerThenKill(false);
+    String podId = made.podId();
+    String id = made.containerId();
     // As if the daemon had died before the monitor wrote its first status: no monitor, no process.
     Path engineDir = root.resolve("run/engine/containers").resolve(id);
     Path status = engineDir.resolve("status");
@@ -322,6 +289,37 @@ class CrashRecoveryTest {
       kona.runtime().stopPodSandbox(StopPodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
       kona.runtime().removePodSandbox(RemovePodSandboxRequest.newBuilder().setPodSandboxId(podId).build());
       assertEquals(Leftovers.NONE, Leftovers.take(), "left behind:\n" + tail(kona));
+    }
+  }
+
+  private record PodAndContainer(String podId, String containerId) {}
+
+  /**
+   * On a daemon of its own (the armed one is closed first: one daemon per root), a pod with one
+   * container, started or only created, then the daemon killed.
+   */
+  private static PodAndContainer podWithContainerThenKill(boolean started) throws Exception {
+    if (armed != null) {
+      armed.close();
+      armed = null;
+      armedFor = null;
+    }
+    try (KonaDaemon kona = start(Map.of())) {
+      PodSandboxConfig pod = podConfig();
+      String podId = kona.runtime().runPodSandbox(RunPodSandboxRequest.newBuilder().setConfig(pod).build())
+          .getPodSandboxId();
+      kona.images().pullImage(PullImageRequest.newBuilder()
+          .setImage(ImageSpec.newBuilder().setImage(registry.image())).build());
+      String id = kona.runtime().createContainer(CreateContainerRequest.newBuilder().setPodSandboxId(podId)
+          .setSandboxConfig(pod)
+          .setConfig(ContainerConfig.newBuilder().setMetadata(ContainerMetadata.newBuilder().setName("app"))
+              .setImage(ImageSpec.newBuilder().setImage(registry.image())).addAllCommand(List.of("sleep", "1000")))
+          .build()).getContainerId();
+      if (started) {
+        kona.runtime().startContainer(StartContainerRequest.newBuilder().setContainerId(id).build());
+      }
+      kona.kill();
+      return new PodAndContainer(podId, id);
     }
   }
 
