@@ -109,7 +109,7 @@ class GvisorHandlerTest {
       new ProcessBuilder("ip", "link", "del", BRIDGE).redirectErrorStream(true).start().waitFor();
     }
     assertEquals(List.of(), PodSandboxTest.mountsUnder(root), "mounts left under the test root");
-    assertEquals(List.of(), processesMentioning(root), "conmon or runsc processes left");
+    assertEquals(List.of(), RuntimeHandlersTest.processesMentioning(root), "conmon or runsc processes left");
     assertEquals("", runsc("list", "-quiet").strip(), "gVisor containers left in the handler's root");
     for (String id : concat(containerIds, podIds)) {
       for (String controller : List.of("memory", "pids", "cpu")) {
@@ -299,23 +299,5 @@ class GvisorHandlerTest {
     List<String> all = new ArrayList<>(a);
     all.addAll(b);
     return all;
-  }
-
-  /** Processes other than the daemon whose command line names {@code dir}: conmon, runsc. */
-  private static List<String> processesMentioning(Path dir) throws IOException {
-    List<String> found = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
-        try {
-          String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-          if (cmd.contains(dir.toString()) && !cmd.contains(" daemon --socket=")) {
-            found.add(cmd);
-          }
-        } catch (IOException vanished) {
-          // exited meanwhile
-        }
-      }
-    }
-    return found;
   }
 }

@@ -408,7 +408,8 @@ class RuntimeHandlersTest {
   }
 
   /** Processes other than the daemon whose command line names {@code dir}: conmon, runc, crun. */
-  private List<String> processesMentioning(Path dir) throws IOException {
+  /** Command lines of the processes that name {@code dir}, but not a Kona daemon's: monitors, runtimes. */
+  static List<String> processesMentioning(Path dir) throws IOException {
     return commandLines().stream().filter(cmd -> cmd.contains(dir.toString()) && !cmd.contains(" daemon --socket=")).toList();
   }
 

@@ -103,17 +103,7 @@ class DebianPackageTest {
     List<Path> mounts = new ArrayList<>();
     Process daemon = null;
     try {
-      sh("mount", "-t", "tmpfs", "kona-deb-test", upper.toString());
-      mounts.add(0, upper);
-      Files.createDirectories(upper.resolve("u"));
-      Files.createDirectories(upper.resolve("w"));
-      sh("mount", "-t", "overlay", "kona-deb-test", "-o",
-          "lowerdir=/,upperdir=" + upper.resolve("u") + ",workdir=" + upper.resolve("w"), merged.toString());
-      mounts.add(0, merged);
-      sh("mount", "--bind", "/dev", merged.resolve("dev").toString());
-      mounts.add(0, merged.resolve("dev"));
-      sh("mount", "-t", "proc", "kona-deb-test", merged.resolve("proc").toString());
-      mounts.add(0, merged.resolve("proc"));
+      throwawayRoot(upper, merged, mounts);
       Files.copy(deb, merged.resolve("tmp/kona.deb"));
 
       Result install = DebPackage.run("chroot", merged.toString(), "dpkg", "-i", "/tmp/kona.deb");
@@ -188,17 +178,7 @@ class DebianPackageTest {
     Path socket = roots.resolve("kona.sock");
     Process daemon = null;
     try {
-      sh("mount", "-t", "tmpfs", "kona-deb-test", upper.toString());
-      mounts.add(0, upper);
-      Files.createDirectories(upper.resolve("u"));
-      Files.createDirectories(upper.resolve("w"));
-      sh("mount", "-t", "overlay", "kona-deb-test", "-o",
-          "lowerdir=/,upperdir=" + upper.resolve("u") + ",workdir=" + upper.resolve("w"), merged.toString());
-      mounts.add(0, merged);
-      sh("mount", "--bind", "/dev", merged.resolve("dev").toString());
-      mounts.add(0, merged.resolve("dev"));
-      sh("mount", "-t", "proc", "kona-deb-test", merged.resolve("proc").toString());
-      mounts.add(0, merged.resolve("proc"));
+      throwawayRoot(upper, merged, mounts);
       Files.copy(deb, merged.resolve("tmp/kona.deb"));
       Files.copy(next, merged.resolve("tmp/kona-next.deb"));
       assertEquals(0, DebPackage.run("chroot", merged.toString(), "dpkg", "-i", "/tmp/kona.deb").exit());
@@ -276,6 +256,25 @@ class DebianPackageTest {
         DebPackage.run("umount", m.toString());
       }
     }
+  }
+
+  /**
+   * {@code merged}: an overlay of the host's / whose writes land on a tmpfs at {@code upper}, with
+   * /dev and /proc, so that dpkg in a chroot there finds the host's packages and changes nothing of
+   * the host. Each mount goes to the front of {@code mounts} as it is made, for the caller to undo.
+   */
+  private static void throwawayRoot(Path upper, Path merged, List<Path> mounts) throws Exception {
+    sh("mount", "-t", "tmpfs", "kona-deb-test", upper.toString());
+    mounts.add(0, upper);
+    Files.createDirectories(upper.resolve("u"));
+    Files.createDirectories(upper.resolve("w"));
+    sh("mount", "-t", "overlay", "kona-deb-test", "-o",
+        "lowerdir=/,upperdir=" + upper.resolve("u") + ",workdir=" + upper.resolve("w"), merged.toString());
+    mounts.add(0, merged);
+    sh("mount", "--bind", "/dev", merged.resolve("dev").toString());
+    mounts.add(0, merged.resolve("dev"));
+    sh("mount", "-t", "proc", "kona-deb-test", merged.resolve("proc").toString());
+    mounts.add(0, merged.resolve("proc"));
   }
 
   private static Process startInstalled(Path merged, Path roots, Path log) throws IOException {

@@ -193,6 +193,7 @@ public final class ContainerRootfs {
       lowerDirs.add(layer.dir());
     }
     shortLowers.add("empty");
+    lowerDirs.add(root.resolve("empty"));
     String absolute = "lowerdir=" + String.join(":", shortLowers.stream().map(l -> root.resolve(l).toString()).toList());
     if (absolute.length() + ",ro".length() <= MOUNT_DATA_LIMIT) {
       return new RootfsPlan(containerId, imageId, List.of(new Mount("overlay", "overlay", List.of("ro", absolute))),

@@ -16,8 +16,10 @@ import java.util.Optional;
  * API ({@code fsopen("overlay")} and one {@code fsconfig(lowerdir+)} per layer, which have no such
  * limit). Without it the options are absolute and plain {@code mount(2)} works.
  *
- * <p>An image mounted as a volume has a read-only plan: the same lowerdirs, no upper or work dir
- * ({@code upperDir} and {@code workDir} are null).
+ * <p>An image mounted as a volume has a read-only plan: the same lowerdirs and the store's empty dir
+ * below them (overlayfs wants two lower dirs when there is no upper), no upper or work dir ({@code
+ * upperDir} and {@code workDir} are null). {@code lowerDirs} are always the mount's lowerdirs, top
+ * first, so that a caller may mount them its own way (idmapped clones in a user namespace).
  */
 public record RootfsPlan(
     String containerId,

@@ -332,7 +332,7 @@ public final class OciRuntimeEngine implements ContainerEngine {
     return new ExitStatus(exit.exitCode(), exit.signal(), exit.oomKilled(), started);
   }
 
-    private void waitForConmon(ContainerDir dir, Duration timeout) {
+  private void waitForConmon(ContainerDir dir, Duration timeout) {
     if (!Files.exists(dir.conmonPidFile())) {
       return;
     }

@@ -120,17 +120,10 @@ public final class StoreImages implements ContainerImages {
     }
     // The hold stays with the container's record until releaseRootfs, even if this mount fails.
     try {
-      // Without an upper dir overlayfs wants two lower dirs: an empty one goes at the bottom.
-      Path scratch = target.resolveSibling(target.getFileName() + "-idmapped-layers");
-      mountIdmappedLayers(plan.lowerDirs(), target, scratch, idmap, names -> {
-        try {
-          Files.createDirectory(scratch.resolve("empty"));
-        } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-        return List.of("ro", "lowerdir=" + String.join(":", names) + ":empty");
-      });
-    } catch (IOException | java.io.UncheckedIOException e) {
+      // The plan's lowerdirs end with the store's empty dir, as its own overlay has them.
+      mountIdmappedLayers(plan.lowerDirs(), target, target.resolveSibling(target.getFileName() + "-idmapped-layers"),
+          idmap, names -> List.of("ro", "lowerdir=" + String.join(":", names)));
+    } catch (IOException e) {
       throw new InternalException("mount idmapped image " + image + " for " + containerId + ": " + e.getMessage(), e);
     } catch (NativeCallException e) {
       throw e.toKonaException().withContext("mount idmapped image " + image + " for " + containerId);
